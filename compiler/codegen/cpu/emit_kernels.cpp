@@ -1,0 +1,276 @@
+//===- emit_kernels.cpp - One LLVM function per kernel --------------------===//
+//
+// Each kernel function takes (out, read0, read1, ..., sym0, sym1, ...): the
+// buffer pointers, all `noalias`, then the values of the symbolic
+// dimensions. Extents and row-major strides are computed from the shapes;
+// a broadcast dimension has stride 0.
+//
+//===----------------------------------------------------------------------===//
+#include "codegen/cpu/emit_kernels.h"
+#include "base/diagnostics.h"
+#include "codegen/cpu/loops.h"
+#include "codegen/cpu/scalar_emitters.h"
+
+#include <llvm/IR/Module.h>
+
+#include <map>
+
+namespace nnc::codegen {
+namespace {
+
+using llvm::Value;
+
+class KernelEmitter {
+public:
+  KernelEmitter(llvm::Module &m, const KernelProgram &p, const Kernel &k)
+      : m_(m), p_(p), k_(k), b_(m.getContext()) {}
+
+  llvm::Function *run(const std::string &name) {
+    llvm::LLVMContext &ctx = m_.getContext();
+    f32_ = llvm::Type::getFloatTy(ctx);
+    std::vector<llvm::Type *> params(1 + k_.reads.size(),
+                                     llvm::PointerType::getUnqual(ctx));
+    params.insert(params.end(), p_.symbols.size(), b_.getInt64Ty());
+    auto *type = llvm::FunctionType::get(b_.getVoidTy(), params, false);
+    fn_ = llvm::Function::Create(type, llvm::Function::InternalLinkage, name, m_);
+    fn_->addFnAttr(llvm::Attribute::NoUnwind);
+    for (size_t i = 0; i < 1 + k_.reads.size(); ++i) {
+      fn_->addParamAttr(static_cast<unsigned>(i), llvm::Attribute::NoAlias);
+      fn_->addParamAttr(static_cast<unsigned>(i), llvm::Attribute::NoCapture);
+    }
+    for (size_t s = 0; s < p_.symbols.size(); ++s)
+      symbols_[p_.symbols[s]] = fn_->getArg(static_cast<unsigned>(1 + k_.reads.size() + s));
+    b_.SetInsertPoint(llvm::BasicBlock::Create(ctx, "entry", fn_));
+    switch (k_.kind) {
+    case Kernel::Elementwise:
+      elementwise();
+      break;
+    case Kernel::MatMul:
+      matmul();
+      break;
+    case Kernel::Reduce:
+      reduce();
+      break;
+    case Kernel::Transpose:
+      transpose();
+      break;
+    case Kernel::Copy:
+      copy();
+      break;
+    }
+    b_.CreateRetVoid();
+    return fn_;
+  }
+
+private:
+  Value *out() { return fn_->getArg(0); }
+  Value *read(size_t i) { return fn_->getArg(static_cast<unsigned>(1 + i)); }
+
+  Value *dim(const ir::Dim &d) {
+    Value *v = b_.getInt64(d.coeff);
+    for (const std::string &s : d.symbols)
+      v = b_.CreateMul(v, symbols_.at(s), "", true, true);
+    return v;
+  }
+  std::vector<Value *> extents(const ir::Shape &shape) {
+    std::vector<Value *> e;
+    for (const ir::Dim &d : shape)
+      e.push_back(dim(d));
+    return e;
+  }
+  std::vector<Value *> strides(const ir::Shape &shape) {
+    std::vector<Value *> s(shape.size());
+    Value *acc = b_.getInt64(1);
+    for (size_t i = shape.size(); i-- > 0;) {
+      s[i] = acc;
+      acc = b_.CreateMul(acc, dim(shape[i]), "", true, true);
+    }
+    return s;
+  }
+  /// Strides to read a tensor of `shape` broadcast to a result of rank `rank`.
+  std::vector<Value *> broadcastStrides(const ir::Shape &shape, size_t rank) {
+    std::vector<Value *> own = strides(shape);
+    std::vector<Value *> s(rank, b_.getInt64(0));
+    size_t offset = rank - shape.size();
+    for (size_t j = 0; j < shape.size(); ++j)
+      s[offset + j] = shape[j].isOne() ? b_.getInt64(0) : own[j];
+    return s;
+  }
+  Value *dot(const std::vector<Value *> &idx, const std::vector<Value *> &s) {
+    Value *v = b_.getInt64(0);
+    for (size_t i = 0; i < idx.size(); ++i)
+      v = b_.CreateAdd(v, b_.CreateMul(idx[i], s[i], "", true, true), "", true, true);
+    return v;
+  }
+  Value *load(Value *base, Value *index) {
+    return b_.CreateLoad(f32_, b_.CreateInBoundsGEP(f32_, base, index));
+  }
+  void store(Value *v, Value *base, Value *index) {
+    b_.CreateStore(v, b_.CreateInBoundsGEP(f32_, base, index));
+  }
+  Value *numel(const ir::Shape &shape) { return dim(ir::numElements(shape)); }
+  // Allocas belong in the entry block, where SROA turns them into registers.
+  Value *entryAlloca() {
+    llvm::BasicBlock &entry = fn_->getEntryBlock();
+    llvm::IRBuilder<> at(&entry, entry.begin());
+    return at.CreateAlloca(f32_);
+  }
+
+  void elementwise() {
+    const ir::Shape &shape = k_.root->shape;
+    std::vector<Value *> outStrides = strides(shape);
+    std::vector<std::vector<Value *>> readStrides;
+    for (const auto &[node, buf] : k_.reads)
+      readStrides.push_back(broadcastStrides(node->shape, shape.size()));
+    emitLoopNest(b_, extents(shape), [&](const std::vector<Value *> &idx) {
+      std::map<const ir::Node *, Value *> values;
+      for (size_t r = 0; r < k_.reads.size(); ++r)
+        values[k_.reads[r].first] = load(read(r), dot(idx, readStrides[r]));
+      store(scalar(k_.root, values), out(), dot(idx, outStrides));
+    });
+  }
+
+  Value *scalar(const ir::Node *n, std::map<const ir::Node *, Value *> &values) {
+    if (auto it = values.find(n); it != values.end())
+      return it->second;
+    Value *v;
+    if (n->op == ir::OpKind::Const) {
+      v = llvm::ConstantFP::get(f32_, n->attrs.value);
+    } else {
+      std::vector<Value *> args;
+      for (const ir::Node *operand : n->operands)
+        args.push_back(scalar(operand, values));
+      v = emitScalar(n->op, b_, args);
+    }
+    values[n] = v;
+    return v;
+  }
+
+  // C[M, N] = A[M, K] B[K, N]; a transposed operand is stored the other way.
+  void matmul() {
+    const ir::Shape &c = k_.root->shape;
+    const ir::Shape &aShape = k_.reads[0].first->shape;
+    Value *M = dim(c[0]), *N = dim(c[1]);
+    Value *K = dim(k_.transA ? aShape[0] : aShape[1]);
+    auto aIndex = [&](Value *i, Value *k) {
+      return k_.transA ? b_.CreateAdd(b_.CreateMul(k, M), i)
+                       : b_.CreateAdd(b_.CreateMul(i, K), k);
+    };
+    llvm::FastMathFlags fmf;
+    fmf.setAllowReassoc();
+    fmf.setAllowContract();
+    if (k_.transB) {
+      // Dot products along contiguous rows of A and B^T.
+      emitLoop(b_, M, [&](Value *i) {
+        emitLoop(b_, N, [&](Value *j) {
+          Value *acc = entryAlloca();
+          b_.CreateStore(llvm::ConstantFP::get(f32_, 0.0), acc);
+          emitLoop(b_, K, [&](Value *k) {
+            Value *x = load(read(0), aIndex(i, k));
+            Value *y = load(read(1), b_.CreateAdd(b_.CreateMul(j, K), k));
+            llvm::IRBuilder<>::FastMathFlagGuard guard(b_);
+            b_.setFastMathFlags(fmf);
+            b_.CreateStore(b_.CreateFAdd(b_.CreateLoad(f32_, acc),
+                                         b_.CreateFMul(x, y)),
+                           acc);
+          });
+          store(b_.CreateLoad(f32_, acc), out(),
+                b_.CreateAdd(b_.CreateMul(i, N), j));
+        });
+      });
+      return;
+    }
+    // Rows of C accumulate scaled rows of B: the inner loop is contiguous.
+    emitLoop(b_, M, [&](Value *i) {
+      Value *row = b_.CreateMul(i, N);
+      emitLoop(b_, N, [&](Value *j) {
+        store(llvm::ConstantFP::get(f32_, 0.0), out(), b_.CreateAdd(row, j));
+      });
+      emitLoop(b_, K, [&](Value *k) {
+        Value *x = load(read(0), aIndex(i, k));
+        Value *bRow = b_.CreateMul(k, N);
+        emitLoop(b_, N, [&](Value *j) {
+          llvm::IRBuilder<>::FastMathFlagGuard guard(b_);
+          b_.setFastMathFlags(fmf);
+          Value *idx = b_.CreateAdd(row, j);
+          Value *sum = b_.CreateFAdd(load(out(), idx),
+                                     b_.CreateFMul(x, load(read(1), b_.CreateAdd(bRow, j))));
+          store(sum, out(), idx);
+        });
+      });
+    });
+  }
+
+  void reduce() {
+    const ir::Node *in = k_.reads[0].first;
+    const ir::Shape &inShape = in->shape;
+    const std::vector<int64_t> &axes = k_.root->attrs.axes;
+    bool isMax = k_.root->op == ir::OpKind::ReduceMax;
+    Value *identity = llvm::ConstantFP::getInfinity(f32_, true);
+    if (!isMax)
+      identity = llvm::ConstantFP::get(f32_, 0.0);
+    emitLoop(b_, numel(k_.root->shape),
+             [&](Value *i) { store(identity, out(), i); });
+    // Output strides seen from the input's axes: 0 along reduced axes.
+    std::vector<Value *> outOwn = strides(k_.root->shape);
+    std::vector<Value *> outStrides;
+    size_t o = 0;
+    for (size_t d = 0; d < inShape.size(); ++d) {
+      bool reduced = std::find(axes.begin(), axes.end(),
+                               static_cast<int64_t>(d)) != axes.end();
+      if (reduced) {
+        outStrides.push_back(b_.getInt64(0));
+        if (k_.root->attrs.keepdim)
+          ++o;
+      } else {
+        outStrides.push_back(outOwn[o++]);
+      }
+    }
+    std::vector<Value *> inStrides = strides(inShape);
+    emitLoopNest(b_, extents(inShape), [&](const std::vector<Value *> &idx) {
+      Value *oi = dot(idx, outStrides);
+      Value *v = emitScalar(k_.root->op, b_,
+                            {load(out(), oi), load(read(0), dot(idx, inStrides))});
+      store(v, out(), oi);
+    });
+  }
+
+  void transpose() {
+    const std::vector<int64_t> &perm = k_.root->attrs.axes;
+    std::vector<Value *> inOwn = strides(k_.reads[0].first->shape);
+    std::vector<Value *> inStrides;
+    for (int64_t axis : perm)
+      inStrides.push_back(inOwn[axis]);
+    std::vector<Value *> outStrides = strides(k_.root->shape);
+    emitLoopNest(b_, extents(k_.root->shape), [&](const std::vector<Value *> &idx) {
+      store(load(read(0), dot(idx, inStrides)), out(), dot(idx, outStrides));
+    });
+  }
+
+  void copy() {
+    const ir::Node *src = k_.reads[0].first;
+    bool isConst = src->op == ir::OpKind::Const;
+    emitLoop(b_, numel(k_.root->shape), [&](Value *i) {
+      Value *v = isConst ? llvm::ConstantFP::get(f32_, src->attrs.value)
+                         : load(read(0), i);
+      store(v, out(), i);
+    });
+  }
+
+  llvm::Module &m_;
+  const KernelProgram &p_;
+  const Kernel &k_;
+  llvm::IRBuilder<> b_;
+  llvm::Function *fn_ = nullptr;
+  llvm::Type *f32_ = nullptr;
+  std::map<std::string, Value *> symbols_;
+};
+
+} // namespace
+
+llvm::Function *emitKernel(llvm::Module &module, const KernelProgram &program,
+                           const Kernel &kernel, const std::string &name) {
+  return KernelEmitter(module, program, kernel).run(name);
+}
+
+} // namespace nnc::codegen

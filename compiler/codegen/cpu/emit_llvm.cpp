@@ -1,0 +1,220 @@
+//===- emit_llvm.cpp - The model's module: forward, workspace, manifest ---===//
+//
+// Emits the three symbols of runtime/include/nnrt_model.h over the kernel
+// functions, then optimises and writes object code for the host.
+//   nnc_model_forward: binds every buffer to its pointer (inputs, outputs,
+//     the arena, or a 64-byte aligned slice of the workspace) and calls the
+//     kernels in order;
+//   nnc_model_forward_workspace: the same layout's total size;
+//   nnc_model_manifest: the JSON manifest.
+//
+//===----------------------------------------------------------------------===//
+#include "codegen/cpu/emit_llvm.h"
+#include "codegen/cpu/emit_kernels.h"
+
+#include <llvm/IR/IRBuilder.h>
+#include <llvm/IR/LegacyPassManager.h>
+#include <llvm/IR/Module.h>
+#include <llvm/IR/Verifier.h>
+#include <llvm/MC/TargetRegistry.h>
+#include <llvm/Passes/PassBuilder.h>
+#include <llvm/Support/FileSystem.h>
+#include <llvm/Support/TargetSelect.h>
+#include <llvm/Support/raw_ostream.h>
+#include <llvm/Target/TargetMachine.h>
+#include <llvm/TargetParser/Host.h>
+#include <llvm/TargetParser/SubtargetFeature.h>
+
+namespace nnc::codegen {
+namespace {
+
+using llvm::Value;
+
+class ForwardEmitter {
+public:
+  ForwardEmitter(llvm::Module &m, const KernelProgram &p)
+      : m_(m), p_(p), b_(m.getContext()) {}
+
+  void run() {
+    std::vector<llvm::Function *> kernels;
+    for (size_t i = 0; i < p_.kernels.size(); ++i)
+      kernels.push_back(emitKernel(m_, p_, p_.kernels[i],
+                                   "nnc_kernel" + std::to_string(i)));
+    emitWorkspaceSize();
+    emitForward(kernels);
+  }
+
+private:
+  llvm::Type *ptrTy() { return llvm::PointerType::getUnqual(m_.getContext()); }
+
+  void loadSymbols(Value *dims) {
+    symbols_.clear();
+    for (size_t s = 0; s < p_.symbols.size(); ++s)
+      symbols_.push_back(b_.CreateLoad(
+          b_.getInt64Ty(), b_.CreateConstInBoundsGEP1_64(b_.getInt64Ty(), dims, s),
+          p_.symbols[s]));
+  }
+  Value *numel(const ir::Shape &shape) {
+    ir::Dim n = ir::numElements(shape);
+    Value *v = b_.getInt64(n.coeff);
+    for (const std::string &s : n.symbols) {
+      size_t index = std::find(p_.symbols.begin(), p_.symbols.end(), s) -
+                     p_.symbols.begin();
+      v = b_.CreateMul(v, symbols_[index]);
+    }
+    return v;
+  }
+  /// Byte offsets of the workspace buffers (nullptr for the others) and the
+  /// total, each buffer rounded up to 64 bytes.
+  Value *workspaceLayout(std::vector<Value *> &offsets) {
+    Value *offset = b_.getInt64(0);
+    offsets.assign(p_.buffers.size(), nullptr);
+    for (size_t i = 0; i < p_.buffers.size(); ++i) {
+      if (p_.buffers[i].kind != Buffer::Workspace)
+        continue;
+      offsets[i] = offset;
+      Value *bytes = b_.CreateMul(numel(p_.buffers[i].shape), b_.getInt64(4));
+      bytes = b_.CreateAnd(b_.CreateAdd(bytes, b_.getInt64(63)), b_.getInt64(~63LL));
+      offset = b_.CreateAdd(offset, bytes);
+    }
+    return offset;
+  }
+
+  void emitWorkspaceSize() {
+    auto *type = llvm::FunctionType::get(b_.getInt64Ty(), {ptrTy()}, false);
+    auto *fn = llvm::Function::Create(type, llvm::Function::ExternalLinkage,
+                                      "nnc_model_forward_workspace", m_);
+    b_.SetInsertPoint(llvm::BasicBlock::Create(m_.getContext(), "entry", fn));
+    loadSymbols(fn->getArg(0));
+    std::vector<Value *> offsets;
+    b_.CreateRet(workspaceLayout(offsets));
+  }
+
+  void emitForward(const std::vector<llvm::Function *> &kernels) {
+    auto *type = llvm::FunctionType::get(
+        b_.getVoidTy(), {ptrTy(), ptrTy(), ptrTy(), ptrTy(), ptrTy()}, false);
+    auto *fn = llvm::Function::Create(type, llvm::Function::ExternalLinkage,
+                                      "nnc_model_forward", m_);
+    b_.SetInsertPoint(llvm::BasicBlock::Create(m_.getContext(), "entry", fn));
+    Value *dims = fn->getArg(0), *arena = fn->getArg(1),
+          *inputs = fn->getArg(2), *outputs = fn->getArg(3),
+          *workspace = fn->getArg(4);
+    loadSymbols(dims);
+    std::vector<Value *> offsets;
+    workspaceLayout(offsets);
+    std::vector<Value *> pointers;
+    for (size_t i = 0; i < p_.buffers.size(); ++i) {
+      const Buffer &buf = p_.buffers[i];
+      switch (buf.kind) {
+      case Buffer::Input:
+      case Buffer::Output: {
+        Value *table = buf.kind == Buffer::Input ? inputs : outputs;
+        pointers.push_back(b_.CreateLoad(
+            ptrTy(), b_.CreateConstInBoundsGEP1_64(ptrTy(), table, buf.index),
+            buf.name));
+        break;
+      }
+      case Buffer::Param:
+        pointers.push_back(b_.CreateConstInBoundsGEP1_64(
+            b_.getFloatTy(), arena, static_cast<uint64_t>(buf.index), buf.name));
+        break;
+      case Buffer::Workspace:
+        pointers.push_back(
+            b_.CreateInBoundsGEP(b_.getInt8Ty(), workspace, offsets[i], buf.name));
+        break;
+      }
+    }
+    for (size_t k = 0; k < p_.kernels.size(); ++k) {
+      const Kernel &kernel = p_.kernels[k];
+      std::vector<Value *> args{pointers[kernel.out]};
+      for (const auto &[node, buf] : kernel.reads)
+        args.push_back(pointers[buf]);
+      args.insert(args.end(), symbols_.begin(), symbols_.end());
+      b_.CreateCall(kernels[k], args);
+    }
+    b_.CreateRetVoid();
+  }
+
+  llvm::Module &m_;
+  const KernelProgram &p_;
+  llvm::IRBuilder<> b_;
+  std::vector<Value *> symbols_;
+};
+
+} // namespace
+
+std::unique_ptr<llvm::Module> emitModule(const KernelProgram &program,
+                                         const std::string &manifest,
+                                         llvm::LLVMContext &context) {
+  auto module = std::make_unique<llvm::Module>("nnc_model", context);
+  llvm::Constant *text = llvm::ConstantDataArray::getString(context, manifest, true);
+  auto *global = new llvm::GlobalVariable(*module, text->getType(), true,
+                                          llvm::GlobalValue::ExternalLinkage,
+                                          text, "nnc_model_manifest");
+  global->setAlignment(llvm::Align(1));
+  ForwardEmitter(*module, program).run();
+  return module;
+}
+
+std::unique_ptr<llvm::TargetMachine> hostTargetMachine(std::string &error) {
+  llvm::InitializeNativeTarget();
+  llvm::InitializeNativeTargetAsmPrinter();
+  std::string triple = llvm::sys::getDefaultTargetTriple();
+  const llvm::Target *target = llvm::TargetRegistry::lookupTarget(triple, error);
+  if (!target)
+    return nullptr;
+  llvm::SubtargetFeatures features;
+  for (const auto &[name, enabled] : llvm::sys::getHostCPUFeatures())
+    features.AddFeature(name, enabled);
+  llvm::TargetOptions options;
+  std::unique_ptr<llvm::TargetMachine> machine(target->createTargetMachine(
+      triple, llvm::sys::getHostCPUName(), features.getString(), options,
+      llvm::Reloc::PIC_, std::nullopt, llvm::CodeGenOptLevel::Aggressive));
+  if (!machine)
+    error = "cannot create a target machine for " + triple;
+  return machine;
+}
+
+void optimizeModule(llvm::Module &module, llvm::TargetMachine &machine) {
+  module.setDataLayout(machine.createDataLayout());
+  module.setTargetTriple(machine.getTargetTriple().str());
+  llvm::LoopAnalysisManager lam;
+  llvm::FunctionAnalysisManager fam;
+  llvm::CGSCCAnalysisManager cgam;
+  llvm::ModuleAnalysisManager mam;
+  llvm::PipelineTuningOptions tuning;
+  tuning.LoopVectorization = true;
+  tuning.SLPVectorization = true;
+  llvm::PassBuilder builder(&machine, tuning);
+  builder.registerModuleAnalyses(mam);
+  builder.registerCGSCCAnalyses(cgam);
+  builder.registerFunctionAnalyses(fam);
+  builder.registerLoopAnalyses(lam);
+  builder.crossRegisterProxies(lam, fam, cgam, mam);
+  llvm::ModulePassManager passes =
+      builder.buildPerModuleDefaultPipeline(llvm::OptimizationLevel::O3);
+  passes.run(module, mam);
+}
+
+bool writeObject(llvm::Module &module, llvm::TargetMachine &machine,
+                 const std::string &path, std::string &error) {
+  module.setDataLayout(machine.createDataLayout());
+  module.setTargetTriple(machine.getTargetTriple().str());
+  std::error_code ec;
+  llvm::raw_fd_ostream out(path, ec, llvm::sys::fs::OF_None);
+  if (ec) {
+    error = "cannot write `" + path + "`: " + ec.message();
+    return false;
+  }
+  llvm::legacy::PassManager passes;
+  if (machine.addPassesToEmitFile(passes, out, nullptr,
+                                  llvm::CodeGenFileType::ObjectFile)) {
+    error = "the target cannot emit object files";
+    return false;
+  }
+  passes.run(module);
+  out.flush();
+  return true;
+}
+
+} // namespace nnc::codegen

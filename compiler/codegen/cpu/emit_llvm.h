@@ -1,0 +1,41 @@
+//===- emit_llvm.h - Kernels to LLVM IR, and LLVM IR to object code -------===//
+//
+// The only place (with the GPU backend) that knows LLVM. Each kernel becomes
+// an internal function whose buffer arguments are `noalias`, so that LLVM's
+// vectoriser may assume the buffers do not overlap (they never do: the
+// kernel level gives every materialised value its own buffer).
+//
+//===----------------------------------------------------------------------===//
+#pragma once
+
+#include "codegen/kernel/kernels.h"
+
+#include <memory>
+#include <string>
+
+namespace llvm {
+class LLVMContext;
+class Module;
+class TargetMachine;
+} // namespace llvm
+
+namespace nnc::codegen {
+
+/// Builds the module that defines the symbols of runtime/include/nnrt_model.h.
+std::unique_ptr<llvm::Module> emitModule(const KernelProgram &program,
+                                         const std::string &manifest,
+                                         llvm::LLVMContext &context);
+
+/// A TargetMachine for the host CPU (its vector width: AVX-512 where there is
+/// one), position-independent. Returns nullptr and sets `error` on failure.
+std::unique_ptr<llvm::TargetMachine> hostTargetMachine(std::string &error);
+
+/// Runs LLVM's O3 pipeline for `machine` over `module`.
+void optimizeModule(llvm::Module &module, llvm::TargetMachine &machine);
+
+/// Writes `module` as an object file. Returns false and sets `error` on
+/// failure.
+bool writeObject(llvm::Module &module, llvm::TargetMachine &machine,
+                 const std::string &path, std::string &error);
+
+} // namespace nnc::codegen

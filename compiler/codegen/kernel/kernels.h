@@ -1,0 +1,58 @@
+//===- kernels.h - The kernel level: fused loop nests over buffers --------===//
+//
+// Target-neutral. The forward graph becomes a list of kernels, each writing
+// one buffer:
+//   - Elementwise: a loop nest over the output shape evaluating a fused
+//     expression tree of elementwise nodes; its leaves read buffers, with
+//     NumPy broadcasting expressed as zero strides.
+//   - MatMul: C = op(A) op(B), where op folds a transpose into the operand's
+//     strides.
+//   - Reduce: sum or max over some axes.
+//   - Transpose: a strided copy.
+//   - Copy: a plain copy (an output that is an input, a parameter or a view).
+// Reshapes are views: they share their operand's buffer.
+//
+//===----------------------------------------------------------------------===//
+#pragma once
+
+#include "ir/graph.h"
+
+#include <map>
+#include <ostream>
+#include <vector>
+
+namespace nnc::codegen {
+
+struct Buffer {
+  enum Kind { Input, Param, Output, Workspace } kind;
+  int index = 0;       ///< Input/Output: position; Param: arena element offset
+  ir::Shape shape;
+  std::string name;    ///< for printing
+};
+
+struct Kernel {
+  enum Kind { Elementwise, MatMul, Reduce, Transpose, Copy } kind;
+  const ir::Node *root = nullptr; ///< the node whose value the kernel writes
+  int out = -1;                   ///< buffer written
+  /// Elementwise: the fused tree's leaves and the buffers they read.
+  /// Others: operand nodes (after looking through views and folded
+  /// transposes) and their buffers, in operand order.
+  std::vector<std::pair<const ir::Node *, int>> reads;
+  bool transA = false, transB = false; ///< MatMul
+};
+
+struct KernelProgram {
+  std::vector<std::string> symbols;
+  std::vector<Buffer> buffers;
+  std::vector<Kernel> kernels;
+};
+
+/// Lowers `graph` to kernels. `paramOffsets` maps each parameter name to its
+/// arena element offset.
+KernelProgram lowerToKernels(const ir::Graph &graph,
+                             const std::map<std::string, int64_t> &paramOffsets);
+
+/// Prints the kernel program (`--emit kernels`).
+void printKernels(const KernelProgram &program, std::ostream &out);
+
+} // namespace nnc::codegen

@@ -1,0 +1,274 @@
+//===- lower_to_kernels.cpp - Graph IR to kernels, with fusion ------------===//
+//
+// Algorithm:
+//   1. Count the uses of every node (graph outputs count as uses).
+//   2. A transpose whose every use is a matmul operand is folded into the
+//      matmuls; a reshape is a view of its operand.
+//   3. An elementwise node is fused into its consumer when it has exactly one
+//      use, that use is elementwise, and both have the same shape (so that
+//      fusing never recomputes a value per broadcast element). Every other
+//      non-leaf node is materialised into a buffer by its own kernel.
+//   4. Buffers: inputs and parameters are given; a materialised node that is
+//      a graph output writes the output buffer directly; the rest get
+//      workspace. Outputs that are leaves, views or repeated get a Copy.
+//
+//===----------------------------------------------------------------------===//
+#include "codegen/kernel/kernels.h"
+#include "base/diagnostics.h"
+
+#include <set>
+
+namespace nnc::codegen {
+namespace {
+
+using ir::Lowering;
+using ir::Node;
+using ir::OpKind;
+
+bool isElementwise(const Node *n) {
+  return ir::opInfo(n->op).lowering == Lowering::Elementwise;
+}
+
+class KernelLowering {
+public:
+  KernelLowering(const ir::Graph &graph,
+                 const std::map<std::string, int64_t> &offsets)
+      : graph_(graph), offsets_(offsets) {}
+
+  KernelProgram run() {
+    program_.symbols = graph_.symbols();
+    countUses();
+    for (const Node *in : graph_.inputs())
+      bufferOf_[in] = addBuffer(Buffer::Input, static_cast<int>(inputIndex_++),
+                                in->shape, in->attrs.name);
+    for (const Node *p : graph_.params()) {
+      auto it = offsets_.find(p->attrs.name);
+      NNC_CHECK(it != offsets_.end(), "parameter without an arena offset");
+      bufferOf_[p] = addBuffer(Buffer::Param, static_cast<int>(it->second),
+                               p->shape, p->attrs.name);
+    }
+    // Outputs computed by their own kernel write the output buffer directly.
+    std::set<const Node *> claimed;
+    for (size_t i = 0; i < graph_.outputs().size(); ++i) {
+      const Node *o = graph_.outputs()[i];
+      int buf = addBuffer(Buffer::Output, static_cast<int>(i), o->shape,
+                          "output" + std::to_string(i));
+      outputBuffers_.push_back(buf);
+      if (materialised(o) && !claimed.count(o) && !bufferOf_.count(o)) {
+        bufferOf_[o] = buf;
+        claimed.insert(o);
+      }
+    }
+    for (const auto &node : graph_.nodes())
+      lowerNode(node.get());
+    for (size_t i = 0; i < graph_.outputs().size(); ++i) {
+      const Node *o = graph_.outputs()[i];
+      int source = bufferFor(o);
+      if (source == outputBuffers_[i])
+        continue;
+      Kernel copy{Kernel::Copy, o, outputBuffers_[i], {{o, source}}};
+      program_.kernels.push_back(copy);
+    }
+    return std::move(program_);
+  }
+
+private:
+  void countUses() {
+    for (const auto &node : graph_.nodes())
+      for (const Node *operand : node->operands) {
+        ++uses_[operand];
+        users_[operand].push_back(node.get());
+      }
+    for (const Node *o : graph_.outputs())
+      ++uses_[o];
+  }
+
+  bool foldedTranspose(const Node *n) const {
+    if (n->op != OpKind::Transpose || n->shape.size() != 2)
+      return false;
+    auto it = users_.find(n);
+    if (it == users_.end())
+      return false;
+    for (const Node *user : it->second)
+      if (user->op != OpKind::MatMul)
+        return false;
+    for (const Node *o : graph_.outputs())
+      if (o == n)
+        return false;
+    return true;
+  }
+
+  bool fused(const Node *n) const {
+    if (!isElementwise(n))
+      return false;
+    auto it = uses_.find(n);
+    if (it == uses_.end() || it->second != 1)
+      return false;
+    auto u = users_.find(n);
+    if (u == users_.end())
+      return false; // the single use is as a graph output
+    const Node *user = u->second[0];
+    return isElementwise(user) && user->shape == n->shape;
+  }
+
+  bool materialised(const Node *n) const {
+    Lowering l = ir::opInfo(n->op).lowering;
+    if (l == Lowering::Leaf || l == Lowering::View)
+      return false;
+    if (foldedTranspose(n))
+      return false;
+    return !fused(n);
+  }
+
+  int addBuffer(Buffer::Kind kind, int index, const ir::Shape &shape,
+                std::string name) {
+    program_.buffers.push_back({kind, index, shape, std::move(name)});
+    return static_cast<int>(program_.buffers.size() - 1);
+  }
+
+  /// The buffer holding `n`'s value (through views).
+  int bufferFor(const Node *n) {
+    if (n->op == OpKind::Reshape)
+      return bufferFor(n->operands[0]);
+    auto it = bufferOf_.find(n);
+    if (it != bufferOf_.end())
+      return it->second;
+    // A constant read as a buffer (e.g. returned directly): materialise it.
+    NNC_CHECK(n->op == OpKind::Const, "value read before its kernel");
+    int buf = addBuffer(Buffer::Workspace, 0, n->shape, "const");
+    bufferOf_[n] = buf;
+    program_.kernels.push_back({Kernel::Elementwise, n, buf, {}});
+    return buf;
+  }
+
+  /// Collects the leaves of the fused expression rooted at `n`.
+  void collectLeaves(const Node *n, bool isRoot, Kernel &k,
+                     std::set<const Node *> &seen) {
+    if (!isRoot && (!fused(n) || !isElementwise(n))) {
+      if (n->op == OpKind::Const || seen.count(n))
+        return;
+      seen.insert(n);
+      k.reads.emplace_back(n, bufferFor(n));
+      return;
+    }
+    for (const Node *operand : n->operands)
+      collectLeaves(operand, false, k, seen);
+  }
+
+  void lowerNode(const Node *n) {
+    if (!materialised(n))
+      return;
+    if (!bufferOf_.count(n))
+      bufferOf_[n] = addBuffer(Buffer::Workspace, 0, n->shape,
+                               "t" + std::to_string(n->id));
+    Kernel k;
+    k.root = n;
+    k.out = bufferOf_[n];
+    switch (ir::opInfo(n->op).lowering) {
+    case Lowering::Elementwise: {
+      k.kind = Kernel::Elementwise;
+      std::set<const Node *> seen;
+      collectLeaves(n, true, k, seen);
+      break;
+    }
+    case Lowering::Matmul:
+      k.kind = Kernel::MatMul;
+      for (int i = 0; i < 2; ++i) {
+        const Node *operand = n->operands[i];
+        bool trans = foldedTranspose(operand);
+        if (trans)
+          operand = operand->operands[0];
+        (i == 0 ? k.transA : k.transB) = trans;
+        k.reads.emplace_back(operand, bufferFor(operand));
+      }
+      break;
+    case Lowering::Reduce:
+      k.kind = Kernel::Reduce;
+      k.reads.emplace_back(n->operands[0], bufferFor(n->operands[0]));
+      break;
+    case Lowering::Permute:
+      k.kind = Kernel::Transpose;
+      k.reads.emplace_back(n->operands[0], bufferFor(n->operands[0]));
+      break;
+    default:
+      NNC_CHECK(false, "no kernel for this op");
+    }
+    program_.kernels.push_back(std::move(k));
+  }
+
+  const ir::Graph &graph_;
+  const std::map<std::string, int64_t> &offsets_;
+  KernelProgram program_;
+  std::map<const Node *, int> uses_;
+  std::map<const Node *, std::vector<const Node *>> users_;
+  std::map<const Node *, int> bufferOf_;
+  std::vector<int> outputBuffers_;
+  size_t inputIndex_ = 0;
+};
+
+const char *kindName(Kernel::Kind k) {
+  switch (k) {
+  case Kernel::Elementwise:
+    return "elementwise";
+  case Kernel::MatMul:
+    return "matmul";
+  case Kernel::Reduce:
+    return "reduce";
+  case Kernel::Transpose:
+    return "transpose";
+  case Kernel::Copy:
+    return "copy";
+  }
+  return "?";
+}
+
+void printExpr(const Node *n, const Kernel &k, std::ostream &out) {
+  for (const auto &[leaf, buf] : k.reads)
+    if (leaf == n) {
+      out << "b" << buf;
+      return;
+    }
+  if (n->op == OpKind::Const) {
+    out << n->attrs.value;
+    return;
+  }
+  out << ir::opInfo(n->op).mnemonic << "(";
+  for (size_t i = 0; i < n->operands.size(); ++i) {
+    out << (i ? ", " : "");
+    printExpr(n->operands[i], k, out);
+  }
+  out << ")";
+}
+
+} // namespace
+
+KernelProgram lowerToKernels(const ir::Graph &graph,
+                             const std::map<std::string, int64_t> &offsets) {
+  return KernelLowering(graph, offsets).run();
+}
+
+void printKernels(const KernelProgram &program, std::ostream &out) {
+  static const char *kBufferKinds[] = {"input", "param", "output", "workspace"};
+  for (size_t i = 0; i < program.buffers.size(); ++i) {
+    const Buffer &b = program.buffers[i];
+    out << "buffer b" << i << " " << kBufferKinds[b.kind] << " "
+        << ir::shapeStr(b.shape) << " \"" << b.name << "\"\n";
+  }
+  for (const Kernel &k : program.kernels) {
+    out << "kernel " << kindName(k.kind) << " -> b" << k.out;
+    if (k.kind == Kernel::Elementwise) {
+      out << " = ";
+      printExpr(k.root, k, out);
+    } else {
+      for (const auto &[node, buf] : k.reads)
+        out << " b" << buf;
+      if (k.transA)
+        out << " transA";
+      if (k.transB)
+        out << " transB";
+    }
+    out << "\n";
+  }
+}
+
+} // namespace nnc::codegen

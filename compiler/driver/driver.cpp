@@ -1,0 +1,303 @@
+//===- driver.cpp - The `nnc` command -------------------------------------===//
+//
+// Subcommands:
+//   check   parse and check; `--emit tokens|ast|ir` prints a stage
+//   summary the module tree, parameters and counts (`--json`)
+//   build   compile to an executable, or `--emit obj|ir|kernels|llvm`
+//   ir      read a textual graph IR file, verify it, print it back
+// Every stage can be stopped after and printed, so that each is testable on
+// its own (the Toy tutorial's -emit ladder).
+//
+//===----------------------------------------------------------------------===//
+#include "driver/driver.h"
+#include "codegen/cpu/emit_llvm.h"
+#include "driver/link.h"
+#include "driver/paths.h"
+#include "driver/summary.h"
+#include "sema/sema.h"
+#include "syntax/parser.h"
+
+#include <CLI/CLI.hpp>
+#include <llvm/IR/LLVMContext.h>
+#include <llvm/IR/Module.h>
+#include <llvm/IR/Verifier.h>
+#include <llvm/Support/raw_os_ostream.h>
+#include <llvm/Target/TargetMachine.h>
+
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+#include <unistd.h>
+
+namespace fs = std::filesystem;
+
+namespace nnc::driver {
+namespace {
+
+struct Options {
+  std::string input;
+  std::string output;
+  std::string model;
+  std::string emit;
+  std::string target = "cpu";
+  bool json = false;
+};
+
+/// One compilation's state: sources, diagnostics and the checked model.
+struct Compilation {
+  SourceManager sources;
+  DiagnosticEngine diags;
+  sema::Program program;
+  std::unique_ptr<sema::Model> model;
+
+  explicit Compilation(std::ostream &err) : diags(sources, err) {}
+
+  bool load(const Options &opts) {
+    if (!sema::loadProgram(opts.input, stdlibDir(), sources, diags, program))
+      return false;
+    model = sema::elaborate(program, opts.model, sources, diags);
+    return model != nullptr;
+  }
+};
+
+int errorsSummary(const DiagnosticEngine &diags, std::ostream &err) {
+  if (diags.errorCount() > 1)
+    err << diags.errorCount() << " errors generated\n";
+  return 1;
+}
+
+int cmdCheck(const Options &opts, std::ostream &out, std::ostream &err) {
+  Compilation c(err);
+  if (opts.emit == "tokens" || opts.emit == "ast") {
+    std::optional<int32_t> file = c.sources.load(opts.input);
+    if (!file) {
+      c.diags.report(DiagKind::CannotReadFile, SourceLoc{}, {opts.input});
+      return 1;
+    }
+    if (opts.emit == "tokens") {
+      for (const syntax::Token &t : syntax::lex(c.sources, *file, c.diags)) {
+        LineCol lc = c.sources.lineCol(t.loc);
+        out << lc.line << ":" << lc.col << " " << syntax::describe(t.kind)
+            << " " << t.text << "\n";
+      }
+    } else {
+      syntax::FileAst ast = syntax::parseFile(c.sources, *file, c.diags);
+      if (!c.diags.hasErrors())
+        syntax::printAst(ast, out);
+    }
+    return c.diags.hasErrors() ? errorsSummary(c.diags, err) : 0;
+  }
+  if (!c.load(opts))
+    return errorsSummary(c.diags, err);
+  std::string problem = ir::verifyGraph(*c.model->graph);
+  if (!problem.empty()) {
+    err << "internal compiler error: the forward graph is invalid: " << problem
+        << "\n";
+    return 2;
+  }
+  if (opts.emit == "ir")
+    ir::printGraph(*c.model->graph, out);
+  else if (!opts.emit.empty()) {
+    err << "error: `check --emit` takes tokens, ast or ir, not `" << opts.emit
+        << "`\n";
+    return 1;
+  }
+  return 0;
+}
+
+int cmdSummary(const Options &opts, std::ostream &out, std::ostream &err) {
+  Compilation c(err);
+  if (!c.load(opts))
+    return errorsSummary(c.diags, err);
+  if (opts.json)
+    out << summaryJson(*c.model).dump(2) << "\n";
+  else
+    printSummary(*c.model, out);
+  return 0;
+}
+
+std::map<std::string, int64_t> paramOffsets(const sema::Model &model) {
+  std::map<std::string, int64_t> offsets;
+  for (const sema::TensorInfo &t : model.tensors)
+    offsets[t.name] = t.offset;
+  return offsets;
+}
+
+/// Writes `text` to `path`, or to `out` when path is empty or `-`.
+int writeText(const std::string &path, const std::string &text,
+              std::ostream &out, std::ostream &err) {
+  if (path.empty() || path == "-") {
+    out << text;
+    return 0;
+  }
+  std::ofstream file(path);
+  file << text;
+  if (!file) {
+    err << "error: cannot write `" << path << "`\n";
+    return 1;
+  }
+  return 0;
+}
+
+int cmdBuild(const Options &opts, std::ostream &out, std::ostream &err) {
+  static const std::set<std::string> kEmits = {"exe", "obj", "ir", "kernels",
+                                               "llvm"};
+  std::string emit = opts.emit.empty() ? "exe" : opts.emit;
+  if (!kEmits.count(emit)) {
+    err << "error: `--emit` takes exe, obj, ir, kernels or llvm, not `" << emit
+        << "`\n";
+    return 1;
+  }
+  if (opts.target != "cpu") {
+    err << "error: target `" << opts.target
+        << "` is not supported yet; this nnc builds for `cpu`\n";
+    return 1;
+  }
+  if ((emit == "exe" || emit == "obj") && opts.output.empty()) {
+    err << "error: `build` needs `-o FILE` for --emit " << emit << "\n";
+    return 1;
+  }
+  Compilation c(err);
+  if (!c.load(opts))
+    return errorsSummary(c.diags, err);
+  const sema::Model &model = *c.model;
+  if (std::string problem = ir::verifyGraph(*model.graph); !problem.empty()) {
+    err << "internal compiler error: the forward graph is invalid: " << problem
+        << "\n";
+    return 2;
+  }
+  if (emit == "ir") {
+    std::ostringstream text;
+    ir::printGraph(*model.graph, text);
+    return writeText(opts.output, text.str(), out, err);
+  }
+  codegen::KernelProgram kernels =
+      codegen::lowerToKernels(*model.graph, paramOffsets(model));
+  if (emit == "kernels") {
+    std::ostringstream text;
+    codegen::printKernels(kernels, text);
+    return writeText(opts.output, text.str(), out, err);
+  }
+  llvm::LLVMContext context;
+  std::unique_ptr<llvm::Module> module =
+      codegen::emitModule(kernels, manifestJson(model).dump(), context);
+  std::string verifyText;
+  llvm::raw_string_ostream verifyOut(verifyText);
+  if (llvm::verifyModule(*module, &verifyOut)) {
+    err << "internal compiler error: invalid LLVM IR:\n" << verifyText << "\n";
+    return 2;
+  }
+  std::string error;
+  std::unique_ptr<llvm::TargetMachine> machine = codegen::hostTargetMachine(error);
+  if (!machine) {
+    err << "error: " << error << "\n";
+    return 1;
+  }
+  codegen::optimizeModule(*module, *machine);
+  if (emit == "llvm") {
+    std::string text;
+    llvm::raw_string_ostream os(text);
+    module->print(os, nullptr);
+    return writeText(opts.output, text, out, err);
+  }
+  std::string object = emit == "obj" ? opts.output
+                                     : opts.output + ".nnc-" +
+                                           std::to_string(getpid()) + ".o";
+  if (!codegen::writeObject(*module, *machine, object, error)) {
+    err << "error: " << error << "\n";
+    return 1;
+  }
+  if (emit == "obj")
+    return 0;
+  bool linked = linkExecutable(object, opts.output, error);
+  std::error_code ec;
+  fs::remove(object, ec);
+  if (!linked) {
+    err << "error: " << error << "\n";
+    return 1;
+  }
+  return 0;
+}
+
+int cmdIr(const Options &opts, std::ostream &out, std::ostream &err) {
+  std::ifstream in(opts.input);
+  if (!in) {
+    err << "error: cannot read file `" << opts.input << "`\n";
+    return 1;
+  }
+  std::stringstream text;
+  text << in.rdbuf();
+  std::string error;
+  std::unique_ptr<ir::Graph> graph = ir::parseGraph(text.str(), error);
+  if (!graph) {
+    err << opts.input << ":" << error << "\n";
+    return 1;
+  }
+  if (std::string problem = ir::verifyGraph(*graph); !problem.empty()) {
+    err << opts.input << ": invalid graph: " << problem << "\n";
+    return 1;
+  }
+  if (opts.emit == "kernels") {
+    std::map<std::string, int64_t> offsets;
+    int64_t next = 0;
+    for (const ir::Node *p : graph->params()) {
+      offsets[p->attrs.name] = next;
+      int64_t n = 1;
+      for (const ir::Dim &d : p->shape)
+        n *= d.coeff;
+      next += n;
+    }
+    codegen::printKernels(codegen::lowerToKernels(*graph, offsets), out);
+    return 0;
+  }
+  ir::printGraph(*graph, out);
+  return 0;
+}
+
+} // namespace
+
+int run(const std::vector<std::string> &args, std::ostream &out,
+        std::ostream &err) {
+  CLI::App app{"nnc: the compiler of the .nnm neural-network language", "nnc"};
+  app.require_subcommand(1);
+  Options opts;
+  auto addCommon = [&](CLI::App *cmd) {
+    cmd->add_option("file", opts.input, "the .nnm source file")->required();
+    cmd->add_option("--model", opts.model,
+                    "compile this module (with its default arguments) "
+                    "instead of the file's `model`");
+  };
+  CLI::App *check = app.add_subcommand("check", "parse and shape-check a model");
+  addCommon(check);
+  check->add_option("--emit", opts.emit, "print a stage: tokens, ast or ir");
+  CLI::App *summary = app.add_subcommand(
+      "summary", "print the module tree, parameters and parameter counts");
+  addCommon(summary);
+  summary->add_flag("--json", opts.json, "print JSON");
+  CLI::App *build = app.add_subcommand("build", "compile a model");
+  addCommon(build);
+  build->add_option("-o,--output", opts.output, "output file");
+  build->add_option("--emit", opts.emit,
+                    "what to write: exe (default), obj, ir, kernels or llvm");
+  build->add_option("--target", opts.target, "cpu (cuda comes later)");
+  CLI::App *irCmd = app.add_subcommand(
+      "ir", "read a textual graph IR file, verify it and print it back");
+  irCmd->add_option("file", opts.input, "the .nnir file")->required();
+  irCmd->add_option("--emit", opts.emit, "ir (default) or kernels");
+
+  std::vector<std::string> reversed(args.rbegin(), args.rend());
+  try {
+    app.parse(reversed);
+  } catch (const CLI::ParseError &e) {
+    return app.exit(e, out, err);
+  }
+  if (*check)
+    return cmdCheck(opts, out, err);
+  if (*summary)
+    return cmdSummary(opts, out, err);
+  if (*build)
+    return cmdBuild(opts, out, err);
+  return cmdIr(opts, out, err);
+}
+
+} // namespace nnc::driver

@@ -1,0 +1,143 @@
+//===- summary.cpp - Summaries and the runtime manifest -------------------===//
+//
+// Both views of a Model that leave the compiler as text: the human summary
+// (`nnc summary`, also as JSON) and the manifest embedded in each binary.
+//
+//===----------------------------------------------------------------------===//
+#include "driver/summary.h"
+
+#include <algorithm>
+#include <iomanip>
+
+namespace nnc::driver {
+
+std::string withThousands(int64_t n) {
+  std::string digits = std::to_string(n < 0 ? -n : n);
+  std::string out;
+  for (size_t i = 0; i < digits.size(); ++i) {
+    if (i && (digits.size() - i) % 3 == 0)
+      out += ',';
+    out += digits[i];
+  }
+  return n < 0 ? "-" + out : out;
+}
+
+void printSummary(const sema::Model &model, std::ostream &out) {
+  out << "model " << model.name << " (" << model.source << ")\n\n";
+  out << "modules:\n";
+  for (const sema::ModuleInfo &m : model.modules)
+    out << "  " << std::string(2 * m.depth, ' ')
+        << (m.path.empty() ? "(root)" : m.path) << ": " << m.type << "\n";
+  size_t nameWidth = 4, shapeWidth = 5;
+  for (const sema::TensorInfo &t : model.tensors) {
+    nameWidth = std::max(nameWidth, t.name.size());
+    shapeWidth = std::max(shapeWidth, sema::shapeText(t.shape).size());
+  }
+  out << "\n  " << std::left << std::setw(int(nameWidth)) << "name" << "  "
+      << std::setw(int(shapeWidth)) << "shape" << "  " << std::right
+      << std::setw(12) << "count" << "  kind\n";
+  for (const sema::TensorInfo &t : model.tensors) {
+    const char *kind = t.isBuffer ? "buffer"
+                       : t.frozen ? "param (frozen)"
+                                  : "param";
+    out << "  " << std::left << std::setw(int(nameWidth)) << t.name << "  "
+        << std::setw(int(shapeWidth)) << sema::shapeText(t.shape) << "  "
+        << std::right << std::setw(12) << withThousands(t.numel()) << "  "
+        << kind << "\n";
+  }
+  out << "\ninputs:";
+  for (const sema::IoInfo &io : model.inputs)
+    out << " " << io.name << " " << ir::shapeStr(io.shape);
+  out << "\noutputs:";
+  for (const sema::IoInfo &io : model.outputs)
+    out << " " << io.name << " " << ir::shapeStr(io.shape);
+  out << "\n\ntotal parameters: " << withThousands(model.countParams(false))
+      << "\ntrainable parameters: " << withThousands(model.countParams(true))
+      << "\n";
+}
+
+namespace {
+
+nlohmann::json dimsJson(const ir::Shape &shape) {
+  nlohmann::json dims = nlohmann::json::array();
+  for (const ir::Dim &d : shape) {
+    if (d.isConstant())
+      dims.push_back(d.coeff);
+    else
+      dims.push_back(d.str());
+  }
+  return dims;
+}
+
+nlohmann::json ioJson(const std::vector<sema::IoInfo> &ios) {
+  nlohmann::json arr = nlohmann::json::array();
+  for (const sema::IoInfo &io : ios)
+    arr.push_back({{"name", io.name}, {"shape", dimsJson(io.shape)},
+                   {"dtype", "f32"}});
+  return arr;
+}
+
+nlohmann::json modulesJson(const sema::Model &model) {
+  nlohmann::json arr = nlohmann::json::array();
+  for (const sema::ModuleInfo &m : model.modules)
+    arr.push_back({{"path", m.path}, {"type", m.type}});
+  return arr;
+}
+
+nlohmann::json initJson(const sema::InitSpec &init) {
+  nlohmann::json j = {{"fn", init.fn}};
+  for (const auto &[name, value] : init.args) {
+    if (const double *d = std::get_if<double>(&value))
+      j[name] = *d;
+    else
+      j[name] = std::get<std::string>(value);
+  }
+  return j;
+}
+
+} // namespace
+
+nlohmann::json summaryJson(const sema::Model &model) {
+  nlohmann::json params = nlohmann::json::array();
+  for (const sema::TensorInfo &t : model.tensors)
+    params.push_back({{"name", t.name},
+                      {"shape", t.shape},
+                      {"count", t.numel()},
+                      {"kind", t.isBuffer ? "buffer" : "param"},
+                      {"trainable", t.trainable()}});
+  return {{"model", model.name},
+          {"source", model.source},
+          {"modules", modulesJson(model)},
+          {"tensors", params},
+          {"inputs", ioJson(model.inputs)},
+          {"outputs", ioJson(model.outputs)},
+          {"total_parameters", model.countParams(false)},
+          {"trainable_parameters", model.countParams(true)}};
+}
+
+nlohmann::json manifestJson(const sema::Model &model) {
+  nlohmann::json tensors = nlohmann::json::array();
+  for (const sema::TensorInfo &t : model.tensors)
+    tensors.push_back({{"name", t.name},
+                       {"kind", t.isBuffer ? "buffer" : "param"},
+                       {"trainable", t.trainable()},
+                       {"shape", t.shape},
+                       {"dtype", "f32"},
+                       {"offset", t.offset},
+                       {"init", initJson(t.init)}});
+  nlohmann::json train = nlohmann::json::object();
+  for (const auto &[k, v] : model.train)
+    train[k] = v;
+  return {{"format", 1},
+          {"model", model.name},
+          {"source", model.source},
+          {"symbols", model.graph->symbols()},
+          {"inputs", ioJson(model.inputs)},
+          {"outputs", ioJson(model.outputs)},
+          {"arena_elements", model.arenaElements()},
+          {"tensors", tensors},
+          {"modules", modulesJson(model)},
+          {"train", train}};
+}
+
+} // namespace nnc::driver

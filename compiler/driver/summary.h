@@ -1,0 +1,18 @@
+//===- summary.h - `nnc summary`: the module tree and parameter table -----===//
+#pragma once
+
+#include "sema/model.h"
+
+#include <nlohmann/json.hpp>
+#include <ostream>
+
+namespace nnc::driver {
+
+/// 235146 -> "235,146"
+std::string withThousands(int64_t n);
+void printSummary(const sema::Model &model, std::ostream &out);
+nlohmann::json summaryJson(const sema::Model &model);
+/// The manifest the runtime reads (docs/manifest.md).
+nlohmann::json manifestJson(const sema::Model &model);
+
+} // namespace nnc::driver

@@ -1,0 +1,271 @@
+//===- parser.cpp - Reads the textual form of the graph IR ----------------===//
+//
+// The inverse of printer.cpp, so that every compiler stage after sema can be
+// tested from a hand-written graph, and printing then parsing is the
+// identity. Shapes written in the text are checked against the op rules.
+//
+//===----------------------------------------------------------------------===//
+#include "ir/graph.h"
+
+#include <cctype>
+#include <map>
+
+namespace nnc::ir {
+namespace {
+
+struct ParseFailure {
+  std::string message;
+};
+
+class IrParser {
+public:
+  explicit IrParser(const std::string &text) : text_(text) {}
+
+  std::unique_ptr<Graph> run() {
+    keyword("graph");
+    expect('@');
+    auto graph = std::make_unique<Graph>(word());
+    graph_ = graph.get();
+    expect('(');
+    while (!peek(')')) {
+      graph->addSymbol(word());
+      if (!accept(','))
+        break;
+    }
+    expect(')');
+    expect('{');
+    while (!peekWord("return"))
+      node();
+    keyword("return");
+    if (peek('%')) {
+      do
+        graph->addOutput(ref());
+      while (accept(','));
+    }
+    expect('}');
+    skipSpace();
+    if (pos_ != text_.size())
+      error("unexpected text after the graph");
+    return graph;
+  }
+
+private:
+  [[noreturn]] void error(const std::string &message) {
+    int line = 1, col = 1;
+    for (size_t i = 0; i < pos_ && i < text_.size(); ++i) {
+      if (text_[i] == '\n') {
+        ++line;
+        col = 1;
+      } else {
+        ++col;
+      }
+    }
+    throw ParseFailure{std::to_string(line) + ":" + std::to_string(col) +
+                       ": " + message};
+  }
+  void skipSpace() {
+    while (pos_ < text_.size()) {
+      if (std::isspace(static_cast<unsigned char>(text_[pos_]))) {
+        ++pos_;
+      } else if (text_[pos_] == '/' && pos_ + 1 < text_.size() &&
+                 text_[pos_ + 1] == '/') {
+        while (pos_ < text_.size() && text_[pos_] != '\n')
+          ++pos_;
+      } else {
+        return;
+      }
+    }
+  }
+  bool peek(char c) {
+    skipSpace();
+    return pos_ < text_.size() && text_[pos_] == c;
+  }
+  bool accept(char c) {
+    if (!peek(c))
+      return false;
+    ++pos_;
+    return true;
+  }
+  void expect(char c) {
+    if (!accept(c))
+      error(std::string("expected `") + c + "`");
+  }
+  std::string word() {
+    skipSpace();
+    size_t begin = pos_;
+    while (pos_ < text_.size() &&
+           (std::isalnum(static_cast<unsigned char>(text_[pos_])) ||
+            text_[pos_] == '_' || text_[pos_] == '.'))
+      ++pos_;
+    if (begin == pos_)
+      error("expected a name");
+    return text_.substr(begin, pos_ - begin);
+  }
+  bool peekWord(const std::string &w) {
+    skipSpace();
+    return text_.compare(pos_, w.size(), w) == 0;
+  }
+  void keyword(const std::string &w) {
+    if (word() != w)
+      error("expected `" + w + "`");
+  }
+  int64_t integer() {
+    skipSpace();
+    size_t begin = pos_;
+    if (pos_ < text_.size() && text_[pos_] == '-')
+      ++pos_;
+    while (pos_ < text_.size() && std::isdigit(static_cast<unsigned char>(text_[pos_])))
+      ++pos_;
+    if (begin == pos_)
+      error("expected an integer");
+    return std::stoll(text_.substr(begin, pos_ - begin));
+  }
+  double number() {
+    skipSpace();
+    const char *start = text_.c_str() + pos_;
+    char *end = nullptr;
+    double value = std::strtod(start, &end);
+    if (end == start)
+      error("expected a number");
+    pos_ += static_cast<size_t>(end - start);
+    return value;
+  }
+  std::string quoted() {
+    expect('"');
+    size_t begin = pos_;
+    while (pos_ < text_.size() && text_[pos_] != '"')
+      ++pos_;
+    if (pos_ >= text_.size())
+      error("unterminated string");
+    return text_.substr(begin, pos_++ - begin);
+  }
+  const Node *ref() {
+    expect('%');
+    int64_t id = integer();
+    auto it = ids_.find(id);
+    if (it == ids_.end())
+      error("use of undefined value %" + std::to_string(id));
+    return it->second;
+  }
+  Dim dim() {
+    Dim d = Dim::constant(1);
+    do {
+      skipSpace();
+      if (pos_ < text_.size() && std::isdigit(static_cast<unsigned char>(text_[pos_])))
+        d = d * Dim::constant(integer());
+      else
+        d = d * Dim::symbol(word());
+    } while (accept('*'));
+    return d;
+  }
+  Shape shape() {
+    expect('[');
+    Shape s;
+    while (!peek(']')) {
+      s.push_back(dim());
+      if (!accept(','))
+        break;
+    }
+    expect(']');
+    return s;
+  }
+  std::vector<int64_t> intList() {
+    expect('[');
+    std::vector<int64_t> v;
+    while (!peek(']')) {
+      v.push_back(integer());
+      if (!accept(','))
+        break;
+    }
+    expect(']');
+    return v;
+  }
+  // {key = value, ...}
+  void attrDict(Attrs &attrs) {
+    expect('{');
+    while (!peek('}')) {
+      std::string key = word();
+      expect('=');
+      if (key == "perm" || key == "axes")
+        attrs.axes = intList();
+      else if (key == "shape")
+        attrs.shape = shape();
+      else if (key == "keepdim")
+        attrs.keepdim = word() == "true";
+      else
+        error("unknown attribute `" + key + "`");
+      if (!accept(','))
+        break;
+    }
+    expect('}');
+  }
+  // node := '%' INT '=' mnemonic operands? attrs? ':' dtype shape
+  void node() {
+    expect('%');
+    int64_t id = integer();
+    expect('=');
+    std::string mnemonic = word();
+    std::optional<OpKind> op = opByMnemonic(mnemonic);
+    if (!op)
+      error("unknown op `" + mnemonic + "`");
+    std::vector<const Node *> operands;
+    Attrs attrs;
+    if (peek('%')) {
+      do
+        operands.push_back(ref());
+      while (accept(','));
+    }
+    if (*op == OpKind::Input || *op == OpKind::Param)
+      attrs.name = quoted();
+    else if (*op == OpKind::Const)
+      attrs.value = number();
+    else if (peek('{'))
+      attrDict(attrs);
+    expect(':');
+    std::string dtype = word();
+    if (dtype != "f32" && dtype != "f64")
+      error("unknown dtype `" + dtype + "`");
+    Shape declared = shape();
+    ids_[id] = build(*op, operands, attrs, declared,
+                     dtype == "f32" ? DType::F32 : DType::F64);
+  }
+  const Node *build(OpKind op, std::vector<const Node *> operands,
+                    const Attrs &attrs, const Shape &declared, DType dtype) {
+    if (static_cast<int>(operands.size()) != opInfo(op).arity)
+      error(std::string("`") + opInfo(op).mnemonic + "` takes " +
+            std::to_string(opInfo(op).arity) + " operand(s)");
+    if (op == OpKind::Input || op == OpKind::Param)
+      return graph_->addLeaf(op, attrs.name, declared);
+    if (op == OpKind::Const)
+      return graph_->constant(attrs.value);
+    std::vector<Shape> shapes;
+    for (const Node *operand : operands)
+      shapes.push_back(operand->shape);
+    ShapeError shapeError;
+    std::optional<Shape> inferred = inferShape(op, shapes, attrs, shapeError);
+    if (!inferred)
+      error(shapeError.message);
+    if (!(*inferred == declared))
+      error("declared shape " + shapeStr(declared) + " differs from " +
+            shapeStr(*inferred) + " given by the op's rule");
+    return graph_->add(op, std::move(operands), attrs, {}, dtype);
+  }
+
+  const std::string &text_;
+  size_t pos_ = 0;
+  Graph *graph_ = nullptr;
+  std::map<int64_t, const Node *> ids_;
+};
+
+} // namespace
+
+std::unique_ptr<Graph> parseGraph(const std::string &text, std::string &error) {
+  try {
+    return IrParser(text).run();
+  } catch (ParseFailure &f) {
+    error = f.message;
+    return nullptr;
+  }
+}
+
+} // namespace nnc::ir

@@ -1,0 +1,126 @@
+//===- elaborator.h - The compile-time interpreter behind sema ------------===//
+//
+// Internal to sema. The Elaborator evaluates module constructors (building
+// the module tree) and forward bodies (building graph nodes). Its methods are
+// spread over elaborator.cpp (modules and calls), statements.cpp, expressions.cpp,
+// builtins.cpp and shapes.cpp.
+//
+//===----------------------------------------------------------------------===//
+#pragma once
+
+#include "sema/program.h"
+#include "sema/value.h"
+
+#include <deque>
+#include <map>
+
+namespace nnc::sema {
+
+/// Names visible at one point: local variables, then shape-pattern dims,
+/// then the enclosing module's tensors, children and arguments, then the
+/// parent scope.
+struct Scope {
+  Scope *parent = nullptr;
+  ModuleInst *module = nullptr;
+  std::vector<std::pair<std::string, Value>> vars;
+  std::map<std::string, ir::Dim> dims;
+
+  const Value *findVar(const std::string &name) const;
+  const ir::Dim *findDim(const std::string &name) const;
+  void set(const std::string &name, Value v);
+};
+
+/// Arguments of a call, evaluated, with where each came from.
+struct CallArgs {
+  std::vector<Value> positional;
+  std::vector<SourceRange> positionalRanges;
+  std::vector<std::pair<std::string, Value>> named;
+  std::vector<SourceLoc> namedLocs;
+};
+
+class Elaborator {
+public:
+  Elaborator(const Program &program, SourceManager &sources,
+             DiagnosticEngine &diags)
+      : program_(program), sources_(sources), diags_(diags) {}
+
+  std::unique_ptr<Model> run(const std::string &modelName);
+
+  // --- the finished model (model_builder.cpp)
+  /// Names the tree, lays out the arena, and traces the root's forward.
+  void finish(ModuleInst &root, Model &model, SourceRange where);
+
+  // --- modules (elaborator.cpp)
+  ModuleInst *newModule(ModuleInst::Kind kind, std::string type);
+  Value instantiate(const syntax::ModuleDecl &decl, const CallArgs &args,
+                    SourceRange where);
+  Value makeSequential(const CallArgs &args, SourceRange where);
+  void declareMembers(ModuleInst &inst, Scope &scope);
+  void applyInits(ModuleInst &inst, Scope &scope);
+  Value callModule(ModuleInst &inst, const CallArgs &args, SourceRange where);
+  Value callFunction(const syntax::FnDecl &fn, ModuleInst *module,
+                     const CallArgs &args, SourceRange where,
+                     const std::string &calleeName);
+  bool bindArgs(const std::string &callee,
+                const std::vector<syntax::ParamDecl> &params,
+                const CallArgs &args, SourceRange where, Scope &into);
+
+  // --- statements (statements.cpp)
+  /// Runs `block`; returns true when a `return` was executed.
+  bool exec(const syntax::Block &block, Scope &scope, Value &result);
+
+  // --- expressions (expressions.cpp)
+  Value eval(const syntax::Expr &e, Scope &scope);
+  Value evalName(const syntax::Expr &e, Scope &scope);
+  Value evalBinary(const syntax::Expr &e, Scope &scope);
+  Value evalCall(const syntax::Expr &e, Scope &scope);
+  Value evalMember(const syntax::Expr &e, Scope &scope);
+  Value evalIndex(const syntax::Expr &e, Scope &scope);
+  Value evalListComp(const syntax::Expr &e, Scope &scope);
+  Value lookup(const std::string &name, Scope &scope, bool &found);
+  CallArgs evalArgs(const std::vector<syntax::Arg> &args, Scope &scope);
+  Value binaryOp(syntax::TokenKind op, const std::string &spelling,
+                 const Value &a, const Value &b, SourceRange where);
+  Value collectModules(std::vector<Value> items, bool dict,
+                       const std::vector<std::string> &keys, SourceRange where);
+
+  // --- tensors (tensors.cpp)
+  Value tensorOp(ir::OpKind op, std::vector<const ir::Node *> operands,
+                 ir::Attrs attrs, SourceRange where, const std::string &what);
+  const ir::Node *asTensor(const Value &v, SourceRange where);
+  const ir::Node *paramNode(ModuleInst &inst, const TensorDecl &t);
+
+  // --- builtins (builtins.cpp)
+  /// Calls the builtin `name`; sets `found` false when there is none.
+  Value callBuiltin(const std::string &name, const CallArgs &args,
+                    SourceRange where, bool &found);
+
+  // --- shapes (shapes.cpp)
+  bool bindInput(const syntax::ParamDecl &param, const Value &actual,
+                 Scope &scope, const std::string &callee, SourceRange where);
+  bool checkResult(const syntax::TypeExpr &type, const Value &actual,
+                   Scope &scope, const std::string &callee, SourceRange where);
+  std::optional<ir::Dim> evalDim(const syntax::Expr &e, Scope &scope,
+                                 bool bindUnknown, const ir::Dim *actual);
+  std::string patternText(const syntax::TypeExpr &type, Scope &scope);
+  std::optional<std::vector<int64_t>> constShape(const syntax::TypeExpr &type,
+                                                 Scope &scope);
+
+  // --- error helpers
+  Value error(DiagKind kind, SourceRange where,
+              const std::vector<std::string> &args);
+
+  const Program &program_;
+  SourceManager &sources_;
+  DiagnosticEngine &diags_;
+  std::deque<std::unique_ptr<ModuleInst>> modules_;
+  ir::Graph *graph_ = nullptr;
+  /// True while a module's members are being built (module calls create
+  /// instances); false while forward bodies run (module calls run them).
+  bool instantiating_ = false;
+  int depth_ = 0;
+};
+
+SourceRange rangeOf(const syntax::Expr &e);
+
+} // namespace nnc::sema

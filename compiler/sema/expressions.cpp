@@ -1,0 +1,306 @@
+//===- expressions.cpp - Evaluating expressions ---------------------------===//
+//
+// Numbers, strings and booleans are computed at compile time; operations on
+// tensors add graph nodes. Calls resolve, in order: a module value in scope
+// (runs its forward), a user or stdlib module (instantiates it, in member
+// declarations only), a `fn`, a builtin.
+//
+//===----------------------------------------------------------------------===//
+#include "sema/elaborator.h"
+
+#include <cmath>
+
+namespace nnc::sema {
+
+using syntax::ExprKind;
+using syntax::TokenKind;
+
+Value Elaborator::eval(const syntax::Expr &e, Scope &scope) {
+  switch (e.kind) {
+  case ExprKind::Int:
+    return Value::ofInt(e.intValue);
+  case ExprKind::Float:
+    return Value::ofFloat(e.floatValue);
+  case ExprKind::String:
+    return Value::ofStr(e.text);
+  case ExprKind::Bool:
+    return Value::ofBool(e.boolValue);
+  case ExprKind::Name:
+    return evalName(e, scope);
+  case ExprKind::Unary: {
+    Value v = eval(*e.operands[0], scope);
+    if (e.op == TokenKind::KwNot) {
+      if (v.kind == Value::Bool)
+        return Value::ofBool(!v.b);
+    } else if (v.kind == Value::Int) {
+      return Value::ofInt(-v.i);
+    } else if (v.kind == Value::Float) {
+      return Value::ofFloat(-v.f);
+    } else if (v.kind == Value::Tensor) {
+      return tensorOp(ir::OpKind::Neg, {v.tensor}, {}, e.range, "neg");
+    }
+    if (v.kind == Value::Poison)
+      return v;
+    return error(DiagKind::TypeMismatch, e.range,
+                 {e.text == "not" ? "a boolean" : "a number or a tensor",
+                  describe(v)});
+  }
+  case ExprKind::Binary:
+    return evalBinary(e, scope);
+  case ExprKind::Call:
+    return evalCall(e, scope);
+  case ExprKind::Member:
+    return evalMember(e, scope);
+  case ExprKind::Index:
+    return evalIndex(e, scope);
+  case ExprKind::List:
+  case ExprKind::Tuple: {
+    Value v;
+    v.kind = e.kind == ExprKind::List ? Value::List : Value::Tuple;
+    for (const syntax::ExprPtr &item : e.operands)
+      v.items.push_back(eval(*item, scope));
+    if (e.kind == ExprKind::List && instantiating_)
+      return collectModules(std::move(v.items), false, {}, e.range);
+    return v;
+  }
+  case ExprKind::ListComp:
+    return evalListComp(e, scope);
+  case ExprKind::Dict: {
+    std::vector<Value> items;
+    std::vector<std::string> keys;
+    for (const syntax::Arg &a : e.args) {
+      keys.push_back(a.name.empty() ? std::to_string(keys.size()) : a.name);
+      items.push_back(eval(*a.value, scope));
+    }
+    return collectModules(std::move(items), true, keys, e.range);
+  }
+  case ExprKind::Range: {
+    Value lo = eval(*e.operands[0], scope), hi = eval(*e.operands[1], scope);
+    if (lo.kind != Value::Int || hi.kind != Value::Int) {
+      if (lo.kind == Value::Poison || hi.kind == Value::Poison)
+        return Value::poison();
+      return error(DiagKind::TypeMismatch, e.range,
+                   {"integer bounds", describe(lo.kind != Value::Int ? lo : hi)});
+    }
+    Value r;
+    r.kind = Value::Range;
+    r.items = {lo, hi};
+    return r;
+  }
+  }
+  return Value::poison();
+}
+
+// A list or dict whose items are all modules is a ModuleList / ModuleDict,
+// named `0`, `1`, ... or by key as PyTorch names them.
+Value Elaborator::collectModules(std::vector<Value> items, bool dict,
+                                 const std::vector<std::string> &keys,
+                                 SourceRange where) {
+  bool allModules = !items.empty();
+  for (const Value &v : items) {
+    if (v.kind == Value::Poison)
+      return v;
+    allModules &= v.kind == Value::Module;
+  }
+  if (!allModules) {
+    if (dict)
+      return error(DiagKind::TypeMismatch, where,
+                   {"a dict of modules", "other values"});
+    Value list;
+    list.kind = Value::List;
+    list.items = std::move(items);
+    return list;
+  }
+  ModuleInst *inst = newModule(dict ? ModuleInst::Dict : ModuleInst::List,
+                               dict ? "ModuleDict" : "ModuleList");
+  for (size_t i = 0; i < items.size(); ++i)
+    inst->children.emplace_back(dict ? keys[i] : std::to_string(i),
+                                items[i].module);
+  return Value::ofModule(inst);
+}
+
+Value Elaborator::evalListComp(const syntax::Expr &e, Scope &scope) {
+  Value seq = eval(*e.operands[1], scope);
+  if (seq.kind == Value::Poison)
+    return seq;
+  if (seq.kind != Value::Range)
+    return error(DiagKind::TypeMismatch, rangeOf(*e.operands[1]),
+                 {"a range such as `0..n`", describe(seq)});
+  std::vector<Value> items;
+  Scope inner;
+  inner.parent = &scope;
+  inner.module = scope.module;
+  for (int64_t i = seq.items[0].i; i < seq.items[1].i; ++i) {
+    inner.vars = {{e.var, Value::ofInt(i)}};
+    items.push_back(eval(*e.operands[0], inner));
+  }
+  if (instantiating_)
+    return collectModules(std::move(items), false, {}, e.range);
+  Value list;
+  list.kind = Value::List;
+  list.items = std::move(items);
+  return list;
+}
+
+Value Elaborator::lookup(const std::string &name, Scope &scope, bool &found) {
+  found = true;
+  if (const Value *v = scope.findVar(name))
+    return *v;
+  if (const ir::Dim *d = scope.findDim(name)) {
+    if (d->isConstant())
+      return Value::ofInt(d->coeff);
+    Value v;
+    v.kind = Value::SymDim;
+    v.dim = *d;
+    return v;
+  }
+  for (Scope *s = &scope; s; s = s->parent) {
+    ModuleInst *m = s->module;
+    if (!m)
+      continue;
+    if (const TensorDecl *t = m->tensor(name))
+      return instantiating_ ? error(DiagKind::TypeMismatch, SourceRange{},
+                                    {"a module argument", "a parameter"})
+                            : Value::ofTensor(paramNode(*m, *t));
+    if (ModuleInst *c = m->child(name))
+      return Value::ofModule(c);
+    if (const Value *v = m->lookup(name))
+      return *v;
+    break;
+  }
+  found = false;
+  return Value::poison();
+}
+
+Value Elaborator::evalName(const syntax::Expr &e, Scope &scope) {
+  bool found = false;
+  Value v = lookup(e.text, scope, found);
+  if (found)
+    return v;
+  if (program_.modules.count(e.text) || program_.functions.count(e.text))
+    return error(DiagKind::TypeMismatch, e.range,
+                 {"a value", "`" + e.text + "`, which must be called"});
+  return error(DiagKind::UnknownName, e.range, {e.text});
+}
+
+CallArgs Elaborator::evalArgs(const std::vector<syntax::Arg> &args,
+                              Scope &scope) {
+  CallArgs out;
+  for (const syntax::Arg &a : args) {
+    Value v = eval(*a.value, scope);
+    if (a.name.empty()) {
+      out.positional.push_back(std::move(v));
+      out.positionalRanges.push_back(rangeOf(*a.value));
+    } else {
+      out.named.emplace_back(a.name, std::move(v));
+      out.namedLocs.push_back(a.nameLoc);
+    }
+  }
+  return out;
+}
+
+Value Elaborator::evalCall(const syntax::Expr &e, Scope &scope) {
+  const syntax::Expr &callee = *e.operands[0];
+  CallArgs args = evalArgs(e.args, scope);
+  for (const Value &v : args.positional)
+    if (v.kind == Value::Poison)
+      return v;
+  for (const auto &nv : args.named)
+    if (nv.second.kind == Value::Poison)
+      return nv.second;
+  if (callee.kind != ExprKind::Name) {
+    Value target = eval(callee, scope);
+    if (target.kind == Value::Module)
+      return callModule(*target.module, args, e.range);
+    if (target.kind == Value::Poison)
+      return target;
+    return error(DiagKind::NotCallable, rangeOf(callee), {describe(target)});
+  }
+  const std::string &name = callee.text;
+  bool found = false;
+  Value local = lookup(name, scope, found);
+  if (found) {
+    if (local.kind == Value::Module)
+      return callModule(*local.module, args, e.range);
+    return error(DiagKind::NotCallable, rangeOf(callee), {describe(local)});
+  }
+  if (name == "Sequential") {
+    if (!instantiating_)
+      return error(DiagKind::InvalidValue, e.range,
+                   {"modules are created in member declarations, not in "
+                    "`forward`: declare `Sequential(...)` as a member"});
+    return makeSequential(args, e.range);
+  }
+  if (auto it = program_.modules.find(name); it != program_.modules.end()) {
+    if (!instantiating_)
+      return error(DiagKind::InvalidValue, e.range,
+                   {"modules are created in member declarations, not in "
+                    "`forward`: declare `" + name + "(...)` as a member"});
+    return instantiate(*it->second, args, e.range);
+  }
+  if (auto it = program_.functions.find(name); it != program_.functions.end())
+    return callFunction(*it->second, nullptr, args, e.range, name);
+  Value result = callBuiltin(name, args, e.range, found);
+  if (found)
+    return result;
+  return error(DiagKind::UnknownModule, rangeOf(callee), {name});
+}
+
+Value Elaborator::evalMember(const syntax::Expr &e, Scope &scope) {
+  Value base = eval(*e.operands[0], scope);
+  if (base.kind == Value::Poison)
+    return base;
+  if (base.kind == Value::Tensor && e.text == "T") {
+    size_t rank = base.tensor->shape.size();
+    if (rank < 2)
+      return error(DiagKind::RankMismatch, e.range,
+                   {".T", "at least 2", std::to_string(rank)});
+    ir::Attrs attrs;
+    for (size_t i = 0; i < rank; ++i)
+      attrs.axes.push_back(static_cast<int64_t>(i));
+    std::swap(attrs.axes[rank - 1], attrs.axes[rank - 2]);
+    return tensorOp(ir::OpKind::Transpose, {base.tensor}, attrs, e.range,
+                    "transpose");
+  }
+  if (base.kind == Value::Module) {
+    ModuleInst &m = *base.module;
+    if (ModuleInst *c = m.child(e.text))
+      return Value::ofModule(c);
+    if (const TensorDecl *t = m.tensor(e.text); t && !instantiating_)
+      return Value::ofTensor(paramNode(m, *t));
+    if (const Value *v = m.lookup(e.text))
+      return *v;
+  }
+  return error(DiagKind::UnknownMember, e.range, {describe(base), e.text});
+}
+
+Value Elaborator::evalIndex(const syntax::Expr &e, Scope &scope) {
+  Value base = eval(*e.operands[0], scope);
+  Value index = eval(*e.operands[1], scope);
+  if (base.kind == Value::Poison || index.kind == Value::Poison)
+    return Value::poison();
+  if (base.kind == Value::Module && index.kind == Value::Str)
+    if (ModuleInst *c = base.module->child(index.s))
+      return Value::ofModule(c);
+  if (index.kind != Value::Int)
+    return error(DiagKind::TypeMismatch, rangeOf(*e.operands[1]),
+                 {"an integer index", describe(index)});
+  int64_t i = index.i;
+  size_t size = base.kind == Value::Module ? base.module->children.size()
+                                           : base.items.size();
+  if (base.kind != Value::Module && base.kind != Value::Tuple &&
+      base.kind != Value::List)
+    return error(DiagKind::TypeMismatch, rangeOf(*e.operands[0]),
+                 {"a module list, a tuple or a list", describe(base)});
+  if (i < 0)
+    i += static_cast<int64_t>(size);
+  if (i < 0 || i >= static_cast<int64_t>(size))
+    return error(DiagKind::InvalidValue, rangeOf(*e.operands[1]),
+                 {"index " + std::to_string(index.i) +
+                  " is out of range for " + std::to_string(size) + " items"});
+  if (base.kind == Value::Module)
+    return Value::ofModule(base.module->children[i].second);
+  return base.items[i];
+}
+
+} // namespace nnc::sema

@@ -1,0 +1,124 @@
+//===- model_builder.cpp - From the instantiated tree to a Model ----------===//
+//
+// Once the root module exists:
+//   1. name every module and tensor by its PyTorch path (`net.0.weight`);
+//   2. lay the tensors out in one arena, in state_dict order (a module's own
+//      parameters, then its buffers, then its children), 64-byte aligned;
+//   3. create the graph's inputs from the root forward's parameter shapes,
+//      whose unbound names become the symbolic dimensions;
+//   4. trace the root forward into the graph and mark its results as outputs;
+//   5. record the train block's settings.
+//
+//===----------------------------------------------------------------------===//
+#include "sema/elaborator.h"
+
+#include <set>
+
+namespace nnc::sema {
+namespace {
+
+constexpr int64_t kTensorAlign = 16; // floats: one 64-byte cache line
+
+void nameTree(ModuleInst &inst, const std::string &path, int depth,
+              Model &model) {
+  inst.path = path;
+  model.modules.push_back({path, inst.type, depth});
+  for (const TensorDecl &t : inst.tensors) {
+    if (t.isBuffer)
+      continue;
+    TensorInfo info{inst.fullName(t.name), false, t.frozen, t.shape, 0,
+                    t.init, t.loc};
+    model.tensors.push_back(std::move(info));
+  }
+  for (const TensorDecl &t : inst.tensors) {
+    if (!t.isBuffer)
+      continue;
+    TensorInfo info{inst.fullName(t.name), true, false, t.shape, 0, t.init,
+                    t.loc};
+    model.tensors.push_back(std::move(info));
+  }
+  for (auto &[name, child] : inst.children)
+    nameTree(*child, inst.fullName(name), depth + 1, model);
+}
+
+const std::set<std::string> kTrainSettings = {
+    "loss", "optimizer", "batch", "epochs", "lr", "seed", "data",
+    "validation", "shuffle", "scale"};
+
+std::string sourceText(const SourceManager &sources, SourceRange r) {
+  const SourceFile &f = sources.file(r.begin.file);
+  return f.text.substr(r.begin.offset, r.length);
+}
+
+} // namespace
+
+void Elaborator::finish(ModuleInst &root, Model &model, SourceRange where) {
+  nameTree(root, "", 0, model);
+  int64_t offset = 0;
+  for (TensorInfo &t : model.tensors) {
+    t.offset = offset;
+    offset += (t.numel() + kTensorAlign - 1) / kTensorAlign * kTensorAlign;
+  }
+  if (!root.forward) {
+    error(DiagKind::MissingForward, where, {root.type});
+    return;
+  }
+  Scope scope;
+  scope.module = &root;
+  CallArgs args;
+  for (const syntax::ParamDecl &p : root.forward->params) {
+    if (!p.type || p.type->kind != syntax::TypeExpr::Shape) {
+      error(DiagKind::ExpectedType,
+            SourceRange{p.loc, static_cast<uint32_t>(p.name.size())},
+            {"a shape for the model input `" + p.name + "`"});
+      return;
+    }
+    ir::Shape shape;
+    for (const syntax::ExprPtr &e : p.type->dims) {
+      std::optional<ir::Dim> d = evalDim(*e, scope, true, nullptr);
+      if (!d)
+        return;
+      for (const std::string &s : d->symbols)
+        graph_->addSymbol(s);
+      shape.push_back(*d);
+    }
+    model.inputs.push_back({p.name, shape});
+    args.positional.push_back(
+        Value::ofTensor(graph_->addLeaf(ir::OpKind::Input, p.name, shape, p.loc)));
+    args.positionalRanges.push_back(
+        SourceRange{p.loc, static_cast<uint32_t>(p.name.size())});
+  }
+  Value out = callFunction(*root.forward, &root, args, where, root.type);
+  std::vector<Value> results =
+      out.kind == Value::Tuple ? out.items : std::vector<Value>{out};
+  for (size_t i = 0; i < results.size(); ++i) {
+    if (results[i].kind == Value::Poison)
+      return;
+    if (results[i].kind != Value::Tensor) {
+      error(DiagKind::TypeMismatch, where,
+            {"the model to return tensors", describe(results[i])});
+      return;
+    }
+    graph_->addOutput(results[i].tensor);
+    std::string name = results.size() == 1 ? "output"
+                                           : "output" + std::to_string(i);
+    model.outputs.push_back({name, results[i].tensor->shape});
+  }
+  for (const syntax::TrainDecl &t : program_.main->trains)
+    for (const syntax::StmtPtr &s : t.settings) {
+      if (s->kind != syntax::StmtKind::Assign || s->targets.size() != 1) {
+        error(DiagKind::UnknownTrainSetting, s->range, {"(not `name = value`)"});
+        continue;
+      }
+      if (!kTrainSettings.count(s->targets[0])) {
+        error(DiagKind::UnknownTrainSetting,
+              SourceRange{s->targetLocs[0],
+                          static_cast<uint32_t>(s->targets[0].size())},
+              {s->targets[0]});
+        continue;
+      }
+      model.train[s->targets[0]] = sourceText(sources_, s->value->range);
+    }
+}
+
+} // namespace nnc::sema
