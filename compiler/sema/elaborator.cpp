@@ -55,6 +55,11 @@ std::string joinPath(const std::vector<std::string> &path) {
   return out;
 }
 
+/// kaiming_* and xavier_* compute fan-in and fan-out from dimensions 0 and 1.
+bool needsFan(const std::string &fn) {
+  return fn.rfind("kaiming", 0) == 0 || fn.rfind("xavier", 0) == 0;
+}
+
 } // namespace
 
 ModuleInst *ModuleInst::child(const std::string &name) const {
@@ -231,9 +236,12 @@ void Elaborator::declareMembers(ModuleInst &inst, Scope &scope) {
       t.init.fn = "zeros";
       if (m.value) {
         Value init = eval(*m.value, scope);
-        if (init.kind == Value::Init)
+        if (init.kind == Value::Init) {
           t.init = *init.init;
-        else if (init.kind != Value::Poison)
+          if (needsFan(t.init.fn) && t.shape.size() < 2)
+            error(DiagKind::InitNeedsFan, rangeOf(*m.value),
+                  {t.init.fn, t.name, shapeText(t.shape)});
+        } else if (init.kind != Value::Poison)
           error(DiagKind::TypeMismatch, rangeOf(*m.value),
                 {"an initialiser such as `zeros()` or `kaiming_uniform()`",
                  describe(init)});
@@ -275,9 +283,7 @@ void Elaborator::applyInits(ModuleInst &inst, Scope &scope) {
         continue;
       matched = true;
       tensor->init = *init.init;
-      bool needsFan = init.init->fn.rfind("kaiming", 0) == 0 ||
-                      init.init->fn.rfind("xavier", 0) == 0;
-      if (needsFan && tensor->shape.size() < 2)
+      if (needsFan(init.init->fn) && tensor->shape.size() < 2)
         error(DiagKind::InitNeedsFan, rangeOf(*m.value),
               {init.init->fn, joinPath(path), shapeText(tensor->shape)});
     }
@@ -394,15 +400,20 @@ std::unique_ptr<Model> Elaborator::run(const std::string &modelName) {
   SourceRange where{};
   CallArgs args;
   Scope global;
-  if (name.empty()) {
-    if (main.models.empty()) {
-      diags_.report(DiagKind::NoModel, SourceLoc{main.file, 0});
-      return nullptr;
-    }
-    const syntax::ModelDecl &m = main.models.back();
-    name = m.name;
-    where = SourceRange{m.loc, static_cast<uint32_t>(m.name.size())};
-    args = evalArgs(m.args, global);
+  // `--model NAME` takes the arguments of the file's `model NAME(...)` when
+  // there is one, and the module's defaults otherwise.
+  const syntax::ModelDecl *decl = nullptr;
+  for (const syntax::ModelDecl &m : main.models)
+    if (name.empty() || m.name == name)
+      decl = &m;
+  if (name.empty() && !decl) {
+    diags_.report(DiagKind::NoModel, SourceLoc{main.file, 0});
+    return nullptr;
+  }
+  if (decl) {
+    name = decl->name;
+    where = SourceRange{decl->loc, static_cast<uint32_t>(decl->name.size())};
+    args = evalArgs(decl->args, global);
   }
   auto it = program_.modules.find(name);
   if (it == program_.modules.end()) {
@@ -413,7 +424,9 @@ std::unique_ptr<Model> Elaborator::run(const std::string &modelName) {
   model->graph = std::make_unique<ir::Graph>(name);
   graph_ = model->graph.get();
   Value root = instantiate(*it->second, args, where);
-  if (root.kind != Value::Module || diags_.hasErrors())
+  // Members that failed are poison, so tracing the forward still reports
+  // its own independent errors without cascading from those.
+  if (root.kind != Value::Module)
     return nullptr;
   finish(*root.module, *model, where);
   if (diags_.hasErrors())

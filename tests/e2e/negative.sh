@@ -1,0 +1,56 @@
+#!/usr/bin/env bash
+# Bad input of every kind for `nnc` and for a built model: each must fail with a clear message
+# and a non-zero exit, never a crash. Uses expect_fail.sh for each case.
+# usage: negative.sh NNC SOURCE_ROOT
+set -uo pipefail
+nnc=$1 root=$2
+here=$(cd "$(dirname "$0")" && pwd)
+work=$(mktemp -d)
+trap 'rm -rf "$work"' EXIT
+failures=0
+count=0
+expect() { count=$((count + 1)); "$here/expect_fail.sh" "$@" || failures=$((failures + 1)); }
+
+# --- the compiler's flags and files
+expect "cannot read file" "$nnc" check "$work/missing.nnm"
+expect "required" "$nnc" check
+expect "The following argument was not expected" "$nnc" check "$root/examples/mlp.nnm" --bogus
+expect "A subcommand is required" "$nnc"
+expect "needs \`-o FILE\`" "$nnc" build "$root/examples/mlp.nnm"
+expect "\`--emit\` takes exe, obj, ir, kernels or llvm" "$nnc" build "$root/examples/mlp.nnm" --emit bogus -o "$work/x"
+expect "target \`tpu\` is not supported" "$nnc" build "$root/examples/mlp.nnm" --target tpu -o "$work/x"
+expect "no module named \`Nope\`" "$nnc" check "$root/examples/mlp.nnm" --model Nope
+expect "cannot write" "$nnc" build "$root/examples/mlp.nnm" --emit obj -o "$work/no/such/dir/m.o"
+
+# --- a built model's flags and files
+"$nnc" build "$root/examples/mlp.nnm" -o "$work/mlp" || { echo "FAIL: cannot build mlp"; exit 1; }
+mlp=$work/mlp
+x=$root/tests/reference/fixtures/mlp/x.npy
+"$mlp" init --seed 1 -o "$work/p.safetensors" >/dev/null
+expect "required" "$mlp" init -o "$work/q.safetensors" --seed
+expect "The following argument was not expected" "$mlp" info --bogus
+expect "missing.safetensors" "$mlp" predict --params "$work/missing.safetensors" --input "$x" --output "$work/y.npy"
+head -c 100 "$work/p.safetensors" > "$work/truncated.safetensors"
+expect "truncated.safetensors" "$mlp" predict --params "$work/truncated.safetensors" --input "$x" --output "$work/y.npy"
+printf 'garbage!' > "$work/garbage.safetensors"
+expect "garbage.safetensors" "$mlp" predict --params "$work/garbage.safetensors" --input "$x" --output "$work/y.npy"
+# Parameters of another model: names and shapes do not match.
+expect "unexpected tensor \`net.fc1.weight\`" "$mlp" predict --params "$root/tests/reference/fixtures/named_mlp/params.safetensors" --input "$x" --output "$work/y.npy"
+# An input whose shape does not fit [B, 1, 28, 28].
+expect "x" "$mlp" predict --params "$work/p.safetensors" --input "$root/tests/reference/fixtures/named_mlp/x.npy" --output "$work/y.npy"
+printf 'not numpy' > "$work/bad.npy"
+expect "bad.npy" "$mlp" predict --params "$work/p.safetensors" --input "$work/bad.npy" --output "$work/y.npy"
+expect "missing.npy" "$mlp" predict --params "$work/p.safetensors" --input "$work/missing.npy" --output "$work/y.npy"
+# A failed write leaves no file behind and says where it tried.
+expect "no/such/dir" "$mlp" predict --params "$work/p.safetensors" --input "$x" --output "$work/no/such/dir/y.npy"
+# The previous checkpoint survives a failed `init` over it.
+cp "$work/p.safetensors" "$work/keep.safetensors"
+chmod 555 "$work" 2>/dev/null
+if [ "$(id -u)" -ne 0 ]; then
+  expect "keep.safetensors" "$mlp" init --seed 3 -o "$work/keep.safetensors"
+fi
+chmod 755 "$work"
+cmp -s "$work/p.safetensors" "$work/keep.safetensors" || { echo "FAIL: keep.safetensors changed"; failures=$((failures + 1)); }
+
+echo "$((count - failures)) passed, $failures failed"
+[ $failures -eq 0 ]
