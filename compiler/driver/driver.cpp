@@ -220,6 +220,11 @@ int cmdBuild(const Options &opts, std::ostream &out, std::ostream &err) {
 }
 
 int cmdIr(const Options &opts, std::ostream &out, std::ostream &err) {
+  if (!opts.emit.empty() && opts.emit != "ir" && opts.emit != "kernels") {
+    err << "error: `ir --emit` takes ir or kernels, not `" << opts.emit
+        << "`\n";
+    return 1;
+  }
   std::ifstream in(opts.input);
   if (!in) {
     err << "error: cannot read file `" << opts.input << "`\n";
@@ -230,11 +235,14 @@ int cmdIr(const Options &opts, std::ostream &out, std::ostream &err) {
   std::string error;
   std::unique_ptr<ir::Graph> graph = ir::parseGraph(text.str(), error);
   if (!graph) {
-    err << opts.input << ":" << error << "\n";
+    // `error` is "line:col: message"; print it as the diagnostics are printed.
+    size_t colon = error.find(": ");
+    err << opts.input << ":" << error.substr(0, colon) << ": error: "
+        << error.substr(colon + 2) << "\n";
     return 1;
   }
   if (std::string problem = ir::verifyGraph(*graph); !problem.empty()) {
-    err << opts.input << ": invalid graph: " << problem << "\n";
+    err << opts.input << ": error: invalid graph: " << problem << "\n";
     return 1;
   }
   if (opts.emit == "kernels") {
@@ -264,8 +272,9 @@ int run(const std::vector<std::string> &args, std::ostream &out,
   auto addCommon = [&](CLI::App *cmd) {
     cmd->add_option("file", opts.input, "the .nnm source file")->required();
     cmd->add_option("--model", opts.model,
-                    "compile this module (with its default arguments) "
-                    "instead of the file's `model`");
+                    "compile this module instead of the file's `model`: with "
+                    "the arguments of `model NAME(...)` when the file has "
+                    "one, else with its defaults");
   };
   CLI::App *check = app.add_subcommand("check", "parse and shape-check a model");
   addCommon(check);
@@ -285,6 +294,15 @@ int run(const std::vector<std::string> &args, std::ostream &out,
   irCmd->add_option("file", opts.input, "the .nnir file")->required();
   irCmd->add_option("--emit", opts.emit, "ir (default) or kernels");
 
+  // Name a mistyped command instead of CLI11's "a subcommand is required".
+  if (!args.empty() && args[0].rfind("-", 0) != 0 &&
+      app.get_subcommands([&](CLI::App *cmd) {
+           return cmd->check_name(args[0]);
+         }).empty()) {
+    err << "error: unknown command `" << args[0]
+        << "`; the commands are check, summary, build and ir (see --help)\n";
+    return 1;
+  }
   std::vector<std::string> reversed(args.rbegin(), args.rend());
   try {
     app.parse(reversed);

@@ -7,6 +7,7 @@
 //===----------------------------------------------------------------------===//
 #include "ir/graph.h"
 
+#include <algorithm>
 #include <cctype>
 #include <map>
 
@@ -50,9 +51,11 @@ public:
   }
 
 private:
-  [[noreturn]] void error(const std::string &message) {
+  [[noreturn]] void error(const std::string &message) { error(pos_, message); }
+  /// Reports `message` at `at`, the offset where the culprit begins.
+  [[noreturn]] void error(size_t at, const std::string &message) {
     int line = 1, col = 1;
-    for (size_t i = 0; i < pos_ && i < text_.size(); ++i) {
+    for (size_t i = 0; i < at && i < text_.size(); ++i) {
       if (text_[i] == '\n') {
         ++line;
         col = 1;
@@ -140,11 +143,13 @@ private:
     return text_.substr(begin, pos_++ - begin);
   }
   const Node *ref() {
+    skipSpace();
+    size_t at = pos_;
     expect('%');
     int64_t id = integer();
     auto it = ids_.find(id);
     if (it == ids_.end())
-      error("use of undefined value %" + std::to_string(id));
+      error(at, "use of undefined value %" + std::to_string(id));
     return it->second;
   }
   Dim dim() {
@@ -153,8 +158,16 @@ private:
       skipSpace();
       if (pos_ < text_.size() && std::isdigit(static_cast<unsigned char>(text_[pos_])))
         d = d * Dim::constant(integer());
-      else
-        d = d * Dim::symbol(word());
+      else {
+        size_t at = pos_;
+        std::string name = word();
+        const std::vector<std::string> &declared = graph_->symbols();
+        if (std::find(declared.begin(), declared.end(), name) == declared.end()) {
+          pos_ = at;
+          error("symbol `" + name + "` is not declared in the graph header");
+        }
+        d = d * Dim::symbol(name);
+      }
     } while (accept('*'));
     return d;
   }
@@ -204,10 +217,12 @@ private:
     expect('%');
     int64_t id = integer();
     expect('=');
+    skipSpace();
+    size_t opAt = pos_;
     std::string mnemonic = word();
     std::optional<OpKind> op = opByMnemonic(mnemonic);
     if (!op)
-      error("unknown op `" + mnemonic + "`");
+      error(opAt, "unknown op `" + mnemonic + "`");
     std::vector<const Node *> operands;
     Attrs attrs;
     if (peek('%')) {
@@ -222,32 +237,52 @@ private:
     else if (peek('{'))
       attrDict(attrs);
     expect(':');
+    skipSpace();
+    size_t typeAt = pos_;
     std::string dtype = word();
     if (dtype != "f32" && dtype != "f64")
-      error("unknown dtype `" + dtype + "`");
+      error(typeAt, "unknown dtype `" + dtype + "`");
     Shape declared = shape();
-    ids_[id] = build(*op, operands, attrs, declared,
-                     dtype == "f32" ? DType::F32 : DType::F64);
+    DType declaredType = dtype == "f32" ? DType::F32 : DType::F64;
+    const Node *n = build(*op, operands, attrs, declared, declaredType, opAt,
+                          typeAt);
+    // Leaves and constants are f32 whatever the text says: refuse the text.
+    if (n->dtype != declaredType)
+      error(typeAt, "declared type " + dtype + " differs from " +
+                        dtypeName(n->dtype) + " given by the op's rule");
+    ids_[id] = n;
   }
   const Node *build(OpKind op, std::vector<const Node *> operands,
-                    const Attrs &attrs, const Shape &declared, DType dtype) {
+                    const Attrs &attrs, const Shape &declared, DType dtype,
+                    size_t opAt, size_t typeAt) {
     if (static_cast<int>(operands.size()) != opInfo(op).arity)
-      error(std::string("`") + opInfo(op).mnemonic + "` takes " +
-            std::to_string(opInfo(op).arity) + " operand(s)");
+      error(opAt, std::string("`") + opInfo(op).mnemonic + "` takes " +
+            std::to_string(opInfo(op).arity) + " operand(s), " +
+                       std::to_string(operands.size()) + " given");
     if (op == OpKind::Input || op == OpKind::Param)
       return graph_->addLeaf(op, attrs.name, declared);
-    if (op == OpKind::Const)
+    if (op == OpKind::Const) {
+      if (!declared.empty())
+        error(typeAt, "declared shape " + shapeStr(declared) +
+                          " differs from [] given by the op's rule");
       return graph_->constant(attrs.value);
+    }
     std::vector<Shape> shapes;
     for (const Node *operand : operands)
       shapes.push_back(operand->shape);
     ShapeError shapeError;
     std::optional<Shape> inferred = inferShape(op, shapes, attrs, shapeError);
     if (!inferred)
-      error(shapeError.message);
+      error(opAt, std::string("shape mismatch in `") + opInfo(op).mnemonic +
+                      "`: " + shapeError.message);
     if (!(*inferred == declared))
-      error("declared shape " + shapeStr(declared) + " differs from " +
+      error(typeAt, "declared shape " + shapeStr(declared) + " differs from " +
             shapeStr(*inferred) + " given by the op's rule");
+    for (const Node *operand : operands)
+      if (operand->dtype != dtype)
+        error(typeAt, std::string("dtype ") + dtypeName(dtype) +
+                          " differs from the operand's " +
+                          dtypeName(operand->dtype));
     return graph_->add(op, std::move(operands), attrs, {}, dtype);
   }
 

@@ -180,6 +180,7 @@ Value Elaborator::instantiate(const syntax::ModuleDecl &decl,
   }
   ModuleInst *inst = newModule(ModuleInst::User, decl.name);
   inst->decl = &decl;
+  inst->created = where;
   Scope scope;
   scope.module = inst;
   bool ok = bindArgs(decl.name, decl.params, args, where, scope);
@@ -229,7 +230,7 @@ void Elaborator::declareMembers(ModuleInst &inst, Scope &scope) {
       t.isBuffer = m.kind == syntax::MemberKind::Buffer;
       t.frozen = m.frozen;
       t.loc = m.nameLoc;
-      auto shape = constShape(*m.type, scope);
+      auto shape = constShape(*m.type, scope, m.name);
       if (!shape)
         break;
       t.shape = *shape;
@@ -296,6 +297,7 @@ void Elaborator::applyInits(ModuleInst &inst, Scope &scope) {
 
 Value Elaborator::makeSequential(const CallArgs &args, SourceRange where) {
   ModuleInst *seq = newModule(ModuleInst::Sequential, "Sequential");
+  seq->created = where;
   std::vector<Value> items = args.positional;
   // Sequential([m1, m2]) and Sequential(module_list) take a list of modules.
   if (items.size() == 1 && items[0].kind == Value::Module &&

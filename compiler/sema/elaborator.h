@@ -77,7 +77,9 @@ public:
   Value evalMember(const syntax::Expr &e, Scope &scope);
   Value evalIndex(const syntax::Expr &e, Scope &scope);
   Value evalListComp(const syntax::Expr &e, Scope &scope);
-  Value lookup(const std::string &name, Scope &scope, bool &found);
+  /// Looks `name` up; `where` locates errors the lookup itself reports.
+  Value lookup(const std::string &name, Scope &scope, bool &found,
+               SourceRange where = {});
   CallArgs evalArgs(const std::vector<syntax::Arg> &args, Scope &scope);
   Value binaryOp(syntax::TokenKind op, const std::string &spelling,
                  const Value &a, const Value &b, SourceRange where);
@@ -103,8 +105,10 @@ public:
   std::optional<ir::Dim> evalDim(const syntax::Expr &e, Scope &scope,
                                  bool bindUnknown, const ir::Dim *actual);
   std::string patternText(const syntax::TypeExpr &type, Scope &scope);
+  /// The constant shape of the parameter or buffer `what`.
   std::optional<std::vector<int64_t>> constShape(const syntax::TypeExpr &type,
-                                                 Scope &scope);
+                                                 Scope &scope,
+                                                 const std::string &what);
 
   // --- error helpers
   Value error(DiagKind kind, SourceRange where,

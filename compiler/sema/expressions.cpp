@@ -113,6 +113,7 @@ Value Elaborator::collectModules(std::vector<Value> items, bool dict,
   }
   ModuleInst *inst = newModule(dict ? ModuleInst::Dict : ModuleInst::List,
                                dict ? "ModuleDict" : "ModuleList");
+  inst->created = where;
   for (size_t i = 0; i < items.size(); ++i)
     inst->children.emplace_back(dict ? keys[i] : std::to_string(i),
                                 items[i].module);
@@ -142,7 +143,8 @@ Value Elaborator::evalListComp(const syntax::Expr &e, Scope &scope) {
   return list;
 }
 
-Value Elaborator::lookup(const std::string &name, Scope &scope, bool &found) {
+Value Elaborator::lookup(const std::string &name, Scope &scope, bool &found,
+                         SourceRange where) {
   found = true;
   if (const Value *v = scope.findVar(name))
     return *v;
@@ -159,8 +161,12 @@ Value Elaborator::lookup(const std::string &name, Scope &scope, bool &found) {
     if (!m)
       continue;
     if (const TensorDecl *t = m->tensor(name))
-      return instantiating_ ? error(DiagKind::TypeMismatch, SourceRange{},
-                                    {"a module argument", "a parameter"})
+      return instantiating_
+                 ? error(DiagKind::InvalidValue, where,
+                         {"the parameter `" + name +
+                          "` has no value while the module is being built: "
+                          "member declarations can use the module's "
+                          "arguments, not its parameters"})
                             : Value::ofTensor(paramNode(*m, *t));
     if (ModuleInst *c = m->child(name))
       return Value::ofModule(c);
@@ -174,7 +180,7 @@ Value Elaborator::lookup(const std::string &name, Scope &scope, bool &found) {
 
 Value Elaborator::evalName(const syntax::Expr &e, Scope &scope) {
   bool found = false;
-  Value v = lookup(e.text, scope, found);
+  Value v = lookup(e.text, scope, found, e.range);
   if (found)
     return v;
   if (program_.modules.count(e.text) || program_.functions.count(e.text))
@@ -218,10 +224,12 @@ Value Elaborator::evalCall(const syntax::Expr &e, Scope &scope) {
   }
   const std::string &name = callee.text;
   bool found = false;
-  Value local = lookup(name, scope, found);
+  Value local = lookup(name, scope, found, rangeOf(callee));
   if (found) {
     if (local.kind == Value::Module)
       return callModule(*local.module, args, e.range);
+    if (local.kind == Value::Poison) // a member that failed: reported already
+      return local;
     return error(DiagKind::NotCallable, rangeOf(callee), {describe(local)});
   }
   if (name == "Sequential") {

@@ -19,8 +19,21 @@ namespace {
 
 constexpr int64_t kTensorAlign = 16; // floats: one 64-byte cache line
 
-void nameTree(ModuleInst &inst, const std::string &path, int depth,
-              Model &model) {
+struct Naming {
+  std::set<const ModuleInst *> named;
+  ModuleInst *shared = nullptr; ///< an instance reached twice
+  std::string secondPath;
+};
+
+/// Names the tree in pre-order. Returns false at the first instance reached
+/// twice (its `path` is the first place it was seen).
+bool nameTree(ModuleInst &inst, const std::string &path, int depth,
+              Model &model, Naming &naming) {
+  if (!naming.named.insert(&inst).second) {
+    naming.shared = &inst;
+    naming.secondPath = path;
+    return false;
+  }
   inst.path = path;
   model.modules.push_back({path, inst.type, depth});
   for (const TensorDecl &t : inst.tensors) {
@@ -38,7 +51,9 @@ void nameTree(ModuleInst &inst, const std::string &path, int depth,
     model.tensors.push_back(std::move(info));
   }
   for (auto &[name, child] : inst.children)
-    nameTree(*child, inst.fullName(name), depth + 1, model);
+    if (!nameTree(*child, inst.fullName(name), depth + 1, model, naming))
+      return false;
+  return true;
 }
 
 const std::set<std::string> kTrainSettings = {
@@ -53,7 +68,14 @@ std::string sourceText(const SourceManager &sources, SourceRange r) {
 } // namespace
 
 void Elaborator::finish(ModuleInst &root, Model &model, SourceRange where) {
-  nameTree(root, "", 0, model);
+  Naming naming;
+  if (!nameTree(root, "", 0, model, naming)) {
+    const ModuleInst &shared = *naming.shared;
+    error(DiagKind::SharedModule, shared.created,
+          {shared.path.empty() ? "(the model)" : shared.path,
+           naming.secondPath});
+    return;
+  }
   int64_t offset = 0;
   for (TensorInfo &t : model.tensors) {
     t.offset = offset;
@@ -68,9 +90,9 @@ void Elaborator::finish(ModuleInst &root, Model &model, SourceRange where) {
   CallArgs args;
   for (const syntax::ParamDecl &p : root.forward->params) {
     if (!p.type || p.type->kind != syntax::TypeExpr::Shape) {
-      error(DiagKind::ExpectedType,
+      error(DiagKind::ModelInputNeedsShape,
             SourceRange{p.loc, static_cast<uint32_t>(p.name.size())},
-            {"a shape for the model input `" + p.name + "`"});
+            {p.name});
       return;
     }
     ir::Shape shape;

@@ -73,16 +73,20 @@ private:
   }
 
   void declare(const syntax::FileAst &ast, bool isStdlib) {
-    for (const auto &mod : ast.modules) {
-      if (program_.functions.count(mod->name) &&
-          !stdlibNames_.count(mod->name)) {
-        diags_.report(DiagKind::DuplicateDefinition, mod->loc, {mod->name});
+    for (const auto &mod : ast.modules)
+      add(program_.modules, mod.get(), isStdlib);
+    for (const auto &fn : ast.functions) {
+      // A module and a function share one namespace: calls name either.
+      auto clash = program_.modules.find(fn->name);
+      if (!isStdlib && clash != program_.modules.end() &&
+          !stdlibNames_.count(fn->name)) {
+        diags_.report(DiagKind::DuplicateDefinition, fn->loc, {fn->name});
+        diags_.report(DiagKind::PreviousDefinition, clash->second->loc,
+                      {fn->name});
         continue;
       }
-      add(program_.modules, mod.get(), isStdlib);
-    }
-    for (const auto &fn : ast.functions)
       add(program_.functions, fn.get(), isStdlib);
+    }
   }
 
   SourceManager &sources_;

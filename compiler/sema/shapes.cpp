@@ -19,7 +19,7 @@ std::optional<ir::Dim> Elaborator::evalDim(const syntax::Expr &e, Scope &scope,
     if (const ir::Dim *d = scope.findDim(e.text))
       return *d;
     bool found = false;
-    Value v = lookup(e.text, scope, found);
+    Value v = lookup(e.text, scope, found, e.range);
     if (!found) {
       if (!bindUnknown) {
         error(DiagKind::UnknownName, e.range, {e.text});
@@ -81,17 +81,26 @@ bool Elaborator::bindInput(const syntax::ParamDecl &param, const Value &actual,
   const syntax::TypeExpr &type = *param.type;
   // The pattern as written, before this call binds any of its names.
   std::string declared = patternText(type, scope);
-  bool ok = shape.size() == type.dims.size();
-  for (size_t i = 0; ok && i < shape.size(); ++i) {
+  std::string why;
+  if (shape.size() != type.dims.size())
+    why = "rank " + std::to_string(shape.size()) + ", expected " +
+          std::to_string(type.dims.size());
+  for (size_t i = 0; why.empty() && i < shape.size(); ++i) {
     std::optional<ir::Dim> d = evalDim(*type.dims[i], scope, true, &shape[i]);
     if (!d)
       return false;
-    ok = *d == shape[i];
+    if (!(*d == shape[i]))
+      why = "dimension " + std::to_string(i) + " is " + shape[i].str() +
+            ", expected " + d->str();
   }
-  if (!ok)
-    error(DiagKind::InputShapeMismatch, where,
-          {param.name, ir::shapeStr(shape), callee, declared});
-  return ok;
+  if (why.empty())
+    return true;
+  error(DiagKind::InputShapeMismatch, where,
+        {param.name, ir::shapeStr(shape), callee, declared, why});
+  diags_.report(DiagKind::DeclaredHere,
+                SourceRange{param.loc, static_cast<uint32_t>(param.name.size())},
+                {param.name});
+  return false;
 }
 
 bool Elaborator::checkResult(const syntax::TypeExpr &type, const Value &actual,
@@ -100,7 +109,7 @@ bool Elaborator::checkResult(const syntax::TypeExpr &type, const Value &actual,
   if (type.kind == syntax::TypeExpr::Tuple) {
     size_t got = actual.kind == Value::Tuple ? actual.items.size() : 1;
     if (actual.kind != Value::Tuple || got != type.elements.size()) {
-      error(DiagKind::ReturnCountMismatch, where,
+      error(DiagKind::ReturnCountMismatch, type.range,
             {callee, std::to_string(got), std::to_string(type.elements.size())});
       return false;
     }
@@ -112,7 +121,7 @@ bool Elaborator::checkResult(const syntax::TypeExpr &type, const Value &actual,
   if (type.kind != syntax::TypeExpr::Shape)
     return true;
   if (actual.kind != Value::Tensor) {
-    error(DiagKind::ReturnCountMismatch, where,
+    error(DiagKind::ReturnCountMismatch, type.range,
           {callee, actual.kind == Value::Tuple
                        ? std::to_string(actual.items.size())
                        : "a non-tensor",
@@ -134,9 +143,12 @@ bool Elaborator::checkResult(const syntax::TypeExpr &type, const Value &actual,
 }
 
 std::optional<std::vector<int64_t>>
-Elaborator::constShape(const syntax::TypeExpr &type, Scope &scope) {
+Elaborator::constShape(const syntax::TypeExpr &type, Scope &scope,
+                       const std::string &what) {
   if (type.kind != syntax::TypeExpr::Shape) {
-    error(DiagKind::ExpectedType, type.range, {"a shape"});
+    error(DiagKind::TensorNeedsShape, type.range,
+          {what, "4, 8", type.kind == syntax::TypeExpr::Tuple ? "a tuple type"
+                                                              : "a scalar type"});
     return std::nullopt;
   }
   std::vector<int64_t> shape;

@@ -72,6 +72,7 @@ struct ModuleInst {
   std::vector<std::pair<std::string, ModuleInst *>> children;
   std::vector<TensorDecl> tensors;
   const syntax::FnDecl *forward = nullptr;
+  SourceRange created; ///< the expression that created the instance
 
   ModuleInst *child(const std::string &name) const;
   const TensorDecl *tensor(const std::string &name) const;

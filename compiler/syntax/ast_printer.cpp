@@ -6,6 +6,8 @@
 //===----------------------------------------------------------------------===//
 #include "syntax/ast.h"
 
+#include <cstdio>
+#include <cstdlib>
 #include <ostream>
 
 namespace nnc::syntax {
@@ -37,7 +39,17 @@ std::string exprText(const Expr &e) {
   case ExprKind::Int:
     return std::to_string(e.intValue);
   case ExprKind::Float: {
-    std::string s = std::to_string(e.floatValue);
+    // The shortest text that reads back as the same double (std::to_string
+    // would print 1e-5 as 0.000010 and cut 0.7978845608028654 to 0.797885).
+    char buf[64];
+    for (int precision = 6; precision <= 17; ++precision) {
+      std::snprintf(buf, sizeof buf, "%.*g", precision, e.floatValue);
+      if (std::strtod(buf, nullptr) == e.floatValue)
+        break;
+    }
+    std::string s = buf;
+    if (s.find_first_of(".eEn") == std::string::npos)
+      s += ".0";
     return s;
   }
   case ExprKind::String:

@@ -186,7 +186,10 @@ private:
     if (at(TokenKind::LParen))
       mod->params = paramList();
     expect(TokenKind::LBrace);
+    unsigned errorsBefore = diags_.errorCount();
     while (!at(TokenKind::RBrace) && !at(TokenKind::Eof)) {
+      if (accept(TokenKind::Semicolon))
+        continue;
       size_t start = pos_;
       try {
         mod->members.push_back(member());
@@ -196,8 +199,13 @@ private:
           break;
       }
     }
+    // At end of file the `}` is missing; say so unless an error inside the
+    // module already ran to the end (then it is a consequence of that one).
     if (!at(TokenKind::Eof))
       expect(TokenKind::RBrace);
+    else if (diags_.errorCount() == errorsBefore)
+      diags_.report(DiagKind::ExpectedToken, range(tok()),
+                    {describe(TokenKind::RBrace), describe(tok())});
     ast_.modules.push_back(std::move(mod));
   }
 
@@ -369,6 +377,8 @@ private:
     expect(TokenKind::LBrace);
     Block stmts;
     while (!at(TokenKind::RBrace) && !at(TokenKind::Eof)) {
+      if (accept(TokenKind::Semicolon))
+        continue;
       size_t start = pos_;
       try {
         stmts.push_back(statement());
@@ -388,8 +398,6 @@ private:
   StmtPtr statement() {
     auto s = std::make_unique<Stmt>();
     SourceLoc begin = tok().loc;
-    if (accept(TokenKind::Semicolon))
-      return statement();
     if (accept(TokenKind::KwReturn)) {
       s->kind = StmtKind::Return;
       s->value = tupleOrExpression(begin);
@@ -397,11 +405,11 @@ private:
       s->kind = StmtKind::For;
       s->var = identifier("a loop variable");
       expect(TokenKind::KwIn);
-      s->iterable = expression();
+      s->iterable = headerExpression();
       s->body = block();
     } else if (accept(TokenKind::KwIf)) {
       s->kind = StmtKind::If;
-      s->value = expression();
+      s->value = headerExpression();
       s->body = block();
       if (accept(TokenKind::KwElse)) {
         if (at(TokenKind::KwIf))
@@ -547,11 +555,24 @@ private:
     return e;
   }
   // A `{` after a name starts braced named arguments only when it is followed
-  // by `name:` or `}`; otherwise it is the body of a `for`/`if`.
+  // by `name:` or `}`; otherwise it is the body of a `for`/`if`. In a
+  // `for`/`if` header, `xs {}` is the name and an empty body.
   bool atBracedArgs() const {
     return at(TokenKind::LBrace) &&
            ((at(TokenKind::Identifier, 1) && at(TokenKind::Colon, 2)) ||
-            at(TokenKind::RBrace, 1));
+            (!inHeader_ && at(TokenKind::RBrace, 1)));
+  }
+  /// Sets inHeader_ for the extent of one header expression, even on error.
+  struct HeaderScope {
+    bool &flag;
+    bool saved;
+    explicit HeaderScope(bool &f) : flag(f), saved(f) { flag = true; }
+    ~HeaderScope() { flag = saved; }
+  };
+  // The iterable of a `for` or the condition of an `if`.
+  ExprPtr headerExpression() {
+    HeaderScope scope(inHeader_);
+    return expression();
   }
   // postfix := primary ( '(' args ')' | '{' named-args '}' | '.' IDENT
   //                    | '[' expr ']' )*
@@ -723,6 +744,7 @@ private:
   DiagnosticEngine &diags_;
   FileAst ast_;
   std::vector<uint32_t> lineIndex_;
+  bool inHeader_ = false; ///< parsing a `for` iterable or an `if` condition
 };
 
 } // namespace

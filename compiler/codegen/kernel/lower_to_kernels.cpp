@@ -15,6 +15,7 @@
 //===----------------------------------------------------------------------===//
 #include "codegen/kernel/kernels.h"
 #include "base/diagnostics.h"
+#include "ir/printer_detail.h"
 
 #include <set>
 
@@ -229,7 +230,7 @@ void printExpr(const Node *n, const Kernel &k, std::ostream &out) {
       return;
     }
   if (n->op == OpKind::Const) {
-    out << n->attrs.value;
+    out << ir::formatDouble(n->attrs.value); // all the digits, as in the IR
     return;
   }
   out << ir::opInfo(n->op).mnemonic << "(";
@@ -266,6 +267,13 @@ void printKernels(const KernelProgram &program, std::ostream &out) {
         out << " transA";
       if (k.transB)
         out << " transB";
+      // Which reduction, over which axes: softmax has one of each.
+      if (k.kind == Kernel::Reduce) {
+        out << " " << ir::opInfo(k.root->op).mnemonic << " axes=[";
+        for (size_t i = 0; i < k.root->attrs.axes.size(); ++i)
+          out << (i ? ", " : "") << k.root->attrs.axes[i];
+        out << "]";
+      }
     }
     out << "\n";
   }

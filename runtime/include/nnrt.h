@@ -1,0 +1,89 @@
+/*===- nnrt.h - The C API of a compiled nnc model --------------------------===
+ *
+ * A small, stable C interface for applications that embed a model compiled by
+ * nnc: create the model, initialise, load and save its parameters, read and
+ * write parameters by state_dict name, run the forward pass, destroy it.
+ * Usable from C and C++. docs/runtime.md has the reference with an example.
+ *
+ * Conventions: functions returning int return 0 on success and non-zero on
+ * error; functions returning pointers return NULL on error. After an error,
+ * nnrt_last_error() describes it. A model handle is not thread-safe: use one
+ * handle per thread, or serialise the calls.
+ *
+ *===----------------------------------------------------------------------===*/
+#ifndef NNRT_H
+#define NNRT_H
+
+#include <stdint.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/// An opaque handle: the linked-in compiled model, its parameter arena, its
+/// workspace and the outputs of the last forward call.
+typedef struct nnrt_model nnrt_model;
+
+/// Creates a model from the compiled model linked into the program. Its
+/// parameters are all zero until nnrt_init_params or nnrt_load_params.
+/// Returns NULL on error (an invalid manifest).
+nnrt_model *nnrt_create(void);
+
+/// Destroys a model; NULL is allowed. Output pointers die with it.
+void nnrt_destroy(nnrt_model *model);
+
+/// Message of the last failed call on this thread ("" if none). Valid until
+/// the next failing call on this thread.
+const char *nnrt_last_error(void);
+
+/// Initialises every tensor from its manifest initialiser with `seed`.
+/// The values depend only on (seed, tensor name, element index).
+int nnrt_init_params(nnrt_model *model, uint64_t seed);
+
+/// Loads all parameters and buffers from a safetensors file by state_dict
+/// name. Every tensor must be present, F32, with the model's shape, and no
+/// other tensor may be in the file. On error the parameters are unchanged.
+int nnrt_load_params(nnrt_model *model, const char *path);
+
+/// Saves all parameters and buffers to a safetensors file, atomically.
+int nnrt_save_params(nnrt_model *model, const char *path);
+
+/// Number of tensors (parameters and buffers) in the model; -1 on error.
+int nnrt_param_count(const nnrt_model *model);
+
+/// state_dict name of tensor `i` (0 <= i < nnrt_param_count), in manifest
+/// order; NULL if out of range. Owned by the model.
+const char *nnrt_param_name(const nnrt_model *model, int i);
+
+/// The float32 data of the tensor called `name`, writable, row-major; its
+/// element count goes to *numel when numel is not NULL. NULL if there is no
+/// such tensor. Valid until nnrt_destroy.
+float *nnrt_param_data(nnrt_model *model, const char *name, int64_t *numel);
+
+/// Number of inputs of the forward function.
+int nnrt_input_count(const nnrt_model *model);
+/// Rank of input `i`, i.e. how many dimensions its shape array must hold;
+/// -1 if out of range.
+int nnrt_input_rank(const nnrt_model *model, int i);
+/// Number of outputs of the forward function.
+int nnrt_output_count(const nnrt_model *model);
+
+/// Runs the forward pass. `inputs[i]` is a dense row-major float32 buffer
+/// for input i, `input_shapes[i]` its shape with nnrt_input_rank(model, i)
+/// entries. Symbolic dimensions (the batch size) are bound from the shapes;
+/// a shape that does not fit is an error. The outputs are kept in the model
+/// (nnrt_output) until the next nnrt_forward or nnrt_destroy.
+int nnrt_forward(nnrt_model *model, const float *const *inputs,
+                 const int64_t *const *input_shapes);
+
+/// Output `i` of the last nnrt_forward: its data, and its shape and rank
+/// through `shape` and `rank` when not NULL. NULL if out of range or before
+/// the first successful forward.
+const float *nnrt_output(const nnrt_model *model, int i, const int64_t **shape,
+                         int *rank);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif /* NNRT_H */

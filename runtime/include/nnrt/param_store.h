@@ -1,0 +1,80 @@
+//===- param_store.h - The parameter arena and its named views ------------===//
+//
+// A model's parameters and buffers live in one float32 arena laid out by the
+// manifest (tensor i at its element offset), which is what the compiled code
+// reads. ParamStore owns that arena, hands out named views, initialises every
+// tensor from its manifest initialiser and loads/saves safetensors by
+// state_dict name. Training will add a gradient arena of the same layout and
+// optimizer-state arenas; `Arenas` is where they go.
+//
+//===----------------------------------------------------------------------===//
+#ifndef NNRT_PARAM_STORE_H
+#define NNRT_PARAM_STORE_H
+
+#include "nnrt/manifest.h"
+
+#include <cstdint>
+#include <memory>
+#include <span>
+#include <string>
+
+namespace nnrt {
+
+/// A zero-initialised float buffer aligned to 64 bytes (a cache line and an
+/// AVX-512 vector), as the compiled code assumes.
+class AlignedBuffer {
+public:
+  AlignedBuffer() = default;
+  explicit AlignedBuffer(size_t bytes);
+
+  void *data() const { return data_.get(); }
+  float *floats() const { return static_cast<float *>(data_.get()); }
+  size_t bytes() const { return bytes_; }
+
+private:
+  struct Free {
+    void operator()(void *p) const;
+  };
+  std::unique_ptr<void, Free> data_;
+  size_t bytes_ = 0;
+};
+
+/// The arenas of a model, all with the manifest's layout.
+struct Arenas {
+  AlignedBuffer params; ///< Parameters and buffers.
+  // Later: AlignedBuffer grads; and one per optimizer state (momentum, Adam's
+  // first and second moments), each arena_elements floats.
+};
+
+/// The parameter arena of one model.
+class ParamStore {
+public:
+  explicit ParamStore(const Manifest &manifest);
+
+  const Manifest &manifest() const { return *manifest_; }
+  /// The start of the parameter arena, as the compiled code takes it.
+  float *arena() const { return arenas_.params.floats(); }
+
+  /// The view of tensor `name`; throws Error if there is none.
+  std::span<float> view(const std::string &name) const;
+
+  /// Initialises every tensor from its manifest initialiser.
+  void initAll(uint64_t seed);
+
+  /// Loads every tensor from a safetensors file. Throws Error naming the file
+  /// for a missing or extra tensor, a shape mismatch or a dtype other than
+  /// F32; the arena is unchanged when it throws.
+  void load(const std::string &path);
+
+  /// Saves every tensor by name (manifest order) with `__metadata__`
+  /// {"format": "pt"}, atomically.
+  void save(const std::string &path) const;
+
+private:
+  const Manifest *manifest_;
+  Arenas arenas_;
+};
+
+} // namespace nnrt
+
+#endif // NNRT_PARAM_STORE_H

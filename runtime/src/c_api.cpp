@@ -1,0 +1,167 @@
+//===- c_api.cpp - The C API over nnrt::Model -----------------------------===//
+//
+// Each entry point catches every exception and turns it into a return code
+// plus a thread-local message: C callers must never see a C++ exception. The
+// thread-local message is the runtime's only mutable global, by design.
+//
+//===----------------------------------------------------------------------===//
+#include "nnrt.h"
+#include "nnrt/error.h"
+#include "nnrt/model.h"
+
+#include <exception>
+#include <string>
+
+struct nnrt_model {
+  explicit nnrt_model(const nnrt::ModelCode &code) : model(code) {}
+  nnrt::Model model;
+  std::vector<nnrt::Tensor> outputs;
+};
+
+namespace {
+
+thread_local std::string lastError;
+
+// Runs `body`, returning 0, or 1 with the message recorded.
+template <typename Body> int guarded(Body body) {
+  try {
+    body();
+    return 0;
+  } catch (const std::exception &e) {
+    lastError = e.what();
+  } catch (...) {
+    lastError = "unknown error";
+  }
+  return 1;
+}
+
+bool checkModel(const nnrt_model *model) {
+  if (model)
+    return true;
+  lastError = "model is NULL";
+  return false;
+}
+
+} // namespace
+
+extern "C" {
+
+nnrt_model *nnrt_create(void) {
+  nnrt_model *model = nullptr;
+  guarded([&] { model = new nnrt_model(nnrt::linkedModelCode()); });
+  return model;
+}
+
+void nnrt_destroy(nnrt_model *model) { delete model; }
+
+const char *nnrt_last_error(void) { return lastError.c_str(); }
+
+int nnrt_init_params(nnrt_model *model, uint64_t seed) {
+  if (!checkModel(model))
+    return 1;
+  return guarded([&] { model->model.params().initAll(seed); });
+}
+
+int nnrt_load_params(nnrt_model *model, const char *path) {
+  if (!checkModel(model))
+    return 1;
+  if (!path) {
+    lastError = "path is NULL";
+    return 1;
+  }
+  return guarded([&] { model->model.params().load(path); });
+}
+
+int nnrt_save_params(nnrt_model *model, const char *path) {
+  if (!checkModel(model))
+    return 1;
+  if (!path) {
+    lastError = "path is NULL";
+    return 1;
+  }
+  return guarded([&] { model->model.params().save(path); });
+}
+
+int nnrt_param_count(const nnrt_model *model) {
+  if (!checkModel(model))
+    return -1;
+  return int(model->model.manifest().tensors.size());
+}
+
+const char *nnrt_param_name(const nnrt_model *model, int i) {
+  if (!checkModel(model))
+    return nullptr;
+  const auto &tensors = model->model.manifest().tensors;
+  if (i < 0 || size_t(i) >= tensors.size()) {
+    lastError = "tensor index " + std::to_string(i) + " out of range";
+    return nullptr;
+  }
+  return tensors[size_t(i)].name.c_str();
+}
+
+float *nnrt_param_data(nnrt_model *model, const char *name, int64_t *numel) {
+  if (!checkModel(model))
+    return nullptr;
+  float *data = nullptr;
+  guarded([&] {
+    std::span<float> view = model->model.params().view(name ? name : "");
+    data = view.data();
+    if (numel)
+      *numel = int64_t(view.size());
+  });
+  return data;
+}
+
+int nnrt_input_count(const nnrt_model *model) {
+  return checkModel(model) ? int(model->model.manifest().inputs.size()) : -1;
+}
+
+int nnrt_input_rank(const nnrt_model *model, int i) {
+  if (!checkModel(model))
+    return -1;
+  const auto &inputs = model->model.manifest().inputs;
+  if (i < 0 || size_t(i) >= inputs.size())
+    return -1;
+  return int(inputs[size_t(i)].shape.size());
+}
+
+int nnrt_output_count(const nnrt_model *model) {
+  return checkModel(model) ? int(model->model.manifest().outputs.size()) : -1;
+}
+
+int nnrt_forward(nnrt_model *model, const float *const *inputs,
+                 const int64_t *const *input_shapes) {
+  if (!checkModel(model))
+    return 1;
+  return guarded([&] {
+    const auto &specs = model->model.manifest().inputs;
+    std::vector<nnrt::InputRef> refs(specs.size());
+    for (size_t i = 0; i < specs.size(); ++i) {
+      if (!inputs || !input_shapes || !inputs[i] || !input_shapes[i])
+        throw nnrt::Error("input `" + specs[i].name + "` is NULL");
+      refs[i].data = inputs[i];
+      refs[i].shape.assign(input_shapes[i],
+                           input_shapes[i] + specs[i].shape.size());
+    }
+    model->outputs.clear();
+    model->outputs = model->model.forward(refs);
+  });
+}
+
+const float *nnrt_output(const nnrt_model *model, int i, const int64_t **shape,
+                         int *rank) {
+  if (!checkModel(model))
+    return nullptr;
+  if (i < 0 || size_t(i) >= model->outputs.size()) {
+    lastError = "output index " + std::to_string(i) + " out of range";
+    return nullptr;
+  }
+  const nnrt::Tensor &output = model->outputs[size_t(i)];
+  if (shape)
+    *shape = output.shape.data();
+  if (rank)
+    *rank = int(output.shape.size());
+  return output.data.data();
+}
+
+} // extern "C"

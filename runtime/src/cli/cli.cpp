@@ -1,0 +1,57 @@
+//===- cli.cpp - The driver of the executable's command line --------------===//
+//
+// Builds the CLI11 app from the subcommands, parses, and runs the chosen one.
+// This is the boundary where nnrt::Error (and any other exception) becomes a
+// message on stderr and exit code 1: the executable never crashes on bad
+// input.
+//
+//===----------------------------------------------------------------------===//
+#include "cli.h"
+#include "nnrt/error.h"
+
+#include <iostream>
+
+namespace nnrt::cli {
+
+std::string withThousands(int64_t value) {
+  std::string digits = std::to_string(value < 0 ? -value : value);
+  std::string text;
+  for (size_t i = 0; i < digits.size(); ++i) {
+    if (i > 0 && (digits.size() - i) % 3 == 0)
+      text += ',';
+    text += digits[i];
+  }
+  return value < 0 ? "-" + text : text;
+}
+
+int runCli(const ModelCode &code, int argc, const char *const *argv,
+           std::ostream &out, std::ostream &err) {
+  CLI::App app("A neural-network model compiled by nnc.", "model");
+  if (argc > 0)
+    app.name(argv[0]);
+  // Not require_subcommand: with it, CLI11 answers `./model trian` with "A
+  // subcommand is required" instead of naming the unexpected word.
+  app.require_subcommand(0, 1);
+  Context context{code, out, err};
+  std::vector<Command> commands = {addInfoCommand(app, context),
+                                   addInitCommand(app, context),
+                                   addPredictCommand(app, context)};
+  try {
+    app.parse(argc, argv);
+    if (app.get_subcommands().empty())
+      throw CLI::RequiredError("A subcommand");
+  } catch (const CLI::ParseError &e) {
+    return app.exit(e, out, err);
+  }
+  try {
+    for (const Command &command : commands)
+      if (command.app->parsed())
+        command.run();
+  } catch (const std::exception &e) {
+    err << "error: " << e.what() << "\n";
+    return 1;
+  }
+  return 0;
+}
+
+} // namespace nnrt::cli

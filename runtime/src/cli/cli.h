@@ -1,0 +1,49 @@
+//===- cli.h - The command line of a compiled model's executable ----------===//
+//
+// `./model info|init|predict ...`: each subcommand lives in its own file and
+// registers itself through an add*Command function returning a Command; the
+// driver (cli.cpp) parses with CLI11 and runs the one chosen. Commands report
+// problems by throwing nnrt::Error; the driver prints "error: <message>" and
+// exits with 1. Future subcommands (train, eval, bench) are one more file and
+// one more line in cli.cpp.
+//
+//===----------------------------------------------------------------------===//
+#ifndef NNRT_CLI_CLI_H
+#define NNRT_CLI_CLI_H
+
+#include "nnrt/model.h"
+
+#include <CLI/CLI.hpp>
+#include <functional>
+#include <iosfwd>
+
+namespace nnrt::cli {
+
+/// What every command gets: the compiled code and the output streams.
+struct Context {
+  ModelCode code;
+  std::ostream &out;
+  std::ostream &err;
+};
+
+/// A registered subcommand: its CLI11 app and the action to run when chosen.
+struct Command {
+  CLI::App *app = nullptr;
+  std::function<void()> run;
+};
+
+Command addInfoCommand(CLI::App &parent, const Context &context);
+Command addInitCommand(CLI::App &parent, const Context &context);
+Command addPredictCommand(CLI::App &parent, const Context &context);
+
+/// Runs the command line; returns the process exit code (0 on success, 1 for
+/// an error of the run, CLI11's codes for bad flags).
+int runCli(const ModelCode &code, int argc, const char *const *argv,
+           std::ostream &out, std::ostream &err);
+
+/// 235146 -> "235,146".
+std::string withThousands(int64_t value);
+
+} // namespace nnrt::cli
+
+#endif // NNRT_CLI_CLI_H

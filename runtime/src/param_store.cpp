@@ -1,0 +1,93 @@
+//===- param_store.cpp - The parameter arena and its named views ----------===//
+//
+// Loading checks the whole file against the manifest before copying a single
+// value, so a bad checkpoint never leaves the arena half overwritten.
+//
+//===----------------------------------------------------------------------===//
+#include "nnrt/param_store.h"
+#include "nnrt/error.h"
+#include "nnrt/init.h"
+#include "nnrt/safetensors.h"
+
+#include <cstdlib>
+#include <cstring>
+#include <set>
+
+namespace nnrt {
+namespace {
+
+constexpr size_t kAlignment = 64;
+
+// Every file tensor must be a manifest tensor of the same shape, as F32, and
+// every manifest tensor must be in the file.
+void checkAgainstManifest(const SafeTensorsFile &file, const Manifest &m) {
+  const std::string &path = file.path;
+  for (const SafeTensorEntry &entry : file.entries) {
+    const TensorSpec *spec = m.findTensor(entry.name);
+    if (!spec)
+      throw Error(path + ": unexpected tensor `" + entry.name +
+                  "`: the model has no tensor of that name");
+    if (entry.shape != spec->shape)
+      throw Error(path + ": tensor `" + entry.name + "`: shape " +
+                  formatShape(entry.shape) + " in file, model expects " +
+                  formatShape(spec->shape));
+    if (entry.dtype != DType::F32)
+      throw Error(path + ": tensor `" + entry.name + "`: dtype " +
+                  dtypeName(entry.dtype) +
+                  " is not supported: only F32 can be loaded for now");
+  }
+  for (const TensorSpec &spec : m.tensors)
+    if (!file.find(spec.name))
+      throw Error(path + ": missing tensor `" + spec.name + "`");
+}
+
+} // namespace
+
+void AlignedBuffer::Free::operator()(void *p) const { std::free(p); }
+
+AlignedBuffer::AlignedBuffer(size_t bytes) : bytes_(bytes) {
+  // aligned_alloc wants a multiple of the alignment and a non-zero size.
+  size_t rounded = (bytes + kAlignment - 1) / kAlignment * kAlignment;
+  if (rounded == 0)
+    rounded = kAlignment;
+  void *p = std::aligned_alloc(kAlignment, rounded);
+  if (!p)
+    throw Error("out of memory allocating " + std::to_string(bytes) + " bytes");
+  std::memset(p, 0, rounded);
+  data_.reset(p);
+}
+
+ParamStore::ParamStore(const Manifest &manifest)
+    : manifest_(&manifest), arenas_{
+                                AlignedBuffer(size_t(manifest.arenaElements) *
+                                              sizeof(float))} {}
+
+std::span<float> ParamStore::view(const std::string &name) const {
+  const TensorSpec *spec = manifest_->findTensor(name);
+  if (!spec)
+    throw Error("the model has no tensor `" + name + "`");
+  return {arena() + spec->offset, size_t(spec->numel())};
+}
+
+void ParamStore::initAll(uint64_t seed) {
+  for (const TensorSpec &spec : manifest_->tensors)
+    initTensor(spec, seed, view(spec.name));
+}
+
+void ParamStore::load(const std::string &path) {
+  SafeTensorsFile file = readSafeTensors(path);
+  checkAgainstManifest(file, *manifest_);
+  for (const SafeTensorEntry &entry : file.entries) {
+    std::span<float> target = view(entry.name);
+    std::memcpy(target.data(), file.data(entry), target.size_bytes());
+  }
+}
+
+void ParamStore::save(const std::string &path) const {
+  std::vector<F32Tensor> tensors;
+  for (const TensorSpec &spec : manifest_->tensors)
+    tensors.push_back({spec.name, spec.shape, arena() + spec.offset});
+  writeSafeTensors(path, tensors, {{"format", "pt"}});
+}
+
+} // namespace nnrt

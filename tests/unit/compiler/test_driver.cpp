@@ -1,0 +1,217 @@
+//===- test_driver.cpp - Unit tests of driver::run (the `nnc` command) ----===//
+//
+// The whole command in-process, with string streams: summary text and
+// JSON, check with and without errors, --emit stages, the ir subcommand,
+// and command-line errors. Nothing here links an executable.
+//
+//===----------------------------------------------------------------------===//
+#include "test_support.h"
+
+#include "driver/driver.h"
+#include "driver/summary.h"
+
+#include <nlohmann/json.hpp>
+
+using namespace nnc;
+using nnc::test::TempDir;
+
+namespace {
+
+struct Result {
+  int code;
+  std::string out, err;
+};
+
+Result runNnc(const std::vector<std::string> &args) {
+  test::ensureStdlibEnv();
+  std::ostringstream out, err;
+  int code = driver::run(args, out, err);
+  return {code, out.str(), err.str()};
+}
+
+bool contains(const std::string &s, const std::string &part) {
+  return s.find(part) != std::string::npos;
+}
+
+} // namespace
+
+TEST_CASE("driver: withThousands groups digits") {
+  CHECK(driver::withThousands(235146) == "235,146");
+  CHECK(driver::withThousands(999) == "999");
+  CHECK(driver::withThousands(1000) == "1,000");
+  CHECK(driver::withThousands(0) == "0");
+  CHECK(driver::withThousands(1234567) == "1,234,567");
+}
+
+TEST_CASE("driver: summary prints the parameter table and 235,146") {
+  Result r = runNnc({"summary", test::examplePath("mlp.nnm")});
+  INFO(r.err);
+  CHECK(r.code == 0);
+  CHECK(r.err == "");
+  CHECK(contains(r.out, "total parameters: 235,146"));
+  CHECK(contains(r.out, "trainable parameters: 235,146"));
+  CHECK(contains(r.out, "net.0.weight"));
+  CHECK(contains(r.out, "200,704"));
+  CHECK(contains(r.out, "inputs: x [B, 1, 28, 28]"));
+  CHECK(contains(r.out, "net.4: Linear"));
+}
+
+TEST_CASE("driver: summary --json parses with total_parameters 235146") {
+  Result r = runNnc({"summary", test::examplePath("mlp.nnm"), "--json"});
+  INFO(r.err);
+  REQUIRE(r.code == 0);
+  nlohmann::json j = nlohmann::json::parse(r.out); // throws if not JSON
+  CHECK(j["total_parameters"] == 235146);
+  CHECK(j["trainable_parameters"] == 235146);
+  CHECK(j["model"] == "MLP");
+  REQUIRE(j["tensors"].is_array());
+  REQUIRE(j["tensors"].size() == 6);
+  CHECK(j["tensors"][0]["name"] == "net.0.weight");
+  CHECK(j["tensors"][0]["shape"] == nlohmann::json::array({256, 784}));
+  CHECK(j["inputs"][0]["shape"] == nlohmann::json::array({"B", 1, 28, 28}));
+}
+
+TEST_CASE("driver: summary --json of Deep separates buffers from parameters") {
+  Result r = runNnc({"summary", "--json", test::examplePath("deep.nnm")});
+  INFO(r.err);
+  REQUIRE(r.code == 0);
+  nlohmann::json j = nlohmann::json::parse(r.out);
+  CHECK(j["total_parameters"] == 133515);
+  CHECK(j["tensors"][0]["name"] == "scale");
+  CHECK(j["tensors"][0]["kind"] == "buffer");
+  CHECK(j["tensors"][0]["trainable"] == false);
+  CHECK(j["outputs"].size() == 2);
+}
+
+TEST_CASE("driver: check of a good file prints nothing and returns 0") {
+  Result r = runNnc({"check", test::examplePath("named_mlp.nnm")});
+  CHECK(r.code == 0);
+  CHECK(r.out == "");
+  CHECK(r.err == "");
+}
+
+TEST_CASE("driver: check of a bad file returns 1 with the error text") {
+  TempDir dir;
+  std::string bad = dir.write("bad.nnm", "module M {\n"
+                                         "    fc = Linear(4, 8)\n"
+                                         "    forward(x: [B, 4]) -> [B, 8] {\n"
+                                         "        return x @ fc.weight\n"
+                                         "    }\n"
+                                         "}\n"
+                                         "model M\n");
+  Result r = runNnc({"check", bad});
+  CHECK(r.code == 1);
+  CHECK(r.out == "");
+  CHECK(contains(r.err, "bad.nnm:4:16: error: shape mismatch in `@`: [B, 4] @ "
+                        "[8, 4]: the inner dimensions differ (4 vs 8) "
+                        "[ShapeMismatch]"));
+  CHECK(contains(r.err, "^~~~"));
+}
+
+TEST_CASE("driver: several syntax errors are all printed, with a count") {
+  TempDir dir;
+  std::string bad = dir.write("bad.nnm", "module A { fc = Linear(4 8) }\n"
+                                         "module B { param w [4] }\n"
+                                         "model A\n");
+  Result r = runNnc({"check", bad});
+  CHECK(r.code == 1);
+  CHECK(contains(r.err, "bad.nnm:1:"));
+  CHECK(contains(r.err, "bad.nnm:2:"));
+  CHECK(contains(r.err, "2 errors generated"));
+}
+
+TEST_CASE("driver: check of a missing file fails cleanly") {
+  TempDir dir;
+  Result r = runNnc({"check", (dir.path() / "none.nnm").string()});
+  CHECK(r.code == 1);
+  CHECK(contains(r.err, "cannot read file"));
+  CHECK(contains(r.err, "[CannotReadFile]"));
+}
+
+TEST_CASE("driver: check --emit tokens, ast and ir") {
+  std::string mlp = test::examplePath("mlp.nnm");
+  Result tokens = runNnc({"check", mlp, "--emit", "tokens"});
+  CHECK(tokens.code == 0);
+  CHECK(contains(tokens.out, "2:1 `module` module\n"));
+  Result ast = runNnc({"check", mlp, "--emit", "ast"});
+  CHECK(ast.code == 0);
+  CHECK(contains(ast.out, "MLP"));
+  Result ir = runNnc({"check", mlp, "--emit", "ir"});
+  CHECK(ir.code == 0);
+  CHECK(ir.out.rfind("graph @MLP(B) {\n", 0) == 0);
+  CHECK(contains(ir.out, "param \"net.4.bias\" : f32[10]"));
+  Result bad = runNnc({"check", mlp, "--emit", "ptx"});
+  CHECK(bad.code == 1);
+  CHECK(contains(bad.err, "`check --emit` takes tokens, ast or ir"));
+}
+
+TEST_CASE("driver: build --emit ir and kernels write to stdout") {
+  std::string mlp = test::examplePath("mlp.nnm");
+  Result ir = runNnc({"build", mlp, "--emit", "ir"});
+  INFO(ir.err);
+  CHECK(ir.code == 0);
+  CHECK(contains(ir.out, "matmul"));
+  Result kernels = runNnc({"build", mlp, "--emit", "kernels"});
+  CHECK(kernels.code == 0);
+  CHECK(contains(kernels.out, "kernel matmul -> b8 b0 b1 transB"));
+  Result noOutput = runNnc({"build", mlp});
+  CHECK(noOutput.code == 1);
+  CHECK(contains(noOutput.err, "needs `-o FILE`"));
+  Result cuda = runNnc({"build", mlp, "--emit", "ir", "--target", "cuda"});
+  CHECK(cuda.code == 1);
+  CHECK(contains(cuda.err, "not supported"));
+}
+
+TEST_CASE("driver: the ir subcommand reads, verifies and prints back") {
+  TempDir dir;
+  std::string text = "graph @g(B) {\n"
+                     "  %0 = input \"x\" : f32[B, 4]\n"
+                     "  %1 = relu %0 : f32[B, 4]\n"
+                     "  return %1\n"
+                     "}\n";
+  Result ok = runNnc({"ir", dir.write("g.nnir", text)});
+  CHECK(ok.code == 0);
+  CHECK(ok.out == text);
+  std::string badText = "graph @g(B) {\n"
+                        "  %0 = input \"x\" : f32[B, 4]\n"
+                        "  %1 = relu %0 : f32[B, 5]\n"
+                        "  return %1\n"
+                        "}\n";
+  std::string badPath = dir.write("bad.nnir", badText);
+  Result bad = runNnc({"ir", badPath});
+  CHECK(bad.code == 1);
+  CHECK(contains(bad.err, badPath + ":3:"));
+  Result kernels = runNnc({"ir", dir.write("k.nnir", text), "--emit", "kernels"});
+  CHECK(kernels.code == 0);
+  CHECK(contains(kernels.out, "kernel elementwise -> b1 = relu(b0)"));
+}
+
+TEST_CASE("driver: unknown subcommands and flags return non-zero") {
+  Result sub = runNnc({"frobnicate", test::examplePath("mlp.nnm")});
+  CHECK(sub.code != 0);
+  CHECK(sub.err != "");
+  Result flag = runNnc({"summary", test::examplePath("mlp.nnm"), "--no-such-flag"});
+  CHECK(flag.code != 0);
+  CHECK(flag.err != "");
+  Result none = runNnc({});
+  CHECK(none.code != 0);
+  Result missingFile = runNnc({"check"});
+  CHECK(missingFile.code != 0);
+  // --help is not an error.
+  Result help = runNnc({"--help"});
+  CHECK(help.code == 0);
+  CHECK(contains(help.out, "summary"));
+}
+
+TEST_CASE("driver: --model selects a module of the file") {
+  Result r = runNnc({"summary", test::examplePath("activations.nnm"), "--model",
+                  "ActGELUTanh"});
+  INFO(r.err);
+  CHECK(r.code == 0);
+  CHECK(contains(r.out, "model ActGELUTanh"));
+  CHECK(contains(r.out, "total parameters: 0"));
+  Result bad = runNnc({"summary", test::examplePath("activations.nnm"), "--model",
+                    "Nope"});
+  CHECK(bad.code == 1);
+  CHECK(contains(bad.err, "[UnknownModel]"));
+}

@@ -1,0 +1,250 @@
+//===- test_kernels.cpp - Unit tests of codegen/kernel (lowerToKernels) ---===//
+//
+// Fusion and buffer assignment: the MLP's three matmuls with the weight
+// transpose folded in and bias+ReLU fused into one elementwise kernel;
+// softmax's two reductions; Copy kernels for outputs that are not computed
+// by a kernel of their own. Graphs come from sema (examples) or IR text.
+//
+//===----------------------------------------------------------------------===//
+#include "test_support.h"
+
+#include "codegen/kernel/kernels.h"
+
+using namespace nnc;
+using codegen::Buffer;
+using codegen::Kernel;
+using codegen::KernelProgram;
+
+namespace {
+
+std::map<std::string, int64_t> offsetsOf(const sema::Model &m) {
+  std::map<std::string, int64_t> offsets;
+  for (const sema::TensorInfo &t : m.tensors)
+    offsets[t.name] = t.offset;
+  return offsets;
+}
+
+/// A kernel program with the graph its kernels point into.
+struct Lowered {
+  std::unique_ptr<test::Compiled> compiled; // owns the graph (examples)
+  std::unique_ptr<ir::Graph> graph;         // owns the graph (IR text)
+  KernelProgram program;
+};
+
+Lowered lowerExample(const char *file, const char *model = "") {
+  Lowered l;
+  l.compiled = test::compileFile(test::examplePath(file), model);
+  INFO(l.compiled->printed.str());
+  REQUIRE(l.compiled->model);
+  const sema::Model &m = *l.compiled->model;
+  l.program = codegen::lowerToKernels(*m.graph, offsetsOf(m));
+  return l;
+}
+
+/// Lowers an IR text graph whose params are laid out densely in order.
+Lowered lowerText(const std::string &text) {
+  Lowered l;
+  std::string error;
+  l.graph = ir::parseGraph(text, error);
+  INFO(error);
+  REQUIRE(l.graph);
+  REQUIRE(ir::verifyGraph(*l.graph) == "");
+  std::map<std::string, int64_t> offsets;
+  int64_t next = 0;
+  for (const ir::Node *p : l.graph->params()) {
+    offsets[p->attrs.name] = next;
+    next += ir::numElements(p->shape).coeff;
+  }
+  l.program = codegen::lowerToKernels(*l.graph, offsets);
+  return l;
+}
+
+size_t count(const KernelProgram &p, Kernel::Kind kind) {
+  size_t n = 0;
+  for (const Kernel &k : p.kernels)
+    n += k.kind == kind;
+  return n;
+}
+
+std::string printed(const KernelProgram &p) {
+  std::ostringstream out;
+  codegen::printKernels(p, out);
+  return out.str();
+}
+
+} // namespace
+
+TEST_CASE("kernels: MLP is 3 matmuls with transB and 3 fused elementwise kernels") {
+  Lowered lowered = lowerExample("mlp.nnm");
+  const KernelProgram &p = lowered.program;
+  INFO(printed(p));
+  REQUIRE(p.kernels.size() == 6);
+  CHECK(count(p, Kernel::MatMul) == 3);
+  CHECK(count(p, Kernel::Elementwise) == 3);
+  CHECK(count(p, Kernel::Transpose) == 0); // folded into the matmuls
+  CHECK(count(p, Kernel::Copy) == 0);
+  CHECK(p.symbols == std::vector<std::string>{"B"});
+  for (size_t i = 0; i < 6; ++i) {
+    CAPTURE(i);
+    const Kernel &k = p.kernels[i];
+    if (i % 2 == 0) {
+      REQUIRE(k.kind == Kernel::MatMul);
+      CHECK_FALSE(k.transA);
+      CHECK(k.transB);
+      REQUIRE(k.reads.size() == 2);
+      // B reads the weight param itself, [out, in], not a transposed copy.
+      CHECK(p.buffers[k.reads[1].second].kind == Buffer::Param);
+      CHECK(k.reads[1].first->op == ir::OpKind::Param);
+    } else {
+      REQUIRE(k.kind == Kernel::Elementwise);
+    }
+  }
+  // The first matmul reads the input through the flatten (a view).
+  CHECK(p.buffers[p.kernels[0].reads[0].second].kind == Buffer::Input);
+  // Hidden layers: relu(add(matmul, bias)) in one kernel reading two buffers.
+  for (size_t i : {1, 3}) {
+    CAPTURE(i);
+    const Kernel &k = p.kernels[i];
+    CHECK(k.root->op == ir::OpKind::Relu);
+    CHECK(k.root->operands[0]->op == ir::OpKind::Add);
+    REQUIRE(k.reads.size() == 2);
+    CHECK(k.reads[0].second == p.kernels[i - 1].out);
+    CHECK(p.buffers[k.reads[1].second].kind == Buffer::Param);
+    CHECK(p.buffers[k.out].kind == Buffer::Workspace);
+  }
+  // The last bias add writes the output buffer directly.
+  const Kernel &last = p.kernels[5];
+  CHECK(last.root->op == ir::OpKind::Add);
+  CHECK(p.buffers[last.out].kind == Buffer::Output);
+  CHECK(p.buffers[last.out].index == 0);
+  std::string text = printed(p);
+  CHECK(text.find("kernel elementwise -> b9 = relu(add(b8, b2))") !=
+        std::string::npos);
+  CHECK(text.find("kernel matmul -> b8 b0 b1 transB") != std::string::npos);
+}
+
+TEST_CASE("kernels: params are buffers at their arena offsets") {
+  Lowered lowered = lowerExample("mlp.nnm");
+  const KernelProgram &p = lowered.program;
+  std::map<std::string, int> offsets;
+  for (const Buffer &b : p.buffers)
+    if (b.kind == Buffer::Param)
+      offsets[b.name] = b.index;
+  CHECK(offsets.size() == 6);
+  CHECK(offsets["net.0.weight"] == 0);
+  CHECK(offsets["net.0.bias"] == 200704);
+  CHECK(offsets["net.2.weight"] == 200960);
+  CHECK(offsets["net.4.bias"] == 235136);
+}
+
+TEST_CASE("kernels: softmax is two reductions and two elementwise kernels") {
+  Lowered lowered = lowerExample("activations.nnm", "ActSoftmax");
+  const KernelProgram &p = lowered.program;
+  INFO(printed(p));
+  CHECK(count(p, Kernel::Reduce) == 2);
+  CHECK(count(p, Kernel::Elementwise) == 2);
+  REQUIRE(p.kernels.size() == 4);
+  CHECK(p.kernels[0].kind == Kernel::Reduce);
+  CHECK(p.kernels[0].root->op == ir::OpKind::ReduceMax);
+  CHECK(p.kernels[1].kind == Kernel::Elementwise);
+  CHECK(p.kernels[1].root->op == ir::OpKind::Exp); // exp(sub(x, max)) fused
+  CHECK(p.kernels[2].root->op == ir::OpKind::ReduceSum);
+  CHECK(p.kernels[2].reads[0].second == p.kernels[1].out);
+  CHECK(p.kernels[3].root->op == ir::OpKind::Div);
+  CHECK(p.buffers[p.kernels[3].out].kind == Buffer::Output);
+}
+
+TEST_CASE("kernels: an output that is an input gets a Copy kernel") {
+  Lowered lowered = lowerText("graph @id(B) {\n"
+                              "  %0 = input \"x\" : f32[B, 16]\n"
+                              "  return %0\n}\n");
+  const KernelProgram &p = lowered.program;
+  REQUIRE(p.kernels.size() == 1);
+  const Kernel &k = p.kernels[0];
+  CHECK(k.kind == Kernel::Copy);
+  CHECK(p.buffers[k.out].kind == Buffer::Output);
+  REQUIRE(k.reads.size() == 1);
+  CHECK(p.buffers[k.reads[0].second].kind == Buffer::Input);
+}
+
+TEST_CASE("kernels: outputs that are params, views or repeated get Copy kernels") {
+  Lowered lowered = lowerText("graph @g(B) {\n"
+                              "  %0 = input \"x\" : f32[B, 2, 2]\n"
+                              "  %1 = param \"w\" : f32[4]\n"
+                              "  %2 = exp %0 : f32[B, 2, 2]\n"
+                              "  %3 = reshape %2 {shape = [B, 4]} : f32[B, 4]\n"
+                              "  return %1, %3, %2, %2\n}\n");
+  const KernelProgram &p = lowered.program;
+  INFO(printed(p));
+  CHECK(count(p, Kernel::Elementwise) == 1);
+  // %1 is a param, %3 a view of %2, and the second %2 a repeat; the first
+  // %2 is written in place by its own kernel.
+  CHECK(count(p, Kernel::Copy) == 3);
+  const Kernel *expKernel = nullptr;
+  for (const Kernel &k : p.kernels)
+    if (k.kind == Kernel::Elementwise)
+      expKernel = &k;
+  REQUIRE(expKernel);
+  CHECK(p.buffers[expKernel->out].kind == Buffer::Output);
+  CHECK(p.buffers[expKernel->out].index == 2);
+}
+
+TEST_CASE("kernels: a value used twice is materialised, not recomputed") {
+  Lowered lowered = lowerText("graph @g() {\n"
+                              "  %0 = input \"x\" : f32[8]\n"
+                              "  %1 = exp %0 : f32[8]\n"
+                              "  %2 = mul %1, %1 : f32[8]\n"
+                              "  return %2\n}\n");
+  const KernelProgram &p = lowered.program;
+  REQUIRE(p.kernels.size() == 2);
+  CHECK(p.kernels[0].root->op == ir::OpKind::Exp);
+  CHECK(p.kernels[1].root->op == ir::OpKind::Mul);
+  REQUIRE(p.kernels[1].reads.size() == 1); // one leaf, read once
+  CHECK(p.kernels[1].reads[0].second == p.kernels[0].out);
+}
+
+TEST_CASE("kernels: no fusion across a broadcast") {
+  // exp(x):[B, 1] is broadcast into the add: fusing it would recompute it
+  // per element of [B, 16].
+  Lowered lowered = lowerText("graph @g(B) {\n"
+                              "  %0 = input \"x\" : f32[B, 1]\n"
+                              "  %1 = input \"y\" : f32[B, 16]\n"
+                              "  %2 = exp %0 : f32[B, 1]\n"
+                              "  %3 = add %1, %2 : f32[B, 16]\n"
+                              "  return %3\n}\n");
+  const KernelProgram &p = lowered.program;
+  CHECK(count(p, Kernel::Elementwise) == 2);
+}
+
+TEST_CASE("kernels: a transpose not feeding a matmul is a Transpose kernel") {
+  Lowered lowered = lowerText("graph @g() {\n"
+                              "  %0 = input \"a\" : f32[2, 3]\n"
+                              "  %1 = input \"b\" : f32[3, 2]\n"
+                              "  %2 = transpose %0 {perm = [1, 0]} : f32[3, 2]\n"
+                              "  %3 = matmul %2, %0 : f32[3, 3]\n"
+                              "  %4 = add %2, %1 : f32[3, 2]\n"
+                              "  return %3, %4\n}\n");
+  const KernelProgram &p = lowered.program;
+  INFO(printed(p));
+  CHECK(count(p, Kernel::Transpose) == 1);
+  for (const Kernel &k : p.kernels)
+    if (k.kind == Kernel::MatMul) {
+      CHECK_FALSE(k.transA); // read from the transpose's own buffer
+      CHECK(k.reads[0].first->op == ir::OpKind::Transpose);
+    }
+}
+
+TEST_CASE("kernels: a transpose as the left operand folds into transA") {
+  Lowered lowered = lowerText("graph @g() {\n"
+                              "  %0 = input \"a\" : f32[3, 2]\n"
+                              "  %1 = input \"b\" : f32[3, 4]\n"
+                              "  %2 = transpose %0 {perm = [1, 0]} : f32[2, 3]\n"
+                              "  %3 = matmul %2, %1 : f32[2, 4]\n"
+                              "  return %3\n}\n");
+  const KernelProgram &p = lowered.program;
+  REQUIRE(p.kernels.size() == 1);
+  CHECK(p.kernels[0].kind == Kernel::MatMul);
+  CHECK(p.kernels[0].transA);
+  CHECK_FALSE(p.kernels[0].transB);
+  CHECK(p.buffers[p.kernels[0].out].kind == Buffer::Output);
+}

@@ -1,0 +1,92 @@
+//===- c_api_test.cpp - The C API over the fake model ---------------------===//
+//
+// Drives nnrt.h as an embedding application would: create, names, init,
+// data access, save/load, forward with a bound batch size, outputs, and the
+// error protocol (non-zero return, NULL, nnrt_last_error).
+//
+//===----------------------------------------------------------------------===//
+#include "nnrt.h"
+#include "test_util.h"
+
+#include <cstring>
+
+using namespace nnrt::testing;
+
+TEST_CASE("C API: parameters") {
+  nnrt_model *model = nnrt_create();
+  REQUIRE(model != nullptr);
+  CHECK(nnrt_param_count(model) == 3);
+  CHECK(std::string(nnrt_param_name(model, 0)) == "fc.weight");
+  CHECK(std::string(nnrt_param_name(model, 2)) == "scale");
+  CHECK(nnrt_param_name(model, 3) == nullptr);
+  CHECK(std::string(nnrt_last_error()) == "tensor index 3 out of range");
+  CHECK(nnrt_init_params(model, 1) == 0);
+  int64_t numel = 0;
+  float *scale = nnrt_param_data(model, "scale", &numel);
+  REQUIRE(scale != nullptr);
+  CHECK(numel == 2);
+  CHECK(scale[0] == 1.0f);
+  CHECK(nnrt_param_data(model, "nope", nullptr) == nullptr);
+  CHECK(std::string(nnrt_last_error()) == "the model has no tensor `nope`");
+
+  ScratchDir dir("c_api");
+  std::string path = dir.file("p.safetensors");
+  scale[1] = 3.0f;
+  CHECK(nnrt_save_params(model, path.c_str()) == 0);
+  nnrt_model *other = nnrt_create();
+  CHECK(nnrt_load_params(other, path.c_str()) == 0);
+  CHECK(nnrt_param_data(other, "scale", nullptr)[1] == 3.0f);
+  CHECK(nnrt_load_params(other, "/nonexistent.safetensors") != 0);
+  CHECK(std::string(nnrt_last_error()) ==
+        "/nonexistent.safetensors: cannot open: No such file or directory");
+  CHECK(nnrt_load_params(other, nullptr) != 0);
+  nnrt_destroy(other);
+  nnrt_destroy(model);
+  nnrt_destroy(nullptr);
+}
+
+TEST_CASE("C API: forward") {
+  nnrt_model *model = nnrt_create();
+  REQUIRE(model != nullptr);
+  CHECK(nnrt_input_count(model) == 1);
+  CHECK(nnrt_input_rank(model, 0) == 2);
+  CHECK(nnrt_output_count(model) == 1);
+  CHECK(nnrt_output(model, 0, nullptr, nullptr) == nullptr); // no forward yet
+  float *w = nnrt_param_data(model, "fc.weight", nullptr);
+  float *b = nnrt_param_data(model, "fc.bias", nullptr);
+  float *s = nnrt_param_data(model, "scale", nullptr);
+  const float weights[6] = {1, 2, 3, 4, 5, 6};
+  std::memcpy(w, weights, sizeof weights);
+  b[0] = 0.5f;
+  b[1] = -1.0f;
+  s[0] = 1.0f;
+  s[1] = 2.0f;
+  const float x[6] = {1, 0, 0, 0, 1, 1}; // [2, 3]
+  const int64_t shape[2] = {2, 3};
+  const float *inputs[1] = {x};
+  const int64_t *shapes[1] = {shape};
+  REQUIRE(nnrt_forward(model, inputs, shapes) == 0);
+  const int64_t *outShape = nullptr;
+  int rank = 0;
+  const float *y = nnrt_output(model, 0, &outShape, &rank);
+  REQUIRE(y != nullptr);
+  REQUIRE(rank == 2);
+  CHECK(outShape[0] == 2);
+  CHECK(outShape[1] == 2);
+  // y = (x W^T + b) * s
+  CHECK(y[0] == 1.5f);
+  CHECK(y[1] == (4 - 1) * 2.0f);
+  CHECK(y[2] == 5.5f);
+  CHECK(y[3] == (11 - 1) * 2.0f);
+
+  const int64_t bad[2] = {2, 4};
+  const int64_t *badShapes[1] = {bad};
+  CHECK(nnrt_forward(model, inputs, badShapes) != 0);
+  CHECK(std::string(nnrt_last_error()) ==
+        "input `x`: expected shape [B, 3], got [2, 4]: dimension 1 is 4, "
+        "expected 3");
+  const float *nullInputs[1] = {nullptr};
+  CHECK(nnrt_forward(model, nullInputs, shapes) != 0);
+  CHECK(std::string(nnrt_last_error()) == "input `x` is NULL");
+  nnrt_destroy(model);
+}

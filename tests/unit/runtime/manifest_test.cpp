@@ -1,0 +1,130 @@
+//===- manifest_test.cpp - Manifest parsing, dimensions and binding -------===//
+//
+// The fake model's manifest parses into the expected structs; dimension
+// expressions; binding symbols from input shapes with the documented
+// messages; and invalid manifests are refused with a reason.
+//
+//===----------------------------------------------------------------------===//
+#include "nnrt/manifest.h"
+#include "nnrt_model.h"
+#include "test_util.h"
+
+using namespace nnrt;
+
+namespace {
+
+Manifest imageManifest() {
+  return parseManifest(R"({"format": 1, "symbols": ["B", "T"],
+    "inputs": [{"name": "x", "shape": ["B", 1, 28, 28]},
+               {"name": "s", "shape": ["B", "T", "2*T"]}],
+    "outputs": [{"name": "y", "shape": ["B*T", 10]}],
+    "arena_elements": 0, "tensors": []})");
+}
+
+std::string withTensors(const std::string &tensors, int arena = 10) {
+  return R"({"format": 1, "inputs": [], "outputs": [], "arena_elements": )" +
+         std::to_string(arena) + R"(, "tensors": [)" + tensors + "]}";
+}
+
+} // namespace
+
+TEST_CASE("the fake model's manifest") {
+  Manifest m = parseManifest(nnc_model_manifest);
+  CHECK(m.model == "Fake");
+  CHECK(m.symbols == std::vector<std::string>{"B"});
+  REQUIRE(m.inputs.size() == 1);
+  CHECK(formatDims(m.inputs[0].shape) == "[B, 3]");
+  REQUIRE(m.tensors.size() == 3);
+  CHECK(m.tensors[0].name == "fc.weight");
+  CHECK(m.tensors[0].init.fn == "kaiming_uniform");
+  CHECK(m.tensors[0].init.a == doctest::Approx(std::sqrt(5.0)));
+  CHECK(m.tensors[1].offset == 6);
+  CHECK(m.tensors[2].kind == "buffer");
+  CHECK_FALSE(m.tensors[2].trainable);
+  CHECK(m.parameterCount() == 8);
+  CHECK(m.trainableCount() == 8);
+  CHECK(m.modules.size() == 2);
+}
+
+TEST_CASE("dimension expressions") {
+  std::vector<std::string> symbols = {"B", "T"};
+  Dim d = parseDim("B*784", symbols);
+  CHECK(d.constant == 784);
+  CHECK(d.symbols == std::vector<int>{0});
+  CHECK_FALSE(d.isSingleSymbol());
+  CHECK(d.evaluate({4, 7}) == 4 * 784);
+  Dim e = parseDim("2*T*B*3", symbols);
+  CHECK(e.evaluate({4, 7}) == 2 * 7 * 4 * 3);
+  CHECK(parseDim("T", symbols).isSingleSymbol());
+  CHECK(parseDim(12, symbols).evaluate({}) == 12);
+  NNRT_CHECK_ERROR(parseDim("B*N", symbols),
+                   "dimension \"B*N\" uses `N`, which is not in `symbols`");
+  NNRT_CHECK_ERROR(parseDim("B**2", symbols), "has an empty factor");
+  NNRT_CHECK_ERROR(parseDim(2.5, symbols), "neither an integer nor a string");
+}
+
+TEST_CASE("binding symbols from input shapes") {
+  Manifest m = imageManifest();
+  std::vector<int64_t> dims = bindSymbols(m, {{4, 1, 28, 28}, {4, 5, 10}});
+  CHECK(dims == std::vector<int64_t>{4, 5});
+  CHECK(evaluateShape(m.outputs[0].shape, dims) ==
+        std::vector<int64_t>{20, 10});
+  NNRT_CHECK_ERROR(bindSymbols(m, {{4, 784}, {4, 5, 10}}),
+                   "input `x`: expected shape [B, 1, 28, 28], got [4, 784]: "
+                   "rank 2, expected 4");
+  NNRT_CHECK_ERROR(bindSymbols(m, {{4, 1, 28, 27}, {4, 5, 10}}),
+                   "input `x`: expected shape [B, 1, 28, 28], got [4, 1, 28, "
+                   "27]: dimension 3 is 27, expected 28");
+  NNRT_CHECK_ERROR(bindSymbols(m, {{4, 1, 28, 28}, {3, 5, 10}}),
+                   "input `s`: expected shape [B, T, 2*T], got [3, 5, 10]: "
+                   "dimension 0 is 3, but `B` = 4 from input `x` dimension 0");
+  NNRT_CHECK_ERROR(bindSymbols(m, {{4, 1, 28, 28}, {4, 5, 9}}),
+                   "dimension 2 is 9, expected 10");
+  NNRT_CHECK_ERROR(bindSymbols(m, {{4, 1, 28, 28}}),
+                   "the model takes 2 input(s), got 1");
+}
+
+TEST_CASE("a symbol no input binds on its own is an error") {
+  Manifest m = parseManifest(R"({"format": 1, "symbols": ["B"],
+    "inputs": [{"name": "x", "shape": ["B*784"]}], "outputs": [],
+    "arena_elements": 0, "tensors": []})");
+  NNRT_CHECK_ERROR(bindSymbols(m, {{784}}), "symbol `B` is not the whole of");
+}
+
+TEST_CASE("invalid manifests are refused with a reason") {
+  NNRT_CHECK_ERROR(parseManifest("{"), "manifest: not valid JSON");
+  NNRT_CHECK_ERROR(parseManifest("[]"), "manifest: not a JSON object");
+  NNRT_CHECK_ERROR(parseManifest(R"({"format": 2})"),
+                   "manifest: format 2 is not supported");
+  NNRT_CHECK_ERROR(
+      parseManifest(R"({"format": 1, "inputs": [], "outputs": []})"),
+      "manifest: the manifest has no `arena_elements`");
+  std::string w =
+      R"({"name": "w", "shape": [2, 3], "offset": 0, "init": {"fn": "zeros"}})";
+  CHECK(parseManifest(withTensors(w)).tensors.size() == 1);
+  NNRT_CHECK_ERROR(parseManifest(withTensors(w, 5)),
+                   "tensor `w` at offset 0 with 6 elements does not fit the "
+                   "arena of 5 elements");
+  NNRT_CHECK_ERROR(parseManifest(withTensors(w + "," + w, 12)),
+                   "tensor `w` appears twice");
+  std::string v =
+      R"({"name": "v", "shape": [2], "offset": 5, "init": {"fn": "ones"}})";
+  NNRT_CHECK_ERROR(parseManifest(withTensors(w + "," + v)),
+                   "tensors `w` and `v` overlap in the arena");
+  NNRT_CHECK_ERROR(
+      parseManifest(withTensors(
+          R"({"name": "w", "shape": [2], "offset": 0, "init": {"fn": "glorot"}})")),
+      "tensor `w`: unknown initialiser `glorot`");
+  NNRT_CHECK_ERROR(
+      parseManifest(withTensors(
+          R"({"name": "w", "shape": [2], "offset": 0, "init": {"fn": "constant"}})")),
+      "tensor `w` init has no `value`");
+  NNRT_CHECK_ERROR(
+      parseManifest(withTensors(R"({"name": "w", "shape": [2, 2], "offset": 0,
+         "init": {"fn": "kaiming_normal", "mode": "fan_both"}})")),
+      "kaiming mode must be `fan_in` or `fan_out`, got `fan_both`");
+  NNRT_CHECK_ERROR(
+      parseManifest(withTensors(
+          R"({"name": "w", "shape": "big", "offset": 0, "init": {"fn": "ones"}})")),
+      "tensor `w`: `shape` has the wrong type");
+}
