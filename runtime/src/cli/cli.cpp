@@ -35,7 +35,8 @@ int runCli(const ModelCode &code, int argc, const char *const *argv,
   Context context{code, out, err};
   std::vector<Command> commands = {addInfoCommand(app, context),
                                    addInitCommand(app, context),
-                                   addPredictCommand(app, context)};
+                                   addPredictCommand(app, context),
+                                   addBenchCommand(app, context)};
   try {
     app.parse(argc, argv);
     if (app.get_subcommands().empty())

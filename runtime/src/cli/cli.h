@@ -35,6 +35,7 @@ struct Command {
 Command addInfoCommand(CLI::App &parent, const Context &context);
 Command addInitCommand(CLI::App &parent, const Context &context);
 Command addPredictCommand(CLI::App &parent, const Context &context);
+Command addBenchCommand(CLI::App &parent, const Context &context);
 
 /// Runs the command line; returns the process exit code (0 on success, 1 for
 /// an error of the run, CLI11's codes for bad flags).
