@@ -11,7 +11,8 @@
 
 namespace nnc {
 
-std::optional<int32_t> SourceManager::load(const std::string &path) {
+std::optional<int32_t> SourceManager::load(const std::string &path,
+                                           const std::string &displayName) {
   std::ifstream in(path, std::ios::binary);
   if (!in)
     return std::nullopt;
@@ -19,7 +20,7 @@ std::optional<int32_t> SourceManager::load(const std::string &path) {
   ss << in.rdbuf();
   if (in.bad())
     return std::nullopt;
-  return addBuffer(path, ss.str());
+  return addBuffer(displayName.empty() ? path : displayName, ss.str());
 }
 
 int32_t SourceManager::addBuffer(std::string name, std::string text) {

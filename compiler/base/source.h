@@ -45,7 +45,9 @@ struct LineCol {
 class SourceManager {
 public:
   /// Reads `path`; returns the file id, or nullopt when it cannot be read.
-  std::optional<int32_t> load(const std::string &path);
+  /// Diagnostics name the file `displayName` (default: `path`).
+  std::optional<int32_t> load(const std::string &path,
+                              const std::string &displayName = "");
   /// Adds an in-memory buffer (tests, stdin) under a display name.
   int32_t addBuffer(std::string name, std::string text);
 

@@ -33,7 +33,11 @@ public:
     }
     if (auto it = done_.find(canonical.string()); it != done_.end())
       return it->second;
-    std::optional<int32_t> id = sources_.load(path.string());
+    // Stdlib files are named `stdlib/nn.nnm` in diagnostics, wherever nnc
+    // is installed.
+    std::optional<int32_t> id = sources_.load(
+        path.string(),
+        isStdlib ? "stdlib/" + path.filename().string() : std::string());
     if (!id) {
       diags_.report(from.valid() ? DiagKind::ImportNotFound
                                  : DiagKind::CannotReadFile,
