@@ -10,6 +10,8 @@
 //
 //===----------------------------------------------------------------------===//
 #include "driver/driver.h"
+#include "autodiff/backward.h"
+#include "passes/dce.h"
 #include "codegen/cpu/emit_llvm.h"
 #include "driver/link.h"
 #include "driver/paths.h"
@@ -60,6 +62,27 @@ struct Compilation {
   }
 };
 
+/// Appends the reverse graph: one seed input `grad.<output>` per output, and
+/// the gradients of the trainable parameters as extra outputs (in arena
+/// order), after the forward outputs.
+void addGradients(sema::Model &model) {
+  ir::Graph &g = *model.graph;
+  std::vector<const ir::Node *> outputs = g.outputs(), seeds, wrt;
+  for (size_t i = 0; i < outputs.size(); ++i)
+    seeds.push_back(g.addLeaf(ir::OpKind::Input,
+                              "grad." + model.outputs[i].name,
+                              outputs[i]->shape));
+  for (const sema::TensorInfo &t : model.tensors) {
+    if (!t.trainable())
+      continue;
+    for (const ir::Node *p : g.params())
+      if (p->attrs.name == t.name)
+        wrt.push_back(p);
+  }
+  for (const ir::Node *grad : autodiff::backward(g, outputs, seeds, wrt))
+    g.addOutput(grad);
+}
+
 int errorsSummary(const DiagnosticEngine &diags, std::ostream &err) {
   if (diags.errorCount() > 1)
     err << diags.errorCount() << " errors generated\n";
@@ -95,11 +118,14 @@ int cmdCheck(const Options &opts, std::ostream &out, std::ostream &err) {
         << "\n";
     return 2;
   }
-  if (opts.emit == "ir")
+  if (opts.emit == "ir") {
     ir::printGraph(*c.model->graph, out);
-  else if (!opts.emit.empty()) {
-    err << "error: `check --emit` takes tokens, ast or ir, not `" << opts.emit
-        << "`\n";
+  } else if (opts.emit == "ir-grad") {
+    addGradients(*c.model);
+    ir::printGraph(*passes::eliminateDeadCode(*c.model->graph), out);
+  } else if (!opts.emit.empty()) {
+    err << "error: `check --emit` takes tokens, ast, ir or ir-grad, not `"
+        << opts.emit << "`\n";
     return 1;
   }
   return 0;
@@ -278,7 +304,9 @@ int run(const std::vector<std::string> &args, std::ostream &out,
   };
   CLI::App *check = app.add_subcommand("check", "parse and shape-check a model");
   addCommon(check);
-  check->add_option("--emit", opts.emit, "print a stage: tokens, ast or ir");
+  check->add_option("--emit", opts.emit,
+                    "print a stage: tokens, ast, ir, or ir-grad (the forward "
+                    "graph with the parameters' gradients)");
   CLI::App *summary = app.add_subcommand(
       "summary", "print the module tree, parameters and parameter counts");
   addCommon(summary);

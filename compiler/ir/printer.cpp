@@ -54,6 +54,7 @@ std::string attrsText(const Node &node) {
   case OpKind::Transpose:
     return "{perm = " + intList(a.axes) + "}";
   case OpKind::Reshape:
+  case OpKind::Broadcast:
     return "{shape = " + shapeStr(a.shape) + "}";
   case OpKind::ReduceSum:
   case OpKind::ReduceMax:

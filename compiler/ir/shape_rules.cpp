@@ -57,6 +57,23 @@ std::optional<Shape> shapeBroadcast(const Shapes &in, const Attrs &,
   return out;
 }
 
+std::optional<Shape> shapeBroadcastTo(const Shapes &in, const Attrs &attrs,
+                                      ShapeError &error) {
+  const Shape &from = in[0], &to = attrs.shape;
+  if (from.size() > to.size())
+    return fail(error, "cannot broadcast " + shapeStr(from) + " to the lower "
+                       "rank " + shapeStr(to));
+  size_t offset = to.size() - from.size();
+  for (size_t i = 0; i < from.size(); ++i)
+    if (!(from[i] == to[offset + i]) && !from[i].isOne())
+      return fail(error, "cannot broadcast " + shapeStr(from) + " to " +
+                             shapeStr(to) + ": dimension " +
+                             std::to_string(offset + i) + " is " +
+                             from[i].str() + ", not 1 or " +
+                             to[offset + i].str());
+  return to;
+}
+
 // [M, K] x [K, N] -> [M, N]
 std::optional<Shape> shapeMatMul(const Shapes &in, const Attrs &,
                                  ShapeError &error) {

@@ -93,6 +93,8 @@ Value *emitMin(IRBuilder<> &b, ArrayRef<Value *> a) {
 Value *emitGreater(IRBuilder<> &b, ArrayRef<Value *> a) {
   return b.CreateUIToFP(b.CreateFCmpOGT(a[0], a[1]), a[0]->getType());
 }
+// The operand is already read with broadcast strides.
+Value *emitBroadcast(IRBuilder<> &, ArrayRef<Value *> a) { return a[0]; }
 Value *emitSelect(IRBuilder<> &b, ArrayRef<Value *> a) {
   return b.CreateSelect(b.CreateFCmpUNE(a[0], zero(b, a[0])), a[1], a[2]);
 }

@@ -142,7 +142,7 @@ TEST_CASE("driver: check --emit tokens, ast and ir") {
   CHECK(contains(ir.out, "param \"net.4.bias\" : f32[10]"));
   Result bad = runNnc({"check", mlp, "--emit", "ptx"});
   CHECK(bad.code == 1);
-  CHECK(contains(bad.err, "`check --emit` takes tokens, ast or ir"));
+  CHECK(contains(bad.err, "`check --emit` takes tokens, ast, ir or ir-grad"));
 }
 
 TEST_CASE("driver: build --emit ir and kernels write to stdout") {
