@@ -13,7 +13,9 @@
 #include "autodiff/backward.h"
 #include "passes/dce.h"
 #include "codegen/cpu/emit_llvm.h"
+#include "driver/dot.h"
 #include "driver/link.h"
+#include "driver/process.h"
 #include "driver/paths.h"
 #include "driver/summary.h"
 #include "sema/sema.h"
@@ -42,6 +44,8 @@ struct Options {
   std::string model;
   std::string emit;
   std::string target = "cpu";
+  std::string view = "forward";
+  std::string format = "dot";
   bool json = false;
 };
 
@@ -245,6 +249,54 @@ int cmdBuild(const Options &opts, std::ostream &out, std::ostream &err) {
   return 0;
 }
 
+int cmdGraph(const Options &opts, std::ostream &out, std::ostream &err) {
+  if (opts.view != "modules" && opts.view != "forward" &&
+      opts.view != "backward") {
+    err << "error: `--view` takes modules, forward or backward, not `"
+        << opts.view << "`\n";
+    return 1;
+  }
+  if (opts.format != "dot" && opts.format != "svg") {
+    err << "error: `--format` takes dot or svg, not `" << opts.format << "`\n";
+    return 1;
+  }
+  Compilation c(err);
+  if (!c.load(opts))
+    return errorsSummary(c.diags, err);
+  std::ostringstream dot;
+  if (opts.view == "modules") {
+    printModuleDot(*c.model, dot);
+  } else if (opts.view == "forward") {
+    printGraphDot(*c.model->graph, dot);
+  } else {
+    addGradients(*c.model);
+    printGraphDot(*passes::eliminateDeadCode(*c.model->graph), dot);
+  }
+  if (opts.format == "dot")
+    return writeText(opts.output, dot.str(), out, err);
+  // SVG through Graphviz's `dot`, via temporary files.
+  fs::path tmp = fs::temp_directory_path() /
+                 ("nnc-graph-" + std::to_string(getpid()));
+  std::string dotPath = tmp.string() + ".dot", svgPath = tmp.string() + ".svg";
+  if (writeText(dotPath, dot.str(), out, err) != 0)
+    return 1;
+  std::string printed;
+  bool ok = runProcess({"dot", "-Tsvg", dotPath, "-o", svgPath}, printed);
+  std::ifstream svg(svgPath);
+  std::stringstream text;
+  text << svg.rdbuf();
+  std::error_code ec;
+  fs::remove(dotPath, ec);
+  fs::remove(svgPath, ec);
+  if (!ok) {
+    err << "error: Graphviz `dot` failed (install the graphviz package, or use "
+           "--format dot):\n"
+        << printed;
+    return 1;
+  }
+  return writeText(opts.output, text.str(), out, err);
+}
+
 int cmdIr(const Options &opts, std::ostream &out, std::ostream &err) {
   if (!opts.emit.empty() && opts.emit != "ir" && opts.emit != "kernels") {
     err << "error: `ir --emit` takes ir or kernels, not `" << opts.emit
@@ -317,6 +369,14 @@ int run(const std::vector<std::string> &args, std::ostream &out,
   build->add_option("--emit", opts.emit,
                     "what to write: exe (default), obj, ir, kernels or llvm");
   build->add_option("--target", opts.target, "cpu (cuda comes later)");
+  CLI::App *graph = app.add_subcommand(
+      "graph", "draw the module tree or the graph IR (Graphviz DOT or SVG)");
+  addCommon(graph);
+  graph->add_option("--view", opts.view,
+                    "modules, forward (default) or backward (forward and "
+                    "reverse graph)");
+  graph->add_option("--format", opts.format, "dot (default) or svg");
+  graph->add_option("-o,--output", opts.output, "output file (default: stdout)");
   CLI::App *irCmd = app.add_subcommand(
       "ir", "read a textual graph IR file, verify it and print it back");
   irCmd->add_option("file", opts.input, "the .nnir file")->required();
@@ -328,7 +388,7 @@ int run(const std::vector<std::string> &args, std::ostream &out,
            return cmd->check_name(args[0]);
          }).empty()) {
     err << "error: unknown command `" << args[0]
-        << "`; the commands are check, summary, build and ir (see --help)\n";
+        << "`; the commands are check, summary, build, graph and ir (see --help)\n";
     return 1;
   }
   std::vector<std::string> reversed(args.rbegin(), args.rend());
@@ -343,6 +403,8 @@ int run(const std::vector<std::string> &args, std::ostream &out,
     return cmdSummary(opts, out, err);
   if (*build)
     return cmdBuild(opts, out, err);
+  if (*graph)
+    return cmdGraph(opts, out, err);
   return cmdIr(opts, out, err);
 }
 

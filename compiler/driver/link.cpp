@@ -1,18 +1,16 @@
 //===- link.cpp - Linking a model object with the runtime -----------------===//
 //
-// Runs the system C++ driver as a child process (no shell, so paths with
-// spaces are safe) and captures what it prints for the error message.
+// Runs the system C++ driver as a child process and quotes what it printed
+// when it fails.
 //
 //===----------------------------------------------------------------------===//
 #include "driver/link.h"
 #include "driver/paths.h"
+#include "driver/process.h"
 
 #include <cstdlib>
 #include <filesystem>
-#include <fstream>
 #include <sstream>
-#include <sys/wait.h>
-#include <unistd.h>
 #include <vector>
 
 namespace fs = std::filesystem;
@@ -48,38 +46,10 @@ bool linkExecutable(const std::string &object, const std::string &output,
   for (const char *f : {"-lz", "-lm", "-lpthread"})
     argv.push_back(f);
 
-  fs::path log = fs::temp_directory_path() /
-                 ("nnc-link-" + std::to_string(getpid()) + ".log");
-  pid_t pid = fork();
-  if (pid < 0) {
-    error = "cannot start the linker";
-    return false;
-  }
-  if (pid == 0) {
-    FILE *f = std::fopen(log.c_str(), "w");
-    if (f) {
-      dup2(fileno(f), 1);
-      dup2(fileno(f), 2);
-    }
-    std::vector<char *> args;
-    for (std::string &a : argv)
-      args.push_back(a.data());
-    args.push_back(nullptr);
-    execvp(args[0], args.data());
-    std::fprintf(stderr, "cannot run `%s`: install a C++ compiler or set NNC_CXX\n",
-                 args[0]);
-    _exit(127);
-  }
-  int status = 0;
-  waitpid(pid, &status, 0);
-  std::ifstream in(log);
-  std::stringstream text;
-  text << in.rdbuf();
-  std::error_code ec;
-  fs::remove(log, ec);
-  if (WIFEXITED(status) && WEXITSTATUS(status) == 0)
+  std::string printed;
+  if (runProcess(argv, printed))
     return true;
-  error = "linking `" + output + "` failed:\n" + text.str();
+  error = "linking `" + output + "` failed:\n" + printed;
   return false;
 }
 
