@@ -278,12 +278,17 @@ Value Elaborator::callBuiltin(const std::string &name, const CallArgs &args,
                        {x}, attrs, where, name);
     if (name != "mean" || r.kind == Value::Poison)
       return r;
-    if (!count.isConstant())
-      return error(DiagKind::InvalidValue, where,
-                   {"`mean` over the symbolic dimension " + count.str() +
-                    " is not supported yet; reduce over constant dimensions"});
-    return binaryOp(syntax::TokenKind::Slash, "/", r,
-                    Value::ofFloat(static_cast<double>(count.coeff)), where);
+    if (count.isConstant())
+      return binaryOp(syntax::TokenKind::Slash, "/", r,
+                      Value::ofFloat(static_cast<double>(count.coeff)), where);
+    // A symbolic count is known only at run time: it is the sum of ones
+    // over the same axes. mean(x) = sum(x) / sum(ones_like(x)).
+    ir::Attrs ones;
+    ones.shape = x->shape;
+    Value n = tensorOp(ir::OpKind::Broadcast, {graph_->constant(1.0, where.begin)},
+                       ones, where, name);
+    Value counted = tensorOp(ir::OpKind::ReduceSum, {n.tensor}, attrs, where, name);
+    return binaryOp(syntax::TokenKind::Slash, "/", r, counted, where);
   }
 
   if (kInitializers.count(name))
