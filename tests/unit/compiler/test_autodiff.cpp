@@ -213,19 +213,8 @@ TEST_CASE("autodiff: a leaf the outputs do not depend on gets zeros") {
 }
 
 TEST_CASE("autodiff: the gradients of every example model match central differences") {
-  struct Example {
-    const char *file;
-    const char *model;
-  } examples[] = {
-      {"mlp.nnm", ""},          {"manual_linear.nnm", ""},
-      {"named_mlp.nnm", ""},    {"residual.nnm", ""},
-      {"deep.nnm", ""},         {"activations.nnm", "ActGELU"},
-      {"activations.nnm", "ActGELUTanh"}, {"activations.nnm", "ActSoftmax"},
-      {"activations.nnm", "ActLogSoftmax"}, {"activations.nnm", "ActLeakyReLU"},
-      {"activations.nnm", "ActSiLU"},
-  };
   ensureStdlibEnv();
-  for (const Example &e : examples) {
+  for (const ExampleModel &e : exampleModels()) {
     std::string where = std::string(e.file) + " " + e.model;
     CAPTURE(where);
     std::unique_ptr<Compiled> c = compileFile(examplePath(e.file), e.model);

@@ -166,19 +166,7 @@ TEST_CASE("ir: a symbol missing from the graph header is refused") {
 }
 
 TEST_CASE("ir: the forward graph of every example round-trips") {
-  struct Example {
-    const char *file;
-    const char *model;
-  } examples[] = {
-      {"mlp.nnm", ""},           {"manual_linear.nnm", ""},
-      {"named_mlp.nnm", ""},     {"residual.nnm", ""},
-      {"deep.nnm", ""},          {"activations.nnm", "ActReLU"},
-      {"activations.nnm", "ActLeakyReLU"}, {"activations.nnm", "ActGELU"},
-      {"activations.nnm", "ActGELUTanh"},  {"activations.nnm", "ActSigmoid"},
-      {"activations.nnm", "ActTanh"},      {"activations.nnm", "ActSiLU"},
-      {"activations.nnm", "ActSoftmax"},   {"activations.nnm", "ActLogSoftmax"},
-  };
-  for (const Example &ex : examples) {
+  for (const test::ExampleModel &ex : test::exampleModels()) {
     CAPTURE(ex.file);
     CAPTURE(ex.model);
     auto c = test::compileFile(test::examplePath(ex.file), ex.model);

@@ -38,6 +38,32 @@ inline void ensureStdlibEnv() {
   setenv("NNC_STDLIB", stdlibDir().c_str(), /*overwrite=*/0);
 }
 
+/// Every example model: its file under examples/ and the module to compile
+/// ("" for the file's own `model`).
+struct ExampleModel {
+  const char *file;
+  const char *model;
+};
+inline const std::vector<ExampleModel> &exampleModels() {
+  static const std::vector<ExampleModel> all = {
+      {"mlp.nnm", ""},
+      {"manual_linear.nnm", ""},
+      {"named_mlp.nnm", ""},
+      {"residual.nnm", ""},
+      {"deep.nnm", ""},
+      {"activations.nnm", "ActReLU"},
+      {"activations.nnm", "ActLeakyReLU"},
+      {"activations.nnm", "ActGELU"},
+      {"activations.nnm", "ActGELUTanh"},
+      {"activations.nnm", "ActSigmoid"},
+      {"activations.nnm", "ActTanh"},
+      {"activations.nnm", "ActSiLU"},
+      {"activations.nnm", "ActSoftmax"},
+      {"activations.nnm", "ActLogSoftmax"},
+  };
+  return all;
+}
+
 inline std::string examplePath(const std::string &name) {
   return std::string(NNC_TEST_EXAMPLES_DIR) + "/" + name;
 }
