@@ -31,8 +31,13 @@ public:
   }
   const ir::Node *matmul(const ir::Node *a, const ir::Node *b) { return op(ir::OpKind::MatMul, {a, b}); }
   // transpose(transpose(x, p), q) = transpose(x, p[q]); the identity
-  // permutation is x itself.
+  // permutation is x itself. (A B)^T = B^T A^T: the weight gradient of
+  // x @ W.T is then one matmul with folded transposes instead of a matmul and
+  // a transposing copy.
   const ir::Node *transpose(const ir::Node *a, std::vector<int64_t> perm) {
+    if (a->op == ir::OpKind::MatMul && perm == std::vector<int64_t>{1, 0})
+      return matmul(transpose(a->operands[1], {1, 0}),
+                    transpose(a->operands[0], {1, 0}));
     if (a->op == ir::OpKind::Transpose) {
       std::vector<int64_t> composed;
       for (int64_t axis : perm)

@@ -14,12 +14,16 @@
 #include "passes/dce.h"
 #include "codegen/cpu/emit_llvm.h"
 #include "driver/dot.h"
+#include "driver/jit.h"
 #include "driver/link.h"
 #include "driver/process.h"
 #include "driver/paths.h"
 #include "driver/summary.h"
+#include "driver/training.h"
 #include "sema/sema.h"
 #include "syntax/parser.h"
+
+#include "cli.h"
 
 #include <CLI/CLI.hpp>
 #include <llvm/IR/LLVMContext.h>
@@ -127,8 +131,15 @@ int cmdCheck(const Options &opts, std::ostream &out, std::ostream &err) {
   } else if (opts.emit == "ir-grad") {
     addGradients(*c.model);
     ir::printGraph(*passes::eliminateDeadCode(*c.model->graph), out);
+  } else if (opts.emit == "ir-train") {
+    if (!c.model->training) {
+      err << "error: `--emit ir-train` needs a train block with a loss\n";
+      return 1;
+    }
+    ir::printGraph(*buildTrainStepGraph(*c.model), out);
   } else if (!opts.emit.empty()) {
-    err << "error: `check --emit` takes tokens, ast, ir or ir-grad, not `"
+    err << "error: `check --emit` takes tokens, ast, ir, ir-grad or ir-train, "
+           "not `"
         << opts.emit << "`\n";
     return 1;
   }
@@ -167,6 +178,29 @@ int writeText(const std::string &path, const std::string &text,
     return 1;
   }
   return 0;
+}
+
+/// The model's LLVM module (forward, and the training entry points when it
+/// trains), verified and optimised for `machine`. Null after an internal
+/// error, reported on `err`.
+std::unique_ptr<llvm::Module>
+optimizedModule(const sema::Model &model, const codegen::KernelProgram &forward,
+                llvm::LLVMContext &context, llvm::TargetMachine &machine,
+                std::ostream &err) {
+  std::optional<codegen::TrainingCode> training;
+  if (model.training)
+    training = lowerTraining(model, paramOffsets(model));
+  std::unique_ptr<llvm::Module> module = codegen::emitModule(
+      forward, training ? &*training : nullptr, manifestJson(model).dump(),
+      context);
+  std::string verifyText;
+  llvm::raw_string_ostream verifyOut(verifyText);
+  if (llvm::verifyModule(*module, &verifyOut)) {
+    err << "internal compiler error: invalid LLVM IR:\n" << verifyText << "\n";
+    return nullptr;
+  }
+  codegen::optimizeModule(*module, machine);
+  return module;
 }
 
 int cmdBuild(const Options &opts, std::ostream &out, std::ostream &err) {
@@ -209,21 +243,16 @@ int cmdBuild(const Options &opts, std::ostream &out, std::ostream &err) {
     return writeText(opts.output, text.str(), out, err);
   }
   llvm::LLVMContext context;
-  std::unique_ptr<llvm::Module> module =
-      codegen::emitModule(kernels, manifestJson(model).dump(), context);
-  std::string verifyText;
-  llvm::raw_string_ostream verifyOut(verifyText);
-  if (llvm::verifyModule(*module, &verifyOut)) {
-    err << "internal compiler error: invalid LLVM IR:\n" << verifyText << "\n";
-    return 2;
-  }
   std::string error;
   std::unique_ptr<llvm::TargetMachine> machine = codegen::hostTargetMachine(error);
   if (!machine) {
     err << "error: " << error << "\n";
     return 1;
   }
-  codegen::optimizeModule(*module, *machine);
+  std::unique_ptr<llvm::Module> module =
+      optimizedModule(model, kernels, context, *machine, err);
+  if (!module)
+    return 2;
   if (emit == "llvm") {
     std::string text;
     llvm::raw_string_ostream os(text);
@@ -247,6 +276,43 @@ int cmdBuild(const Options &opts, std::ostream &out, std::ostream &err) {
     return 1;
   }
   return 0;
+}
+
+/// `nnc run model.nnm -- ARGS`: the built executable's command line, on the
+/// model's code compiled in memory.
+int cmdRun(const Options &opts, const std::vector<std::string> &modelArgs,
+           std::ostream &out, std::ostream &err) {
+  Compilation c(err);
+  if (!c.load(opts))
+    return errorsSummary(c.diags, err);
+  const sema::Model &model = *c.model;
+  std::string error;
+  std::unique_ptr<llvm::TargetMachine> machine = codegen::hostTargetMachine(error);
+  if (!machine) {
+    err << "error: " << error << "\n";
+    return 1;
+  }
+  auto context = std::make_unique<llvm::LLVMContext>();
+  codegen::KernelProgram kernels =
+      codegen::lowerToKernels(*model.graph, paramOffsets(model));
+  std::unique_ptr<llvm::Module> module =
+      optimizedModule(model, kernels, *context, *machine, err);
+  if (!module)
+    return 2;
+  std::unique_ptr<JitModel> jit =
+      JitModel::create(std::move(module), std::move(context), error);
+  if (!jit) {
+    err << "error: " << error << "\n";
+    return 1;
+  }
+  // The program name in the model's help and messages: the file's stem.
+  std::vector<std::string> args = {fs::path(opts.input).stem().string()};
+  args.insert(args.end(), modelArgs.begin(), modelArgs.end());
+  std::vector<const char *> argv;
+  for (const std::string &a : args)
+    argv.push_back(a.c_str());
+  return nnrt::cli::runCli(jit->code(), static_cast<int>(argv.size()),
+                           argv.data(), out, err);
 }
 
 int cmdGraph(const Options &opts, std::ostream &out, std::ostream &err) {
@@ -357,8 +423,9 @@ int run(const std::vector<std::string> &args, std::ostream &out,
   CLI::App *check = app.add_subcommand("check", "parse and shape-check a model");
   addCommon(check);
   check->add_option("--emit", opts.emit,
-                    "print a stage: tokens, ast, ir, or ir-grad (the forward "
-                    "graph with the parameters' gradients)");
+                    "print a stage: tokens, ast, ir, ir-grad (the forward "
+                    "graph with the parameters' gradients) or ir-train (the "
+                    "training step's graph: loss and gradients)");
   CLI::App *summary = app.add_subcommand(
       "summary", "print the module tree, parameters and parameter counts");
   addCommon(summary);
@@ -377,6 +444,10 @@ int run(const std::vector<std::string> &args, std::ostream &out,
                     "reverse graph)");
   graph->add_option("--format", opts.format, "dot (default) or svg");
   graph->add_option("-o,--output", opts.output, "output file (default: stdout)");
+  CLI::App *runCmd = app.add_subcommand(
+      "run", "compile a model in memory (LLVM ORC JIT) and run its command "
+             "line: nnc run model.nnm -- train --data DIR");
+  addCommon(runCmd);
   CLI::App *irCmd = app.add_subcommand(
       "ir", "read a textual graph IR file, verify it and print it back");
   irCmd->add_option("file", opts.input, "the .nnir file")->required();
@@ -388,14 +459,24 @@ int run(const std::vector<std::string> &args, std::ostream &out,
            return cmd->check_name(args[0]);
          }).empty()) {
     err << "error: unknown command `" << args[0]
-        << "`; the commands are check, summary, build, graph and ir (see --help)\n";
+        << "`; the commands are check, summary, build, graph, run and ir (see "
+           "--help)\n";
     return 1;
   }
-  std::vector<std::string> reversed(args.rbegin(), args.rend());
+  // Everything after `--` belongs to the model's command line (`nnc run`).
+  auto dashes = std::find(args.begin(), args.end(), "--");
+  std::vector<std::string> modelArgs(dashes == args.end() ? args.end() : dashes + 1,
+                                     args.end());
+  std::vector<std::string> reversed(std::make_reverse_iterator(dashes),
+                                    args.rend());
   try {
     app.parse(reversed);
   } catch (const CLI::ParseError &e) {
     return app.exit(e, out, err);
+  }
+  if (dashes != args.end() && !*runCmd) {
+    err << "error: only `nnc run` takes arguments after `--`\n";
+    return 1;
   }
   if (*check)
     return cmdCheck(opts, out, err);
@@ -405,6 +486,15 @@ int run(const std::vector<std::string> &args, std::ostream &out,
     return cmdBuild(opts, out, err);
   if (*graph)
     return cmdGraph(opts, out, err);
+  if (*runCmd) {
+    if (dashes == args.end()) {
+      err << "error: `nnc run` needs the model's command after `--`, as in "
+             "`nnc run model.nnm -- train --data DIR`\n";
+      return 1;
+    }
+    return cmdRun(opts, modelArgs, out, err);
+  }
+
   return cmdIr(opts, out, err);
 }
 

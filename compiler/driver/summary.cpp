@@ -95,6 +95,29 @@ nlohmann::json initJson(const sema::InitSpec &init) {
   return j;
 }
 
+nlohmann::json trainingJson(const sema::TrainSpec &t) {
+  nlohmann::json optimizer = {{"name", t.optimizer.name}};
+  for (const auto &[k, v] : t.optimizer.args)
+    if (k == "nesterov")
+      optimizer[k] = v != 0;
+    else
+      optimizer[k] = v;
+  nlohmann::json j = {{"loss", t.lossFn},
+                      {"loss_source", t.lossSource},
+                      {"class_targets", t.classTargets},
+                      {"target", ioJson({t.target})[0]},
+                      {"optimizer", optimizer},
+                      {"batch", t.batch},
+                      {"epochs", t.epochs},
+                      {"seed", t.seed},
+                      {"shuffle", t.shuffle},
+                      {"validation", t.validation},
+                      {"normalize", t.normalize}};
+  if (!t.data.empty())
+    j["data"] = t.data;
+  return j;
+}
+
 } // namespace
 
 nlohmann::json summaryJson(const sema::Model &model) {
@@ -125,10 +148,7 @@ nlohmann::json manifestJson(const sema::Model &model) {
                        {"dtype", "f32"},
                        {"offset", t.offset},
                        {"init", initJson(t.init)}});
-  nlohmann::json train = nlohmann::json::object();
-  for (const auto &[k, v] : model.train)
-    train[k] = v;
-  return {{"format", 1},
+  nlohmann::json manifest = {{"format", 1},
           {"model", model.name},
           {"source", model.source},
           {"symbols", model.graph->symbols()},
@@ -136,8 +156,10 @@ nlohmann::json manifestJson(const sema::Model &model) {
           {"outputs", ioJson(model.outputs)},
           {"arena_elements", model.arenaElements()},
           {"tensors", tensors},
-          {"modules", modulesJson(model)},
-          {"train", train}};
+          {"modules", modulesJson(model)}};
+  if (model.training)
+    manifest["training"] = trainingJson(*model.training);
+  return manifest;
 }
 
 } // namespace nnc::driver

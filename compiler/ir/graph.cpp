@@ -10,6 +10,7 @@
 #include "ir/printer_detail.h"
 
 #include <algorithm>
+#include <set>
 
 namespace nnc::ir {
 
@@ -75,6 +76,46 @@ const Node *Graph::constant(double value, SourceLoc loc) {
 void Graph::addSymbol(const std::string &s) {
   if (std::find(symbols_.begin(), symbols_.end(), s) == symbols_.end())
     symbols_.push_back(s);
+}
+
+// Marks what the outputs need by walking the nodes backwards, then re-adds
+// the live nodes in order into a fresh graph (interning keeps it free of
+// duplicates), mapping old operands to new nodes.
+std::unique_ptr<Graph> extractGraph(const Graph &graph,
+                                    const std::vector<const Node *> &outputs,
+                                    const std::vector<const Node *> &inputs) {
+  std::set<const Node *> live(outputs.begin(), outputs.end());
+  live.insert(inputs.begin(), inputs.end());
+  for (size_t i = graph.nodes().size(); i-- > 0;) {
+    const Node *n = graph.nodes()[i].get();
+    if (live.count(n))
+      live.insert(n->operands.begin(), n->operands.end());
+  }
+  auto result = std::make_unique<Graph>(graph.name());
+  for (const std::string &s : graph.symbols())
+    result->addSymbol(s);
+  std::map<const Node *, const Node *> remap;
+  std::set<const Node *> given(inputs.begin(), inputs.end());
+  for (const auto &node : graph.nodes()) {
+    const Node *n = node.get();
+    if (!live.count(n))
+      continue;
+    NNC_CHECK(n->op != OpKind::Input || given.count(n),
+              "an extracted graph needs an input it was not given");
+    if (n->op == OpKind::Input || n->op == OpKind::Param) {
+      remap[n] = result->addLeaf(n->op, n->attrs.name, n->shape, n->loc);
+    } else if (n->op == OpKind::Const) {
+      remap[n] = result->constant(n->attrs.value, n->loc);
+    } else {
+      std::vector<const Node *> operands;
+      for (const Node *o : n->operands)
+        operands.push_back(remap.at(o));
+      remap[n] = result->add(n->op, operands, n->attrs, n->loc, n->dtype);
+    }
+  }
+  for (const Node *o : outputs)
+    result->addOutput(remap.at(o));
+  return result;
 }
 
 } // namespace nnc::ir

@@ -108,6 +108,14 @@ private:
   std::multimap<std::string, const Node *> index_; ///< interning key -> node
 };
 
+/// A copy of `graph` holding only the nodes that `outputs` depend on, in the
+/// same relative order, with `inputs` as its inputs (kept even when unused:
+/// they are part of the signature; in graph order) and `outputs` as its
+/// outputs. Every input the outputs depend on must be among `inputs`.
+std::unique_ptr<Graph> extractGraph(const Graph &graph,
+                                    const std::vector<const Node *> &outputs,
+                                    const std::vector<const Node *> &inputs);
+
 /// Prints `graph` in the textual form that parseGraph reads back.
 void printGraph(const Graph &graph, std::ostream &out);
 

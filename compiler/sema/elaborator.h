@@ -50,6 +50,13 @@ public:
   /// Names the tree, lays out the arena, and traces the root's forward.
   void finish(ModuleInst &root, Model &model, SourceRange where);
 
+  // --- the train block (train_builder.cpp)
+  /// Checks the train block's settings and adds the loss over `outputs` to
+  /// the graph; sets model.training when there is a train block.
+  void buildTraining(ModuleInst &root, Model &model,
+                     const std::vector<const ir::Node *> &outputs);
+  void buildOptimizer(const syntax::Expr &e, Scope &scope, OptimizerSpec &spec);
+
   // --- modules (elaborator.cpp)
   ModuleInst *newModule(ModuleInst::Kind kind, std::string type);
   Value instantiate(const syntax::ModuleDecl &decl, const CallArgs &args,

@@ -49,6 +49,32 @@ struct IoInfo {
   ir::Shape shape;
 };
 
+/// The optimizer of the train block with every hyperparameter explicit, in
+/// the manifest's order (docs/manifest.md): SGD's lr, momentum, dampening,
+/// nesterov (0/1), weight_decay; Adam's and AdamW's lr, beta1, beta2, eps,
+/// weight_decay.
+struct OptimizerSpec {
+  std::string name = "SGD"; ///< SGD, Adam or AdamW
+  std::vector<std::pair<std::string, double>> args;
+};
+
+/// What the train block asks for, checked. Present when it has a `loss`.
+struct TrainSpec {
+  /// The forward graph plus the loss: inputs are the model's inputs then
+  /// `target`; outputs are the model's outputs then the scalar loss.
+  std::unique_ptr<ir::Graph> graph;
+  IoInfo target;           ///< the shape of the (single) model output
+  std::string lossFn;      ///< the function the loss expression calls
+  std::string lossSource;  ///< the expression as written
+  bool classTargets = false; ///< cross_entropy/nll: labels become one-hot rows
+  OptimizerSpec optimizer;
+  int64_t batch = 64, epochs = 10, seed = 0;
+  bool shuffle = true;
+  double validation = 0;
+  std::string normalize = "none";
+  std::string data; ///< empty when the block names none
+};
+
 struct Model {
   std::string name;   ///< the root module's type
   std::string source; ///< the file it came from
@@ -56,7 +82,7 @@ struct Model {
   std::vector<TensorInfo> tensors; ///< arena order
   std::vector<IoInfo> inputs, outputs;
   std::unique_ptr<ir::Graph> graph;
-  std::map<std::string, std::string> train; ///< train block, as source text
+  std::unique_ptr<TrainSpec> training; ///< null without a train block
 
   int64_t arenaElements() const;
   int64_t countParams(bool trainableOnly) const;

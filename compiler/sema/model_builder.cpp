@@ -7,7 +7,7 @@
 //   3. create the graph's inputs from the root forward's parameter shapes,
 //      whose unbound names become the symbolic dimensions;
 //   4. trace the root forward into the graph and mark its results as outputs;
-//   5. record the train block's settings.
+//   5. check the train block and build the loss (train_builder.cpp).
 //
 //===----------------------------------------------------------------------===//
 #include "sema/elaborator.h"
@@ -54,15 +54,6 @@ bool nameTree(ModuleInst &inst, const std::string &path, int depth,
     if (!nameTree(*child, inst.fullName(name), depth + 1, model, naming))
       return false;
   return true;
-}
-
-const std::set<std::string> kTrainSettings = {
-    "loss", "optimizer", "batch", "epochs", "lr", "seed", "data",
-    "validation", "shuffle", "scale"};
-
-std::string sourceText(const SourceManager &sources, SourceRange r) {
-  const SourceFile &f = sources.file(r.begin.file);
-  return f.text.substr(r.begin.offset, r.length);
 }
 
 } // namespace
@@ -126,21 +117,12 @@ void Elaborator::finish(ModuleInst &root, Model &model, SourceRange where) {
                                            : "output" + std::to_string(i);
     model.outputs.push_back({name, results[i].tensor->shape});
   }
-  for (const syntax::TrainDecl &t : program_.main->trains)
-    for (const syntax::StmtPtr &s : t.settings) {
-      if (s->kind != syntax::StmtKind::Assign || s->targets.size() != 1) {
-        error(DiagKind::UnknownTrainSetting, s->range, {"(not `name = value`)"});
-        continue;
-      }
-      if (!kTrainSettings.count(s->targets[0])) {
-        error(DiagKind::UnknownTrainSetting,
-              SourceRange{s->targetLocs[0],
-                          static_cast<uint32_t>(s->targets[0].size())},
-              {s->targets[0]});
-        continue;
-      }
-      model.train[s->targets[0]] = sourceText(sources_, s->value->range);
-    }
+  buildTraining(root, model, graph_->outputs());
+  // The forward graph alone: without the train block's target and loss.
+  if (model.training)
+    model.graph = ir::extractGraph(*graph_, graph_->outputs(),
+                                   {graph_->inputs().begin(),
+                                    graph_->inputs().end() - 1});
 }
 
 } // namespace nnc::sema

@@ -152,7 +152,91 @@ void checkTensors(const Manifest &m) {
   }
 }
 
+bool sameDim(const Dim &a, const Dim &b) {
+  std::vector<int> x = a.symbols, y = b.symbols;
+  std::sort(x.begin(), x.end());
+  std::sort(y.begin(), y.end());
+  return a.constant == b.constant && x == y;
+}
+
+// The target is the output's twin (docs/manifest.md); class targets are
+// one-hot rows [B, C], so C must be a number the runtime can size rows by.
+void checkTarget(const TrainingSpec &t, const Manifest &m) {
+  if (m.outputs.empty())
+    fail("training: the model has no output to train");
+  const IoSpec &output = m.outputs[0];
+  bool same = t.target.shape.size() == output.shape.size();
+  for (size_t d = 0; same && d < output.shape.size(); ++d)
+    same = sameDim(t.target.shape[d], output.shape[d]);
+  if (!same)
+    fail("training: target `" + t.target.name + "` has shape " +
+         formatDims(t.target.shape) + ", but output `" + output.name +
+         "` has shape " + formatDims(output.shape));
+  if (t.classTargets &&
+      (t.target.shape.size() != 2 || !t.target.shape[1].symbols.empty() ||
+       t.target.shape[1].constant < 1))
+    fail("training: class targets need a target of shape [B, C] with a "
+         "constant C, got " +
+         formatDims(t.target.shape));
+}
+
+OptimizerConfig parseOptimizerSpec(const json &value) {
+  const std::string where = "training.optimizer";
+  OptimizerConfig config;
+  try {
+    config = optimizerFromJson(value, where);
+  } catch (const Error &e) {
+    fail(e.what());
+  }
+  try {
+    validateOptimizer(config);
+  } catch (const Error &e) {
+    fail(where + ": " + e.what());
+  }
+  return config;
+}
+
+TrainingSpec parseTraining(const json &value, const Manifest &m) {
+  const std::string where = "training";
+  if (!value.is_object())
+    fail("`training` is not an object");
+  TrainingSpec t;
+  t.loss = fieldAs<std::string>(value, "loss", where);
+  t.lossSource = fieldOr<std::string>(value, "loss_source", "", where);
+  t.classTargets = fieldAs<bool>(value, "class_targets", where);
+  t.target =
+      parseIo(field(value, "target", where), m.symbols, "training target");
+  t.optimizer = parseOptimizerSpec(field(value, "optimizer", where));
+  t.batch = fieldAs<int64_t>(value, "batch", where);
+  t.epochs = fieldAs<int64_t>(value, "epochs", where);
+  t.seed = fieldAs<uint64_t>(value, "seed", where);
+  t.shuffle = fieldAs<bool>(value, "shuffle", where);
+  t.validation = fieldAs<double>(value, "validation", where);
+  t.normalize = fieldAs<std::string>(value, "normalize", where);
+  if (value.contains("data"))
+    t.data = fieldAs<std::string>(value, "data", where);
+  if (t.batch < 1)
+    fail("training: `batch` must be at least 1, got " +
+         std::to_string(t.batch));
+  if (t.epochs < 1)
+    fail("training: `epochs` must be at least 1, got " +
+         std::to_string(t.epochs));
+  if (!(t.validation >= 0.0 && t.validation < 1.0))
+    fail("training: `validation` must be in [0, 1), got " +
+         std::to_string(t.validation));
+  if (t.normalize != "none" && t.normalize != "global" &&
+      t.normalize != "per_feature")
+    fail("training: `normalize` must be none, global or per_feature, got `" +
+         t.normalize + "`");
+  checkTarget(t, m);
+  return t;
+}
+
 } // namespace
+
+int64_t TrainingSpec::numClasses() const {
+  return classTargets ? target.shape.back().constant : 0;
+}
 
 int64_t Dim::evaluate(const std::vector<int64_t> &dims) const {
   int64_t value = constant;
@@ -259,6 +343,8 @@ Manifest parseManifest(const std::string &text) {
       m.modules.push_back({fieldOr<std::string>(module, "path", "", "module"),
                            fieldOr<std::string>(module, "type", "", "module")});
   checkTensors(m);
+  if (auto it = m.json.find("training"); it != m.json.end())
+    m.training = parseTraining(*it, m);
   return m;
 }
 
@@ -272,11 +358,10 @@ std::string shapeMismatch(const IoSpec &input,
 
 // Pass 1 of binding: every dimension that is a lone symbol binds it; a second
 // lone occurrence must agree with the first.
-void bindLoneSymbols(const Manifest &m, size_t i,
-                     const std::vector<int64_t> &actual,
+void bindLoneSymbols(const std::vector<std::string> &symbols,
+                     const IoSpec &input, const std::vector<int64_t> &actual,
                      std::vector<int64_t> &dims,
                      std::vector<std::string> &boundBy) {
-  const IoSpec &input = m.inputs[i];
   if (actual.size() != input.shape.size())
     throw Error(shapeMismatch(input, actual) + "rank " +
                 std::to_string(actual.size()) + ", expected " +
@@ -293,7 +378,7 @@ void bindLoneSymbols(const Manifest &m, size_t i,
     } else if (dims[s] != actual[d]) {
       throw Error(shapeMismatch(input, actual) + "dimension " +
                   std::to_string(d) + " is " + std::to_string(actual[d]) +
-                  ", but `" + m.symbols[s] + "` = " + std::to_string(dims[s]) +
+                  ", but `" + symbols[s] + "` = " + std::to_string(dims[s]) +
                   " from " + boundBy[s]);
     }
   }
@@ -304,28 +389,34 @@ void bindLoneSymbols(const Manifest &m, size_t i,
 std::vector<int64_t>
 bindSymbols(const Manifest &m,
             const std::vector<std::vector<int64_t>> &inputShapes) {
-  if (inputShapes.size() != m.inputs.size())
-    throw Error("the model takes " + std::to_string(m.inputs.size()) +
-                " input(s), got " + std::to_string(inputShapes.size()));
-  std::vector<int64_t> dims(m.symbols.size(), -1);
-  std::vector<std::string> boundBy(m.symbols.size());
-  for (size_t i = 0; i < m.inputs.size(); ++i)
-    bindLoneSymbols(m, i, inputShapes[i], dims, boundBy);
+  return bindSymbols(m.symbols, m.inputs, inputShapes);
+}
+
+std::vector<int64_t>
+bindSymbols(const std::vector<std::string> &symbols,
+            const std::vector<IoSpec> &specs,
+            const std::vector<std::vector<int64_t>> &shapes) {
+  if (shapes.size() != specs.size())
+    throw Error("the model takes " + std::to_string(specs.size()) +
+                " input(s), got " + std::to_string(shapes.size()));
+  std::vector<int64_t> dims(symbols.size(), -1);
+  std::vector<std::string> boundBy(symbols.size());
+  for (size_t i = 0; i < specs.size(); ++i)
+    bindLoneSymbols(symbols, specs[i], shapes[i], dims, boundBy);
   for (size_t s = 0; s < dims.size(); ++s)
     if (dims[s] < 0)
-      throw Error("symbol `" + m.symbols[s] +
+      throw Error("symbol `" + symbols[s] +
                   "` is not the whole of any input dimension, so the inputs "
                   "cannot bind it");
   // Pass 2: every dimension (products and constants too) must now agree.
-  for (size_t i = 0; i < m.inputs.size(); ++i) {
-    const IoSpec &input = m.inputs[i];
+  for (size_t i = 0; i < specs.size(); ++i) {
+    const IoSpec &input = specs[i];
     for (size_t d = 0; d < input.shape.size(); ++d) {
       int64_t expected = input.shape[d].evaluate(dims);
-      if (inputShapes[i][d] != expected)
-        throw Error(shapeMismatch(input, inputShapes[i]) + "dimension " +
-                    std::to_string(d) + " is " +
-                    std::to_string(inputShapes[i][d]) + ", expected " +
-                    std::to_string(expected));
+      if (shapes[i][d] != expected)
+        throw Error(shapeMismatch(input, shapes[i]) + "dimension " +
+                    std::to_string(d) + " is " + std::to_string(shapes[i][d]) +
+                    ", expected " + std::to_string(expected));
     }
   }
   return dims;

@@ -1,10 +1,13 @@
 //===- param_store.cpp - The parameter arena and its named views ----------===//
 //
 // Loading checks the whole file against the manifest before copying a single
-// value, so a bad checkpoint never leaves the arena half overwritten.
+// value, so a bad checkpoint never leaves the arena half overwritten. A
+// training checkpoint (checkpoint.h) loads too: its CRC-32 is verified and
+// its optimizer-state tensors are skipped.
 //
 //===----------------------------------------------------------------------===//
 #include "nnrt/param_store.h"
+#include "nnrt/checkpoint.h"
 #include "nnrt/error.h"
 #include "nnrt/init.h"
 #include "nnrt/safetensors.h"
@@ -19,11 +22,15 @@ namespace {
 constexpr size_t kAlignment = 64;
 
 // Every file tensor must be a manifest tensor of the same shape, as F32, and
-// every manifest tensor must be in the file.
-void checkAgainstManifest(const SafeTensorsFile &file, const Manifest &m) {
+// every manifest tensor must be in the file; a checkpoint may hold optimizer
+// state besides.
+void checkAgainstManifest(const SafeTensorsFile &file, const Manifest &m,
+                          bool checkpoint) {
   const std::string &path = file.path;
   for (const SafeTensorEntry &entry : file.entries) {
     const TensorSpec *spec = m.findTensor(entry.name);
+    if (!spec && checkpoint && isOptimizerStateName(entry.name))
+      continue;
     if (!spec)
       throw Error(path + ": unexpected tensor `" + entry.name +
                   "`: the model has no tensor of that name");
@@ -76,10 +83,12 @@ void ParamStore::initAll(uint64_t seed) {
 
 void ParamStore::load(const std::string &path) {
   SafeTensorsFile file = readSafeTensors(path);
-  checkAgainstManifest(file, *manifest_);
-  for (const SafeTensorEntry &entry : file.entries) {
-    std::span<float> target = view(entry.name);
-    std::memcpy(target.data(), file.data(entry), target.size_bytes());
+  bool checkpoint = checkpointInfo(file).has_value();
+  checkAgainstManifest(file, *manifest_, checkpoint);
+  for (const TensorSpec &spec : manifest_->tensors) {
+    std::span<float> target = view(spec.name);
+    std::memcpy(target.data(), file.data(*file.find(spec.name)),
+                target.size_bytes());
   }
 }
 

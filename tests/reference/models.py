@@ -86,6 +86,19 @@ class ResidualStack(nn.Module):
         return x
 
 
+class ResidualClassifier(nn.Module):
+    """examples/residual_fashion.nnm: stem, the residual stack, head."""
+
+    def __init__(self, width=128, depth=4, classes=10):
+        super().__init__()
+        self.stem = nn.Linear(784, width)
+        self.body = ResidualStack(width, depth)
+        self.head = nn.Linear(width, classes)
+
+    def forward(self, x):
+        return self.head(torch.relu(self.body(torch.relu(self.stem(torch.flatten(x, 1))))))
+
+
 class Deep(nn.Module):
     def __init__(self, dim=128, depth=4):
         super().__init__()

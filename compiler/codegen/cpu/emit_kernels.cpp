@@ -27,7 +27,8 @@ public:
 
   llvm::Function *run(const std::string &name) {
     llvm::LLVMContext &ctx = m_.getContext();
-    f32_ = llvm::Type::getFloatTy(ctx);
+    elem_ = p_.element == ir::DType::F64 ? llvm::Type::getDoubleTy(ctx)
+                                            : llvm::Type::getFloatTy(ctx);
     std::vector<llvm::Type *> params(1 + k_.reads.size(),
                                      llvm::PointerType::getUnqual(ctx));
     params.insert(params.end(), p_.symbols.size(), b_.getInt64Ty());
@@ -103,17 +104,17 @@ private:
     return v;
   }
   Value *load(Value *base, Value *index) {
-    return b_.CreateLoad(f32_, b_.CreateInBoundsGEP(f32_, base, index));
+    return b_.CreateLoad(elem_, b_.CreateInBoundsGEP(elem_, base, index));
   }
   void store(Value *v, Value *base, Value *index) {
-    b_.CreateStore(v, b_.CreateInBoundsGEP(f32_, base, index));
+    b_.CreateStore(v, b_.CreateInBoundsGEP(elem_, base, index));
   }
   Value *numel(const ir::Shape &shape) { return dim(ir::numElements(shape)); }
   // Allocas belong in the entry block, where SROA turns them into registers.
   Value *entryAlloca() {
     llvm::BasicBlock &entry = fn_->getEntryBlock();
     llvm::IRBuilder<> at(&entry, entry.begin());
-    return at.CreateAlloca(f32_);
+    return at.CreateAlloca(elem_);
   }
 
   void elementwise() {
@@ -135,7 +136,7 @@ private:
       return it->second;
     Value *v;
     if (n->op == ir::OpKind::Const) {
-      v = llvm::ConstantFP::get(f32_, n->attrs.value);
+      v = llvm::ConstantFP::get(elem_, n->attrs.value);
     } else {
       std::vector<Value *> args;
       for (const ir::Node *operand : n->operands)
@@ -164,17 +165,17 @@ private:
       emitLoop(b_, M, [&](Value *i) {
         emitLoop(b_, N, [&](Value *j) {
           Value *acc = entryAlloca();
-          b_.CreateStore(llvm::ConstantFP::get(f32_, 0.0), acc);
+          b_.CreateStore(llvm::ConstantFP::get(elem_, 0.0), acc);
           emitLoop(b_, K, [&](Value *k) {
             Value *x = load(read(0), aIndex(i, k));
             Value *y = load(read(1), b_.CreateAdd(b_.CreateMul(j, K), k));
             llvm::IRBuilder<>::FastMathFlagGuard guard(b_);
             b_.setFastMathFlags(fmf);
-            b_.CreateStore(b_.CreateFAdd(b_.CreateLoad(f32_, acc),
+            b_.CreateStore(b_.CreateFAdd(b_.CreateLoad(elem_, acc),
                                          b_.CreateFMul(x, y)),
                            acc);
           });
-          store(b_.CreateLoad(f32_, acc), out(),
+          store(b_.CreateLoad(elem_, acc), out(),
                 b_.CreateAdd(b_.CreateMul(i, N), j));
         });
       });
@@ -184,7 +185,7 @@ private:
     emitLoop(b_, M, [&](Value *i) {
       Value *row = b_.CreateMul(i, N);
       emitLoop(b_, N, [&](Value *j) {
-        store(llvm::ConstantFP::get(f32_, 0.0), out(), b_.CreateAdd(row, j));
+        store(llvm::ConstantFP::get(elem_, 0.0), out(), b_.CreateAdd(row, j));
       });
       emitLoop(b_, K, [&](Value *k) {
         Value *x = load(read(0), aIndex(i, k));
@@ -206,9 +207,9 @@ private:
     const ir::Shape &inShape = in->shape;
     const std::vector<int64_t> &axes = k_.root->attrs.axes;
     bool isMax = k_.root->op == ir::OpKind::ReduceMax;
-    Value *identity = llvm::ConstantFP::getInfinity(f32_, true);
+    Value *identity = llvm::ConstantFP::getInfinity(elem_, true);
     if (!isMax)
-      identity = llvm::ConstantFP::get(f32_, 0.0);
+      identity = llvm::ConstantFP::get(elem_, 0.0);
     emitLoop(b_, numel(k_.root->shape),
              [&](Value *i) { store(identity, out(), i); });
     // Output strides seen from the input's axes: 0 along reduced axes.
@@ -251,7 +252,7 @@ private:
     const ir::Node *src = k_.reads[0].first;
     bool isConst = src->op == ir::OpKind::Const;
     emitLoop(b_, numel(k_.root->shape), [&](Value *i) {
-      Value *v = isConst ? llvm::ConstantFP::get(f32_, src->attrs.value)
+      Value *v = isConst ? llvm::ConstantFP::get(elem_, src->attrs.value)
                          : load(read(0), i);
       store(v, out(), i);
     });
@@ -262,7 +263,7 @@ private:
   const Kernel &k_;
   llvm::IRBuilder<> b_;
   llvm::Function *fn_ = nullptr;
-  llvm::Type *f32_ = nullptr;
+  llvm::Type *elem_ = nullptr;
   std::map<std::string, Value *> symbols_;
 };
 

@@ -1,16 +1,19 @@
 //===- emit_llvm.cpp - The model's module: forward, workspace, manifest ---===//
 //
-// Emits the three symbols of runtime/include/nnrt_model.h over the kernel
+// Emits the symbols of runtime/include/nnrt_model.h over the kernel
 // functions, then optimises and writes object code for the host.
 //   nnc_model_forward: binds every buffer to its pointer (inputs, outputs,
 //     the arena, or a 64-byte aligned slice of the workspace) and calls the
 //     kernels in order;
 //   nnc_model_forward_workspace: the same layout's total size;
+//   nnc_model_evaluate and nnc_model_train_step (with their workspace
+//     sizes), the same way over their own programs, for models that train;
 //   nnc_model_manifest: the JSON manifest.
 //
 //===----------------------------------------------------------------------===//
 #include "codegen/cpu/emit_llvm.h"
 #include "codegen/cpu/emit_kernels.h"
+#include "codegen/cpu/emit_update.h"
 
 #include <llvm/IR/IRBuilder.h>
 #include <llvm/IR/LegacyPassManager.h>
@@ -30,22 +33,33 @@ namespace {
 
 using llvm::Value;
 
-class ForwardEmitter {
+/// One entry point over one kernel program, with its workspace-size
+/// function. The forward and evaluate entries take (dims, arena, inputs,
+/// outputs, workspace); the training step takes (dims, arena, state, inputs,
+/// outputs, update, workspace), writes its gradient outputs into the state's
+/// gradient arena and ends with the optimizer update.
+class EntryEmitter {
 public:
-  ForwardEmitter(llvm::Module &m, const KernelProgram &p)
-      : m_(m), p_(p), b_(m.getContext()) {}
+  EntryEmitter(llvm::Module &m, const KernelProgram &p, std::string entry,
+               std::string workspace, const TrainingCode *training = nullptr)
+      : m_(m), p_(p), prefix_(std::move(entry)),
+        workspaceName_(std::move(workspace)), training_(training),
+        b_(m.getContext()) {}
 
   void run() {
     std::vector<llvm::Function *> kernels;
     for (size_t i = 0; i < p_.kernels.size(); ++i)
       kernels.push_back(emitKernel(m_, p_, p_.kernels[i],
-                                   "nnc_kernel" + std::to_string(i)));
+                                   prefix_ + "_kernel" + std::to_string(i)));
     emitWorkspaceSize();
-    emitForward(kernels);
+    emitEntry(kernels);
   }
 
 private:
   llvm::Type *ptrTy() { return llvm::PointerType::getUnqual(m_.getContext()); }
+  bool f64() const { return p_.element == ir::DType::F64; }
+  llvm::Type *elemTy() { return f64() ? b_.getDoubleTy() : b_.getFloatTy(); }
+  int64_t elementBytes() const { return f64() ? 8 : 4; }
 
   void loadSymbols(Value *dims) {
     symbols_.clear();
@@ -73,7 +87,7 @@ private:
       if (p_.buffers[i].kind != Buffer::Workspace)
         continue;
       offsets[i] = offset;
-      Value *bytes = b_.CreateMul(numel(p_.buffers[i].shape), b_.getInt64(4));
+      Value *bytes = b_.CreateMul(numel(p_.buffers[i].shape), b_.getInt64(elementBytes()));
       bytes = b_.CreateAnd(b_.CreateAdd(bytes, b_.getInt64(63)), b_.getInt64(~63LL));
       offset = b_.CreateAdd(offset, bytes);
     }
@@ -83,22 +97,26 @@ private:
   void emitWorkspaceSize() {
     auto *type = llvm::FunctionType::get(b_.getInt64Ty(), {ptrTy()}, false);
     auto *fn = llvm::Function::Create(type, llvm::Function::ExternalLinkage,
-                                      "nnc_model_forward_workspace", m_);
+                                      workspaceName_, m_);
     b_.SetInsertPoint(llvm::BasicBlock::Create(m_.getContext(), "entry", fn));
     loadSymbols(fn->getArg(0));
     std::vector<Value *> offsets;
     b_.CreateRet(workspaceLayout(offsets));
   }
 
-  void emitForward(const std::vector<llvm::Function *> &kernels) {
+  void emitEntry(const std::vector<llvm::Function *> &kernels) {
+    size_t arity = training_ ? 7 : 5;
     auto *type = llvm::FunctionType::get(
-        b_.getVoidTy(), {ptrTy(), ptrTy(), ptrTy(), ptrTy(), ptrTy()}, false);
+        b_.getVoidTy(), std::vector<llvm::Type *>(arity, ptrTy()), false);
     auto *fn = llvm::Function::Create(type, llvm::Function::ExternalLinkage,
-                                      "nnc_model_forward", m_);
+                                      prefix_, m_);
     b_.SetInsertPoint(llvm::BasicBlock::Create(m_.getContext(), "entry", fn));
-    Value *dims = fn->getArg(0), *arena = fn->getArg(1),
-          *inputs = fn->getArg(2), *outputs = fn->getArg(3),
-          *workspace = fn->getArg(4);
+    Value *dims = fn->getArg(0), *arena = fn->getArg(1);
+    Value *state = training_ ? fn->getArg(2) : nullptr;
+    Value *inputs = fn->getArg(training_ ? 3 : 2),
+          *outputs = fn->getArg(training_ ? 4 : 3),
+          *update = training_ ? fn->getArg(5) : nullptr,
+          *workspace = fn->getArg(training_ ? 6 : 4);
     loadSymbols(dims);
     std::vector<Value *> offsets;
     workspaceLayout(offsets);
@@ -108,6 +126,14 @@ private:
       switch (buf.kind) {
       case Buffer::Input:
       case Buffer::Output: {
+        if (buf.kind == Buffer::Output && training_ &&
+            buf.index >= training_->tableOutputs) {
+          // A gradient: its place in the state's gradient arena.
+          int64_t offset = training_->gradOffsets[buf.index - training_->tableOutputs];
+          pointers.push_back(b_.CreateConstInBoundsGEP1_64(
+              b_.getFloatTy(), state, static_cast<uint64_t>(offset), buf.name));
+          break;
+        }
         Value *table = buf.kind == Buffer::Input ? inputs : outputs;
         pointers.push_back(b_.CreateLoad(
             ptrTy(), b_.CreateConstInBoundsGEP1_64(ptrTy(), table, buf.index),
@@ -116,7 +142,7 @@ private:
       }
       case Buffer::Param:
         pointers.push_back(b_.CreateConstInBoundsGEP1_64(
-            b_.getFloatTy(), arena, static_cast<uint64_t>(buf.index), buf.name));
+            elemTy(), arena, static_cast<uint64_t>(buf.index), buf.name));
         break;
       case Buffer::Workspace:
         pointers.push_back(
@@ -132,18 +158,25 @@ private:
       args.insert(args.end(), symbols_.begin(), symbols_.end());
       b_.CreateCall(kernels[k], args);
     }
+    // Every kernel has read the parameters by now; only then may they change.
+    if (training_)
+      emitOptimizerUpdate(b_, arena, state, update, training_->arenaElements,
+                          training_->updateRanges);
     b_.CreateRetVoid();
   }
 
   llvm::Module &m_;
   const KernelProgram &p_;
+  std::string prefix_, workspaceName_;
+  const TrainingCode *training_;
   llvm::IRBuilder<> b_;
   std::vector<Value *> symbols_;
 };
 
 } // namespace
 
-std::unique_ptr<llvm::Module> emitModule(const KernelProgram &program,
+std::unique_ptr<llvm::Module> emitModule(const KernelProgram &forward,
+                                         const TrainingCode *training,
                                          const std::string &manifest,
                                          llvm::LLVMContext &context) {
   auto module = std::make_unique<llvm::Module>("nnc_model", context);
@@ -152,7 +185,17 @@ std::unique_ptr<llvm::Module> emitModule(const KernelProgram &program,
                                           llvm::GlobalValue::ExternalLinkage,
                                           text, "nnc_model_manifest");
   global->setAlignment(llvm::Align(1));
-  ForwardEmitter(*module, program).run();
+  EntryEmitter(*module, forward, "nnc_model_forward",
+               "nnc_model_forward_workspace")
+      .run();
+  if (training) {
+    EntryEmitter(*module, training->evaluate, "nnc_model_evaluate",
+                 "nnc_model_evaluate_workspace")
+        .run();
+    EntryEmitter(*module, training->trainStep, "nnc_model_train_step",
+                 "nnc_model_train_workspace", training)
+        .run();
+  }
   return module;
 }
 

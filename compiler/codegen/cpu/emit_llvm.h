@@ -21,8 +21,26 @@ class TargetMachine;
 
 namespace nnc::codegen {
 
-/// Builds the module that defines the symbols of runtime/include/nnrt_model.h.
-std::unique_ptr<llvm::Module> emitModule(const KernelProgram &program,
+/// The kernel programs of a model that trains, and where the training
+/// step's gradients go.
+struct TrainingCode {
+  /// Outputs: the model's outputs, then the loss.
+  KernelProgram evaluate;
+  /// Outputs: the model's outputs, the loss, then one gradient per trainable
+  /// tensor; the first `tableOutputs` go to the caller's output table.
+  KernelProgram trainStep;
+  std::unique_ptr<ir::Graph> trainStepGraph; ///< what trainStep's kernels point into
+  int tableOutputs = 0;
+  std::vector<int64_t> gradOffsets; ///< per gradient: its arena offset
+  /// [begin, end) element ranges of the arena the optimizer updates.
+  std::vector<std::pair<int64_t, int64_t>> updateRanges;
+  int64_t arenaElements = 0;
+};
+
+/// Builds the module that defines the symbols of runtime/include/nnrt_model.h
+/// (the training entry points only when `training` is given).
+std::unique_ptr<llvm::Module> emitModule(const KernelProgram &forward,
+                                         const TrainingCode *training,
                                          const std::string &manifest,
                                          llvm::LLVMContext &context);
 

@@ -42,6 +42,9 @@ struct Kernel {
 };
 
 struct KernelProgram {
+  /// Every buffer's element type: F32, or F64 for the compiled gradient
+  /// checks (the arena, inputs and outputs are then doubles).
+  ir::DType element = ir::DType::F32;
   std::vector<std::string> symbols;
   std::vector<Buffer> buffers;
   std::vector<Kernel> kernels;

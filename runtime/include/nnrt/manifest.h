@@ -12,8 +12,11 @@
 #ifndef NNRT_MANIFEST_H
 #define NNRT_MANIFEST_H
 
+#include "nnrt/optimizer.h"
+
 #include <cstdint>
 #include <nlohmann/json.hpp>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -71,6 +74,30 @@ struct ModuleSpec {
   std::string type;
 };
 
+/// The manifest's `training` object: what a model with a `train` block
+/// trains on and with (docs/manifest.md). Its values are the defaults of the
+/// `train` command's flags.
+struct TrainingSpec {
+  std::string loss;       ///< The loss function called, e.g. "cross_entropy".
+  std::string lossSource; ///< The loss expression as written, for messages.
+  /// True when the data's targets are class indices that the runtime turns
+  /// into one-hot rows of `target` (cross_entropy, nll).
+  bool classTargets = false;
+  /// The extra input of the training entry points; the output's shape.
+  IoSpec target;
+  OptimizerConfig optimizer;
+  int64_t batch = 64;
+  int64_t epochs = 1;
+  uint64_t seed = 0;
+  bool shuffle = true;
+  double validation = 0.0;         ///< Held-out fraction, in [0, 1).
+  std::string normalize = "none";  ///< none, global or per_feature.
+  std::optional<std::string> data; ///< The train block's data source.
+
+  /// The number of classes (the target's last dimension) when classTargets.
+  int64_t numClasses() const;
+};
+
 /// The whole manifest.
 struct Manifest {
   int format = 1;
@@ -82,6 +109,8 @@ struct Manifest {
   int64_t arenaElements = 0;
   std::vector<TensorSpec> tensors;
   std::vector<ModuleSpec> modules;
+  /// Present when the model has a `train` block with a loss.
+  std::optional<TrainingSpec> training;
   nlohmann::json json; ///< The document as parsed, for `info --json`.
 
   /// The tensor called `name`, or nullptr.
@@ -110,6 +139,13 @@ std::string formatDims(const std::vector<Dim> &shape);
 std::vector<int64_t>
 bindSymbols(const Manifest &manifest,
             const std::vector<std::vector<int64_t>> &inputShapes);
+
+/// The same over any list of tensors: the training entry points bind over
+/// the inputs followed by the target.
+std::vector<int64_t>
+bindSymbols(const std::vector<std::string> &symbols,
+            const std::vector<IoSpec> &specs,
+            const std::vector<std::vector<int64_t>> &shapes);
 
 /// Evaluates a symbolic shape at the given symbol values.
 std::vector<int64_t> evaluateShape(const std::vector<Dim> &shape,

@@ -14,22 +14,41 @@
 
 #include "nnrt/manifest.h"
 #include "nnrt/param_store.h"
+#include "nnrt_model.h"
 
 #include <cstdint>
 #include <vector>
 
 namespace nnrt {
 
-/// The symbols of a compiled model (see nnrt_model.h).
+/// The symbols of a compiled model (see nnrt_model.h). The training entry
+/// points are null for a model without a `train` block.
 struct ModelCode {
+  using WorkspaceFn = int64_t (*)(const int64_t *dims);
+  using EvaluateFn = void (*)(const int64_t *dims, const float *arena,
+                              const float *const *inputs, float *const *outputs,
+                              void *workspace);
+  using TrainStepFn = void (*)(const int64_t *dims, float *arena, float *state,
+                               const float *const *inputs,
+                               float *const *outputs, const nnc_update *update,
+                               void *workspace);
+
   const char *manifest = nullptr;
-  int64_t (*workspace)(const int64_t *dims) = nullptr;
-  void (*forward)(const int64_t *dims, const float *arena,
-                  const float *const *inputs, float *const *outputs,
-                  void *workspace) = nullptr;
+  WorkspaceFn workspace = nullptr;
+  EvaluateFn forward = nullptr;
+  WorkspaceFn evaluateWorkspace = nullptr; ///< nnc_model_evaluate_workspace
+  EvaluateFn evaluate = nullptr;           ///< nnc_model_evaluate
+  WorkspaceFn trainWorkspace = nullptr;    ///< nnc_model_train_workspace
+  TrainStepFn trainStep = nullptr;         ///< nnc_model_train_step
+
+  /// True when all four training entry points are there.
+  bool hasTraining() const {
+    return evaluateWorkspace && evaluate && trainWorkspace && trainStep;
+  }
 };
 
-/// The model linked into this executable (nnc_model_manifest and friends).
+/// The model linked into this executable (nnc_model_manifest and friends;
+/// the training symbols are weak references, null when not defined).
 ModelCode linkedModelCode();
 
 /// A dense row-major float32 tensor.
@@ -54,6 +73,7 @@ public:
   Model &operator=(const Model &) = delete;
 
   const Manifest &manifest() const { return manifest_; }
+  const ModelCode &code() const { return code_; }
   ParamStore &params() { return params_; }
   const ParamStore &params() const { return params_; }
 

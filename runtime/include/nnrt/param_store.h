@@ -4,8 +4,8 @@
 // manifest (tensor i at its element offset), which is what the compiled code
 // reads. ParamStore owns that arena, hands out named views, initialises every
 // tensor from its manifest initialiser and loads/saves safetensors by
-// state_dict name. Training will add a gradient arena of the same layout and
-// optimizer-state arenas; `Arenas` is where they go.
+// state_dict name. The gradients and optimizer state of training live in the
+// Trainer (trainer.h), in one arena of three times this layout.
 //
 //===----------------------------------------------------------------------===//
 #ifndef NNRT_PARAM_STORE_H
@@ -39,11 +39,10 @@ private:
   size_t bytes_ = 0;
 };
 
-/// The arenas of a model, all with the manifest's layout.
+/// The arenas of a model, all with the manifest's layout (the training state
+/// is the Trainer's).
 struct Arenas {
   AlignedBuffer params; ///< Parameters and buffers.
-  // Later: AlignedBuffer grads; and one per optimizer state (momentum, Adam's
-  // first and second moments), each arena_elements floats.
 };
 
 /// The parameter arena of one model.
@@ -63,7 +62,9 @@ public:
 
   /// Loads every tensor from a safetensors file. Throws Error naming the file
   /// for a missing or extra tensor, a shape mismatch or a dtype other than
-  /// F32; the arena is unchanged when it throws.
+  /// F32; the arena is unchanged when it throws. A training checkpoint
+  /// (checkpoint.h) is accepted: its checksum is verified and its
+  /// `optimizer.*` tensors are ignored.
   void load(const std::string &path);
 
   /// Saves every tensor by name (manifest order) with `__metadata__`

@@ -36,6 +36,8 @@ int runCli(const ModelCode &code, int argc, const char *const *argv,
   std::vector<Command> commands = {addInfoCommand(app, context),
                                    addInitCommand(app, context),
                                    addPredictCommand(app, context),
+                                   addTrainCommand(app, context),
+                                   addEvalCommand(app, context),
                                    addBenchCommand(app, context)};
   try {
     app.parse(argc, argv);

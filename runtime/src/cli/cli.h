@@ -1,10 +1,10 @@
 //===- cli.h - The command line of a compiled model's executable ----------===//
 //
-// `./model info|init|predict ...`: each subcommand lives in its own file and
-// registers itself through an add*Command function returning a Command; the
-// driver (cli.cpp) parses with CLI11 and runs the one chosen. Commands report
-// problems by throwing nnrt::Error; the driver prints "error: <message>" and
-// exits with 1. Future subcommands (train, eval, bench) are one more file and
+// `./model info|init|predict|train|eval|bench ...`: each subcommand lives in
+// its own file and registers itself through an add*Command function returning
+// a Command; the driver (cli.cpp) parses with CLI11 and runs the one chosen.
+// Commands report problems by throwing nnrt::Error; the driver prints
+// "error: <message>" and exits with 1. A new subcommand is one more file and
 // one more line in cli.cpp.
 //
 //===----------------------------------------------------------------------===//
@@ -36,6 +36,8 @@ Command addInfoCommand(CLI::App &parent, const Context &context);
 Command addInitCommand(CLI::App &parent, const Context &context);
 Command addPredictCommand(CLI::App &parent, const Context &context);
 Command addBenchCommand(CLI::App &parent, const Context &context);
+Command addTrainCommand(CLI::App &parent, const Context &context);
+Command addEvalCommand(CLI::App &parent, const Context &context);
 
 /// Runs the command line; returns the process exit code (0 on success, 1 for
 /// an error of the run, CLI11's codes for bad flags).

@@ -1,8 +1,9 @@
 //===- info_command.cpp - `./model info [--json]` -------------------------===//
 //
 // What the binary holds: the model, its inputs and outputs with symbolic
-// shapes, the table of tensors and PyTorch-style parameter totals. `--json`
-// prints the manifest with the totals added, for tools.
+// shapes, the table of tensors, PyTorch-style parameter totals and, for a
+// model with a train block, its loss and training defaults. `--json` prints
+// the manifest with the totals added, for tools.
 //
 //===----------------------------------------------------------------------===//
 #include "cli.h"
@@ -11,6 +12,7 @@
 #include <algorithm>
 #include <iomanip>
 #include <ostream>
+#include <sstream>
 
 namespace nnrt::cli {
 namespace {
@@ -45,6 +47,28 @@ void printIo(std::ostream &out, const char *title,
   printTable(out, rows);
 }
 
+// training: loss mse(output, target), target [B, 2] (values)
+//   optimizer SGD(lr=0.1, ...)
+//   batch 4  epochs 3  seed 0  shuffle yes  validation 0  normalize none
+void printTraining(std::ostream &out, const Manifest &m) {
+  if (!m.training) {
+    out << "training: none (no train block)\n";
+    return;
+  }
+  const TrainingSpec &t = *m.training;
+  std::ostringstream validation;
+  validation << t.validation;
+  out << "training: loss " << (t.lossSource.empty() ? t.loss : t.lossSource)
+      << ", target " << formatDims(t.target.shape)
+      << (t.classTargets ? " (one-hot class labels)" : " (values)") << "\n"
+      << "  optimizer " << describeOptimizer(t.optimizer) << "\n"
+      << "  batch " << t.batch << "  epochs " << t.epochs << "  seed " << t.seed
+      << "  shuffle " << (t.shuffle ? "yes" : "no") << "  validation "
+      << validation.str() << "  normalize " << t.normalize << "\n";
+  if (t.data)
+    out << "  data " << *t.data << "\n";
+}
+
 void printText(std::ostream &out, const Manifest &m) {
   out << "model: " << m.model << "\n";
   out << "source: " << m.source << "\n";
@@ -58,6 +82,7 @@ void printText(std::ostream &out, const Manifest &m) {
   printTable(out, rows);
   out << "total parameters: " << withThousands(m.parameterCount())
       << "  trainable: " << withThousands(m.trainableCount()) << "\n";
+  printTraining(out, m);
 }
 
 void run(const Context &context, bool json) {

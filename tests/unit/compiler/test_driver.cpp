@@ -142,7 +142,7 @@ TEST_CASE("driver: check --emit tokens, ast and ir") {
   CHECK(contains(ir.out, "param \"net.4.bias\" : f32[10]"));
   Result bad = runNnc({"check", mlp, "--emit", "ptx"});
   CHECK(bad.code == 1);
-  CHECK(contains(bad.err, "`check --emit` takes tokens, ast, ir or ir-grad"));
+  CHECK(contains(bad.err, "`check --emit` takes tokens, ast, ir, ir-grad or ir-train"));
 }
 
 TEST_CASE("driver: build --emit ir and kernels write to stdout") {
@@ -214,4 +214,46 @@ TEST_CASE("driver: --model selects a module of the file") {
                     "Nope"});
   CHECK(bad.code == 1);
   CHECK(contains(bad.err, "[UnknownModel]"));
+}
+
+TEST_CASE("driver: nnc run JIT-compiles the model and runs its command line") {
+  Result info = runNnc({"run", test::examplePath("sine.nnm"), "--", "info"});
+  INFO(info.err);
+  CHECK(info.code == 0);
+  CHECK(contains(info.out, "model: SineFit"));
+
+  // Training through the JIT: the same entry points as a built executable.
+  TempDir dir;
+  std::string ckpt = (dir.path() / "sine.safetensors").string();
+  Result train = runNnc({"run", test::examplePath("sine.nnm"), "--", "train",
+                         "--data", test::examplePath("data/sine.csv"), "--epochs",
+                         "40", "--progress", "plain", "--save", ckpt});
+  INFO(train.err);
+  CHECK(train.code == 0);
+  CHECK(contains(train.out, "epoch 40/40"));
+  Result eval = runNnc({"run", test::examplePath("sine.nnm"), "--", "eval",
+                        "--params", ckpt, "--data",
+                        test::examplePath("data/sine.csv"), "--json"});
+  INFO(eval.err);
+  CHECK(eval.code == 0);
+  CHECK(contains(eval.out, "\"loss\""));
+
+  // A model without a train block still runs its other commands.
+  Result forwardOnly = runNnc({"run", test::examplePath("residual.nnm"), "--", "info"});
+  CHECK(forwardOnly.code == 0);
+  Result noTrain = runNnc({"run", test::examplePath("residual.nnm"), "--", "train",
+                           "--data", test::examplePath("data/sine.csv")});
+  CHECK(noTrain.code == 1);
+  CHECK(contains(noTrain.err, "train block"));
+}
+
+TEST_CASE("driver: arguments after -- belong to nnc run alone") {
+  Result missing = runNnc({"run", test::examplePath("sine.nnm")});
+  CHECK(missing.code == 1);
+  CHECK(contains(missing.err, "needs the model's command after `--`"));
+  Result stray = runNnc({"check", test::examplePath("sine.nnm"), "--", "info"});
+  CHECK(stray.code == 1);
+  CHECK(contains(stray.err, "only `nnc run` takes arguments after `--`"));
+  Result badSource = runNnc({"run", "/nonexistent.nnm", "--", "info"});
+  CHECK(badSource.code == 1);
 }

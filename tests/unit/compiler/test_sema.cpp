@@ -127,9 +127,30 @@ TEST_CASE("sema: MLP's inputs and outputs keep the symbolic batch B") {
   CHECK(ir::shapeStr(m.outputs[0].shape) == "[B, 10]");
   CHECK(m.graph->symbols() == std::vector<std::string>{"B"});
   CHECK(ir::verifyGraph(*m.graph) == "");
-  // The train block is kept as source text.
-  CHECK(m.train.at("batch") == "64");
-  CHECK(m.train.count("optimizer") == 1);
+  // The train block: settings checked, the loss built over output and target.
+  REQUIRE(m.training);
+  const sema::TrainSpec &t = *m.training;
+  CHECK(t.batch == 64);
+  CHECK(t.epochs == 10);
+  CHECK(t.optimizer.name == "Adam");
+  CHECK(t.optimizer.args ==
+        std::vector<std::pair<std::string, double>>{{"lr", 0.001},
+                                                    {"beta1", 0.9},
+                                                    {"beta2", 0.999},
+                                                    {"eps", 1e-8},
+                                                    {"weight_decay", 0}});
+  CHECK(t.normalize == "global");
+  CHECK(t.data == "/usr/share/datasets/fashion-mnist");
+  CHECK(t.lossFn == "cross_entropy");
+  CHECK(t.classTargets);
+  CHECK(ir::shapeStr(t.target.shape) == "[B, 10]");
+  // The forward graph does not see the target; the training graph does.
+  CHECK(m.graph->inputs().size() == 1);
+  REQUIRE(t.graph->inputs().size() == 2);
+  CHECK(t.graph->inputs()[1]->attrs.name == "target");
+  REQUIRE(t.graph->outputs().size() == 2);
+  CHECK(t.graph->outputs()[1]->shape.empty());
+  CHECK(ir::verifyGraph(*t.graph) == "");
 }
 
 TEST_CASE("sema: Linear's default init is PyTorch's reset_parameters") {

@@ -49,6 +49,12 @@ TEST_CASE("info prints the model, the tensors and the totals") {
         std::string::npos);
   CHECK(run.out.find("total parameters: 8  trainable: 8\n") !=
         std::string::npos);
+  CHECK(run.out.find(
+            "training: loss mse(output, target), target [B, 2] (values)\n"
+            "  optimizer SGD(lr=0.1, momentum=0.9, dampening=0, "
+            "nesterov=false, weight_decay=0)\n"
+            "  batch 4  epochs 3  seed 0  shuffle yes  validation 0  "
+            "normalize none\n") != std::string::npos);
   CHECK(run.err.empty());
 }
 
@@ -60,6 +66,7 @@ TEST_CASE("info --json is the manifest with counts") {
   CHECK(doc["total_parameters"] == 8);
   CHECK(doc["trainable_parameters"] == 8);
   CHECK(doc["tensors"].size() == 3);
+  CHECK(doc["training"]["loss"] == "mse");
 }
 
 TEST_CASE("bad flags get CLI11's message and a non-zero code") {

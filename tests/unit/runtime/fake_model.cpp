@@ -8,9 +8,18 @@
 // through the workspace so the workspace contract (size, 64-byte alignment)
 // is exercised too.
 //
+// It also has a train block: loss = mse(y, target) (the mean over all B * 2
+// elements), with the gradients written out by hand
+//   dL/dy       = 2 (y - t) / (2B)
+//   dL/dW[o, i] = sum_b dL/dy[b, o] * scale[o] * x[b, i]
+//   dL/db[o]    = sum_b dL/dy[b, o] * scale[o]
+// and the per-element formulas of nnc_update applied to fc.weight and
+// fc.bias; `scale` is a buffer and is never touched.
+//
 //===----------------------------------------------------------------------===//
 #include "nnrt_model.h"
 
+#include <cmath>
 #include <cstdlib>
 
 extern "C" const char nnc_model_manifest[] = R"json({
@@ -32,7 +41,21 @@ extern "C" const char nnc_model_manifest[] = R"json({
     {"name": "scale", "kind": "buffer", "trainable": false, "shape": [2],
      "dtype": "f32", "offset": 8, "init": {"fn": "ones"}}
   ],
-  "modules": [{"path": "", "type": "Fake"}, {"path": "fc", "type": "Linear"}]
+  "modules": [{"path": "", "type": "Fake"}, {"path": "fc", "type": "Linear"}],
+  "training": {
+    "loss": "mse",
+    "loss_source": "mse(output, target)",
+    "class_targets": false,
+    "target": {"name": "target", "shape": ["B", 2], "dtype": "f32"},
+    "optimizer": {"name": "SGD", "lr": 0.1, "momentum": 0.9, "dampening": 0.0,
+                  "nesterov": false, "weight_decay": 0.0},
+    "batch": 4,
+    "epochs": 3,
+    "seed": 0,
+    "shuffle": true,
+    "validation": 0.0,
+    "normalize": "none"
+  }
 })json";
 
 extern "C" int64_t nnc_model_forward_workspace(const int64_t *dims) {
@@ -58,4 +81,80 @@ extern "C" void nnc_model_forward(const int64_t *dims, const float *arena,
     }
   for (int64_t k = 0; k < batch * 2; ++k)
     outputs[0][k] = product[k] * scale[k % 2];
+}
+
+namespace {
+
+constexpr int kTrainable = 8; // fc.weight (6) and fc.bias (2)
+
+// mean((y - t)^2) over the B * 2 elements, accumulated in double.
+float mseLoss(int64_t batch, const float *y, const float *target) {
+  double sum = 0;
+  for (int64_t k = 0; k < batch * 2; ++k) {
+    double diff = double(y[k]) - double(target[k]);
+    sum += diff * diff;
+  }
+  return float(sum / double(batch * 2));
+}
+
+void gradients(int64_t batch, const float *arena, const float *x,
+               const float *y, const float *target, float *grad) {
+  const float *scale = arena + 8;
+  for (int j = 0; j < 10; ++j)
+    grad[j] = 0.0f; // this step's values, not accumulated
+  for (int64_t b = 0; b < batch; ++b)
+    for (int o = 0; o < 2; ++o) {
+      float dy = 2.0f * (y[b * 2 + o] - target[b * 2 + o]) / float(batch * 2);
+      float dproduct = dy * scale[o];
+      for (int i = 0; i < 3; ++i)
+        grad[o * 3 + i] += dproduct * x[b * 3 + i];
+      grad[6 + o] += dproduct;
+    }
+}
+
+// The per-element update of nnrt_model.h, literally.
+void update(const nnc_update &u, float *p, const float *g, float *s1,
+            float *s2) {
+  for (int j = 0; j < kTrainable; ++j) {
+    if (u.rule == NNC_UPDATE_SGD) {
+      float d = g[j] + u.weight_decay * p[j];
+      s1[j] = u.keep * s1[j] + u.take * d;
+      p[j] = p[j] - u.lr * (u.d_coef * d + u.s1_coef * s1[j]);
+    } else {
+      float gw = g[j] + u.weight_decay * p[j];
+      p[j] = u.decay * p[j];
+      s1[j] = u.keep * s1[j] + u.take * gw;
+      s2[j] = u.keep2 * s2[j] + u.take2 * gw * gw;
+      p[j] = p[j] - u.lr * s1[j] / (std::sqrt(s2[j]) / u.bias2_sqrt + u.eps);
+    }
+  }
+}
+
+} // namespace
+
+extern "C" int64_t nnc_model_evaluate_workspace(const int64_t *dims) {
+  return nnc_model_forward_workspace(dims);
+}
+
+extern "C" void nnc_model_evaluate(const int64_t *dims, const float *arena,
+                                   const float *const *inputs,
+                                   float *const *outputs, void *workspace) {
+  nnc_model_forward(dims, arena, inputs, outputs, workspace);
+  outputs[1][0] = mseLoss(dims[0], outputs[0], inputs[1]);
+}
+
+extern "C" int64_t nnc_model_train_workspace(const int64_t *dims) {
+  return nnc_model_forward_workspace(dims);
+}
+
+extern "C" void nnc_model_train_step(const int64_t *dims, float *arena,
+                                     float *state, const float *const *inputs,
+                                     float *const *outputs, const nnc_update *u,
+                                     void *workspace) {
+  const int64_t arenaElements = 10;
+  nnc_model_evaluate(dims, arena, inputs, outputs, workspace);
+  float *grad = state, *s1 = state + arenaElements,
+        *s2 = state + 2 * arenaElements;
+  gradients(dims[0], arena, inputs[0], outputs[0], inputs[1], grad);
+  update(*u, arena, grad, s1, s2);
 }

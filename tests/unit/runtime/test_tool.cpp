@@ -1,18 +1,21 @@
 //===- test_tool.cpp - Helpers for the command-line tests -----------------===//
 //
 // The shell test (cli_test.sh) needs to make inputs and to check outputs
-// without Python. This tool does three jobs:
+// without Python. This tool does four jobs:
 //   write-npy FILE f4|f8 D0,D1,... V0,V1,...   write an array by hand
 //   check-linear PARAMS X.npy Y.npy            check y = (x W^T + b) * scale
 //   make-bad DIR                               write the bad-file corpus and
 //                                              DIR/cases.tsv (kind, name,
 //                                              expected message fragment)
+//   flip-bit FILE K                            flip the low bit of the K-th
+//                                              byte from the end (1 = last)
 // check-linear recomputes the fake model's formula in double from the saved
 // parameters, an oracle independent of the forward code.
 //
 //===----------------------------------------------------------------------===//
 #include "bad_files.h"
 #include "nnrt/error.h"
+#include "nnrt/file_io.h"
 #include "nnrt/npy.h"
 #include "nnrt/safetensors.h"
 
@@ -113,6 +116,16 @@ int makeBad(const std::string &dir) {
   return cases ? 0 : 1;
 }
 
+int flipBit(const std::string &path, const std::string &fromEnd) {
+  std::vector<uint8_t> bytes = readFile(path);
+  size_t k = size_t(std::stoul(fromEnd));
+  if (k < 1 || k > bytes.size())
+    throw Error(path + ": has " + std::to_string(bytes.size()) + " bytes");
+  bytes[bytes.size() - k] ^= 1;
+  writeBytes(path, std::string(bytes.begin(), bytes.end()));
+  return 0;
+}
+
 } // namespace
 
 int main(int argc, char **argv) {
@@ -124,10 +137,13 @@ int main(int argc, char **argv) {
       return checkLinear(args[1], args[2], args[3]);
     if (args.size() == 2 && args[0] == "make-bad")
       return makeBad(args[1]);
+    if (args.size() == 3 && args[0] == "flip-bit")
+      return flipBit(args[1], args[2]);
   } catch (const std::exception &e) {
     std::cerr << "test_tool: " << e.what() << "\n";
     return 1;
   }
-  std::cerr << "usage: test_tool write-npy|check-linear|make-bad ...\n";
+  std::cerr << "usage: test_tool write-npy|check-linear|make-bad|flip-bit "
+               "...\n";
   return 2;
 }

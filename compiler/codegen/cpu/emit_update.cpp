@@ -1,0 +1,153 @@
+//===- emit_update.cpp - The optimizer update loops of the training step --===//
+//
+// The formulas are nnrt_model.h's (and docs/training.md derives them from
+// PyTorch's SGD, Adam and AdamW). The loop functions take `noalias` pointers:
+// parameter, gradient and slot arenas never overlap, so LLVM vectorises them
+// without run-time checks. Which loop runs is chosen once per step from
+// `update->rule`.
+//
+//===----------------------------------------------------------------------===//
+#include "codegen/cpu/emit_update.h"
+#include "codegen/cpu/loops.h"
+
+#include <llvm/IR/Module.h>
+
+namespace nnc::codegen {
+namespace {
+
+using llvm::Value;
+
+/// Field indices of `nnc_update` (nnrt_model.h); every field is 4 bytes.
+enum UpdateField {
+  kRule, kLr, kWeightDecay, kDecay, kKeep, kTake, kKeep2, kTake2, kDCoef,
+  kS1Coef, kBias2Sqrt, kEps, kFieldCount
+};
+
+/// fn(p, g, s1, s2, n, scalars...) with noalias pointers.
+llvm::Function *declareLoop(llvm::Module &m, const char *name, int scalars) {
+  llvm::LLVMContext &ctx = m.getContext();
+  auto *ptr = llvm::PointerType::getUnqual(ctx);
+  std::vector<llvm::Type *> params(4, ptr);
+  params.push_back(llvm::Type::getInt64Ty(ctx));
+  params.insert(params.end(), scalars, llvm::Type::getFloatTy(ctx));
+  auto *type = llvm::FunctionType::get(llvm::Type::getVoidTy(ctx), params, false);
+  auto *fn = llvm::Function::Create(type, llvm::Function::InternalLinkage, name, m);
+  for (int i = 0; i < 4; ++i) {
+    fn->addParamAttr(i, llvm::Attribute::NoAlias);
+    fn->addParamAttr(i, llvm::Attribute::NoCapture);
+  }
+  return fn;
+}
+
+/// The loop shared by both rules: loads p, g (and the slots) at i, lets
+/// `step` compute the new values, stores them back.
+struct Element {
+  Value *p, *g, *s1, *s2;
+};
+
+llvm::Function *
+emitLoopFunction(llvm::Module &m, const char *name, int scalars,
+                 const std::function<Element(llvm::IRBuilder<> &, Element,
+                                             const std::vector<Value *> &)> &step,
+                 bool usesS2) {
+  if (llvm::Function *existing = m.getFunction(name))
+    return existing;
+  llvm::Function *fn = declareLoop(m, name, scalars);
+  llvm::IRBuilder<> b(llvm::BasicBlock::Create(m.getContext(), "entry", fn));
+  llvm::FastMathFlags fmf;
+  fmf.setAllowContract(true);
+  b.setFastMathFlags(fmf);
+  std::vector<Value *> k;
+  for (int i = 0; i < scalars; ++i)
+    k.push_back(fn->getArg(5 + i));
+  Value *P = fn->getArg(0), *G = fn->getArg(1), *S1 = fn->getArg(2),
+        *S2 = fn->getArg(3);
+  llvm::Type *f32 = b.getFloatTy();
+  emitLoop(b, fn->getArg(4), [&](Value *i) {
+    auto at = [&](Value *base) { return b.CreateInBoundsGEP(f32, base, i); };
+    Element in{b.CreateLoad(f32, at(P)), b.CreateLoad(f32, at(G)),
+               b.CreateLoad(f32, at(S1)),
+               usesS2 ? b.CreateLoad(f32, at(S2)) : nullptr};
+    Element out = step(b, in, k);
+    b.CreateStore(out.p, at(P));
+    b.CreateStore(out.s1, at(S1));
+    if (usesS2)
+      b.CreateStore(out.s2, at(S2));
+  });
+  b.CreateRetVoid();
+  return fn;
+}
+
+// d = g + wd * p; s1 = keep * s1 + take * d; p = p - lr * (dc * d + sc * s1)
+Element sgdStep(llvm::IRBuilder<> &b, Element e, const std::vector<Value *> &k) {
+  Value *lr = k[0], *wd = k[1], *keep = k[2], *take = k[3], *dc = k[4],
+        *sc = k[5];
+  Value *d = b.CreateFAdd(e.g, b.CreateFMul(wd, e.p));
+  Value *s1 = b.CreateFAdd(b.CreateFMul(keep, e.s1), b.CreateFMul(take, d));
+  Value *dir = b.CreateFAdd(b.CreateFMul(dc, d), b.CreateFMul(sc, s1));
+  return {b.CreateFSub(e.p, b.CreateFMul(lr, dir)), e.g, s1, nullptr};
+}
+
+// g' = g + wd * p; p = decay * p; s1 = keep*s1 + take*g';
+// s2 = keep2*s2 + take2*g'*g'; p = p - lr * s1 / (sqrt(s2) / b2 + eps)
+Element adamStep(llvm::IRBuilder<> &b, Element e, const std::vector<Value *> &k) {
+  Value *lr = k[0], *wd = k[1], *decay = k[2], *keep = k[3], *take = k[4],
+        *keep2 = k[5], *take2 = k[6], *bias2 = k[7], *eps = k[8];
+  Value *g = b.CreateFAdd(e.g, b.CreateFMul(wd, e.p));
+  Value *p = b.CreateFMul(decay, e.p);
+  Value *s1 = b.CreateFAdd(b.CreateFMul(keep, e.s1), b.CreateFMul(take, g));
+  Value *s2 = b.CreateFAdd(b.CreateFMul(keep2, e.s2),
+                           b.CreateFMul(take2, b.CreateFMul(g, g)));
+  Value *sqrt = b.CreateUnaryIntrinsic(llvm::Intrinsic::sqrt, s2);
+  Value *denom = b.CreateFAdd(b.CreateFDiv(sqrt, bias2), eps);
+  p = b.CreateFSub(p, b.CreateFMul(lr, b.CreateFDiv(s1, denom)));
+  return {p, e.g, s1, s2};
+}
+
+} // namespace
+
+void emitOptimizerUpdate(llvm::IRBuilder<> &b, llvm::Value *arena,
+                         llvm::Value *state, llvm::Value *update,
+                         int64_t arenaElements,
+                         const std::vector<std::pair<int64_t, int64_t>> &ranges) {
+  llvm::Module &m = *b.GetInsertBlock()->getModule();
+  llvm::Function *sgd = emitLoopFunction(m, "nnc_update_sgd", 6, sgdStep, false);
+  llvm::Function *adam = emitLoopFunction(m, "nnc_update_adam", 9, adamStep, true);
+  auto field = [&](int index) -> Value * {
+    Value *at = b.CreateConstInBoundsGEP1_64(b.getInt8Ty(), update, 4 * index);
+    return index == kRule ? b.CreateLoad(b.getInt32Ty(), at, "rule")
+                          : b.CreateLoad(b.getFloatTy(), at);
+  };
+  std::vector<Value *> f(kFieldCount);
+  for (int i = 0; i < kFieldCount; ++i)
+    f[i] = field(i);
+  llvm::Function *fn = b.GetInsertBlock()->getParent();
+  llvm::LLVMContext &ctx = b.getContext();
+  auto *sgdBlock = llvm::BasicBlock::Create(ctx, "update.sgd", fn);
+  auto *adamBlock = llvm::BasicBlock::Create(ctx, "update.adam", fn);
+  auto *done = llvm::BasicBlock::Create(ctx, "update.done", fn);
+  b.CreateCondBr(b.CreateICmpEQ(f[kRule], b.getInt32(0)), sgdBlock, adamBlock);
+  auto calls = [&](llvm::Function *loop, const std::vector<Value *> &scalars) {
+    for (const auto &[begin, end] : ranges) {
+      auto slice = [&](Value *base, int64_t offset) {
+        return b.CreateConstInBoundsGEP1_64(b.getFloatTy(), base,
+                                            static_cast<uint64_t>(offset));
+      };
+      std::vector<Value *> args = {
+          slice(arena, begin), slice(state, begin),
+          slice(state, arenaElements + begin),
+          slice(state, 2 * arenaElements + begin), b.getInt64(end - begin)};
+      args.insert(args.end(), scalars.begin(), scalars.end());
+      b.CreateCall(loop, args);
+    }
+    b.CreateBr(done);
+  };
+  b.SetInsertPoint(sgdBlock);
+  calls(sgd, {f[kLr], f[kWeightDecay], f[kKeep], f[kTake], f[kDCoef], f[kS1Coef]});
+  b.SetInsertPoint(adamBlock);
+  calls(adam, {f[kLr], f[kWeightDecay], f[kDecay], f[kKeep], f[kTake], f[kKeep2],
+               f[kTake2], f[kBias2Sqrt], f[kEps]});
+  b.SetInsertPoint(done);
+}
+
+} // namespace nnc::codegen

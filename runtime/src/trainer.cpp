@@ -1,0 +1,185 @@
+//===- trainer.cpp - Training steps and evaluation over batches -----------===//
+//
+// Everything that can be wrong with a batch (a label out of range, targets of
+// the wrong kind or size, an input of the wrong shape) is found while the
+// inputs are prepared, before the compiled code runs, so a refused batch
+// leaves the parameters and the optimizer state as they were.
+//
+//===----------------------------------------------------------------------===//
+#include "nnrt/trainer.h"
+#include "nnrt/error.h"
+
+#include <algorithm>
+
+namespace nnrt {
+namespace {
+
+std::vector<int64_t> perSample(const std::vector<int64_t> &shape) {
+  if (shape.empty())
+    return {};
+  return std::vector<int64_t>(shape.begin() + 1, shape.end());
+}
+
+std::string lossName(const TrainingSpec &spec) {
+  return "the loss `" + (spec.loss.empty() ? std::string("?") : spec.loss) +
+         "`";
+}
+
+} // namespace
+
+void requireTraining(const Model &model) {
+  const Manifest &m = model.manifest();
+  if (!m.training)
+    throw Error("this model has no train block with a loss; add `train { "
+                "loss = ... }` to the .nnm");
+  if (!model.code().hasTraining())
+    throw Error("the manifest of model `" + m.model +
+                "` has a `training` object, but the executable lacks the "
+                "training entry points (nnc_model_train_step, "
+                "nnc_model_evaluate and their workspace sizes); rebuild it "
+                "with `nnc build`");
+}
+
+Trainer::Trainer(Model &model, const OptimizerConfig &optimizer)
+    : model_(model), optimizer_(optimizer) {
+  requireTraining(model);
+  validateOptimizer(optimizer);
+  const Manifest &m = model.manifest();
+  if (m.inputs.size() != 1)
+    throw Error("training feeds the model one input from the data, but model "
+                "`" +
+                m.model + "` takes " + std::to_string(m.inputs.size()) +
+                " inputs");
+  state_ = AlignedBuffer(3 * size_t(m.arenaElements) * sizeof(float));
+}
+
+std::span<float> Trainer::stateView(int slot, const TensorSpec &spec) const {
+  size_t arena = size_t(model_.manifest().arenaElements);
+  return {state() + size_t(slot) * arena + size_t(spec.offset),
+          size_t(spec.numel())};
+}
+
+void *Trainer::workspace(int64_t bytes) {
+  if (bytes < 0)
+    throw Error("the model asked for a negative workspace (" +
+                std::to_string(bytes) + " bytes)");
+  if (size_t(bytes) > workspace_.bytes())
+    workspace_ = AlignedBuffer(size_t(bytes));
+  return workspace_.data();
+}
+
+// One-hot rows [B, C] from class labels, or the batch's float targets as the
+// target's shape (any per-sample shape with the same element count: a CSV
+// column [N] feeds an output [B, 1]).
+void Trainer::buildTarget(const Batch &batch,
+                          const std::vector<int64_t> &shape) {
+  const TrainingSpec &t = spec();
+  bool hasLabels = batch.targets.empty() && batch.targetShape.empty();
+  if (t.classTargets) {
+    if (!hasLabels)
+      throw Error(lossName(t) +
+                  " takes class labels, but the data has float "
+                  "targets of shape " +
+                  formatShape(perSample(batch.targetShape)) + " per sample");
+    int64_t classes = shape[1];
+    target_.assign(size_t(shapeNumel(shape)), 0.0f);
+    for (size_t k = 0; k < batch.labels.size(); ++k) {
+      int64_t label = batch.labels[k];
+      if (label < 0 || label >= classes)
+        throw Error("label " + std::to_string(label) + " of sample " +
+                    std::to_string(k < batch.indices.size() ? batch.indices[k]
+                                                            : int64_t(k)) +
+                    " is out of range for " + std::to_string(classes) +
+                    " classes (0.." + std::to_string(classes - 1) + ")");
+      target_[k * size_t(classes) + size_t(label)] = 1.0f;
+    }
+    return;
+  }
+  std::string expected = formatDims(t.target.shape) + " (" +
+                         formatShape(perSample(shape)) + " per sample)";
+  if (hasLabels)
+    throw Error(lossName(t) + " takes float targets of shape " + expected +
+                ", but the data has class labels");
+  if (int64_t(batch.targets.size()) != shapeNumel(shape))
+    throw Error("the data's targets have shape " +
+                formatShape(perSample(batch.targetShape)) +
+                " per sample, but " + lossName(t) + " takes a target of " +
+                "shape " + expected);
+  target_ = batch.targets;
+}
+
+std::vector<int64_t> Trainer::prepare(const Batch &batch) {
+  const Manifest &m = model_.manifest();
+  const TrainingSpec &t = spec();
+  std::vector<int64_t> dims = bindSymbols(m, {batch.inputShape});
+  std::vector<int64_t> targetShape = evaluateShape(t.target.shape, dims);
+  buildTarget(batch, targetShape);
+  std::vector<IoSpec> specs = m.inputs;
+  specs.push_back(t.target);
+  dims = bindSymbols(m.symbols, specs, {batch.inputShape, targetShape});
+
+  inputs_ = {batch.inputs.data(), target_.data()};
+  outputs_.resize(m.outputs.size() + 1);
+  outputPointers_.clear();
+  for (size_t i = 0; i < outputs_.size(); ++i) {
+    outputs_[i].shape = i < m.outputs.size()
+                            ? evaluateShape(m.outputs[i].shape, dims)
+                            : std::vector<int64_t>{1};
+    outputs_[i].data.assign(size_t(shapeNumel(outputs_[i].shape)), 0.0f);
+    outputPointers_.push_back(outputs_[i].data.data());
+  }
+  return dims;
+}
+
+// argmax of each row of output 0 against the label; the first maximum wins,
+// as torch.argmax.
+int64_t Trainer::countCorrect(const Batch &batch) const {
+  if (!spec().classTargets || batch.size == 0)
+    return 0;
+  const std::vector<float> &out = outputs_[0].data;
+  size_t row = out.size() / size_t(batch.size);
+  int64_t correct = 0;
+  for (size_t k = 0; k < size_t(batch.size); ++k) {
+    auto first = out.begin() + long(k * row);
+    int64_t best = std::max_element(first, first + long(row)) - first;
+    correct += best == batch.labels[k] ? 1 : 0;
+  }
+  return correct;
+}
+
+StepResult Trainer::step(const Batch &batch) {
+  std::vector<int64_t> dims = prepare(batch);
+  const ModelCode &code = model_.code();
+  void *ws = workspace(code.trainWorkspace(dims.data()));
+  nnc_update update = optimizerUpdate(optimizer_, steps_ + 1);
+  code.trainStep(dims.data(), model_.params().arena(), state(), inputs_.data(),
+                 outputPointers_.data(), &update, ws);
+  ++steps_;
+  return {outputs_.back().data[0], batch.size, countCorrect(batch)};
+}
+
+EvalResult Trainer::evaluate(const Dataset &data, int64_t batchSize) {
+  if (data.size() == 0)
+    throw Error(data.source + ": no samples to evaluate");
+  DataLoader loader(data, {.batchSize = batchSize, .shuffle = false});
+  const ModelCode &code = model_.code();
+  Batch batch;
+  double lossSum = 0;
+  int64_t correct = 0;
+  EvalResult result;
+  while (loader.next(batch)) {
+    std::vector<int64_t> dims = prepare(batch);
+    void *ws = workspace(code.evaluateWorkspace(dims.data()));
+    code.evaluate(dims.data(), model_.params().arena(), inputs_.data(),
+                  outputPointers_.data(), ws);
+    lossSum += double(outputs_.back().data[0]) * double(batch.size);
+    correct += countCorrect(batch);
+    result.samples += batch.size;
+  }
+  result.loss = lossSum / double(result.samples);
+  if (spec().classTargets)
+    result.accuracy = double(correct) / double(result.samples);
+  return result;
+}
+
+} // namespace nnrt
