@@ -3,6 +3,8 @@
 #   xor        2-2-1 MLP on the four XOR points: loss < 0.05 (every point on its side)
 #   sine       one hidden layer fitting sin(x) on [-pi, pi]: MSE < 1e-3
 #   resume     sine for 2 epochs, then a resumed 3rd, equals 3 uninterrupted epochs bit for bit
+#   kill       SIGKILL during training that checkpoints every epoch, five times: the checkpoint
+#              left behind always loads, and resuming from it finishes the run
 #   fashion    the seed's MLP, 1 epoch of Fashion-MNIST: test accuracy >= 0.80
 #   residual   the residual stack classifier, 1 epoch: test accuracy >= 0.80
 # usage: train_examples.sh NNC SAFETENSORS_ALLCLOSE SOURCE_DIR [CASE...]
@@ -10,7 +12,7 @@ set -euo pipefail
 nnc=$1 allclose=$2 root=$3
 shift 3
 cases=("$@")
-[ ${#cases[@]} -gt 0 ] || cases=(xor sine resume fashion residual)
+[ ${#cases[@]} -gt 0 ] || cases=(xor sine resume kill fashion residual)
 fashion=/usr/share/datasets/fashion-mnist
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
@@ -47,6 +49,34 @@ for c in "${cases[@]}"; do
     "$work/sine" train --data "$data" --epochs 3 --save "$work/split.safetensors" --resume --progress plain
     # Parameters and optimizer state, bit for bit (rtol 0).
     "$allclose" "$work/split.safetensors" "$work/straight.safetensors" 0
+    ;;
+  kill)
+    [ -x "$work/sine" ] || "$nnc" build "$root/examples/sine.nnm" -o "$work/sine"
+    data="$root/examples/data/sine.csv"
+    ckpt="$work/killed.safetensors"
+    # The first epoch's checkpoint, then runs killed at different moments of their saving loop.
+    "$work/sine" train --data "$data" --epochs 1 --save "$ckpt" --progress plain >/dev/null
+    for delay in 0.05 0.1 0.2 0.3 0.5; do
+      "$work/sine" train --data "$data" --epochs 100000 --save "$ckpt" --resume \
+        --progress plain >/dev/null 2>&1 &
+      pid=$!
+      sleep "$delay"
+      kill -9 "$pid" 2>/dev/null || true
+      wait "$pid" 2>/dev/null || true
+      "$work/sine" eval --params "$ckpt" --data "$data" --json >/dev/null
+      echo "OK checkpoint loads after SIGKILL at ${delay}s"
+    done
+    # Resuming from it starts training (a refused checkpoint would end the run at once).
+    "$work/sine" train --data "$data" --epochs 100000 --save "$ckpt" --resume \
+      --progress plain >"$work/resumed.log" 2>&1 &
+    pid=$!
+    sleep 0.5
+    if ! kill -0 "$pid" 2>/dev/null; then
+      echo "FAIL resuming the killed run's checkpoint:"; cat "$work/resumed.log"; exit 1
+    fi
+    kill -9 "$pid"
+    wait "$pid" 2>/dev/null || true
+    echo "OK the killed run's checkpoint resumes"
     ;;
   fashion | residual)
     if [ ! -d "$fashion" ]; then
