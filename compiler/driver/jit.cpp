@@ -57,35 +57,32 @@ JitModel::create(std::unique_ptr<llvm::Module> module,
           llvm::orc::ThreadSafeModule(std::move(module), std::move(context))))
     return fail(std::move(e));
 
+  // The first lookup compiles the module: its errors (an unresolved symbol)
+  // are worth reporting whole.
+  auto manifest = (*jit)->lookup("nnc_model_manifest");
+  if (!manifest)
+    return fail(manifest.takeError());
   std::unique_ptr<JitModel> result(new JitModel);
-  auto find = [&](const char *name, bool required) -> void * {
-    auto address = (*jit)->lookup(name);
-    if (!address) {
-      if (required)
-        error = "JIT: " + llvm::toString(address.takeError());
-      else
-        llvm::consumeError(address.takeError());
-      return nullptr;
-    }
-    return address->toPtr<void *>();
-  };
-  nnrt::ModelCode &code = result->code_;
-  code.manifest = static_cast<const char *>(find("nnc_model_manifest", true));
-  code.workspace = reinterpret_cast<nnrt::ModelCode::WorkspaceFn>(
-      find("nnc_model_forward_workspace", true));
-  code.forward = reinterpret_cast<nnrt::ModelCode::EvaluateFn>(
-      find("nnc_model_forward", true));
-  if (!code.manifest || !code.workspace || !code.forward)
-    return nullptr;
-  code.evaluateWorkspace = reinterpret_cast<nnrt::ModelCode::WorkspaceFn>(
-      find("nnc_model_evaluate_workspace", false));
-  code.evaluate = reinterpret_cast<nnrt::ModelCode::EvaluateFn>(
-      find("nnc_model_evaluate", false));
-  code.trainWorkspace = reinterpret_cast<nnrt::ModelCode::WorkspaceFn>(
-      find("nnc_model_train_workspace", false));
-  code.trainStep = reinterpret_cast<nnrt::ModelCode::TrainStepFn>(
-      find("nnc_model_train_step", false));
   result->jit_ = std::move(*jit);
+  const JitModel &m = *result;
+  nnrt::ModelCode &code = result->code_;
+  code.manifest = manifest->toPtr<const char *>();
+  code.workspace = reinterpret_cast<nnrt::ModelCode::WorkspaceFn>(
+      m.lookup("nnc_model_forward_workspace"));
+  code.forward = reinterpret_cast<nnrt::ModelCode::EvaluateFn>(
+      m.lookup("nnc_model_forward"));
+  if (!code.manifest || !code.workspace || !code.forward) {
+    error = "JIT: the module lacks the forward entry points of nnrt_model.h";
+    return nullptr;
+  }
+  code.evaluateWorkspace = reinterpret_cast<nnrt::ModelCode::WorkspaceFn>(
+      m.lookup("nnc_model_evaluate_workspace"));
+  code.evaluate = reinterpret_cast<nnrt::ModelCode::EvaluateFn>(
+      m.lookup("nnc_model_evaluate"));
+  code.trainWorkspace = reinterpret_cast<nnrt::ModelCode::WorkspaceFn>(
+      m.lookup("nnc_model_train_workspace"));
+  code.trainStep = reinterpret_cast<nnrt::ModelCode::TrainStepFn>(
+      m.lookup("nnc_model_train_step"));
   return result;
 }
 

@@ -13,11 +13,6 @@
 #include <algorithm>
 
 namespace nnc::driver {
-namespace {
-
-constexpr int64_t kTensorAlign = 16; // the arena's alignment, in floats
-
-} // namespace
 
 std::unique_ptr<ir::Graph> buildTrainStepGraph(const sema::Model &model) {
   const sema::TrainSpec &t = *model.training;
@@ -54,9 +49,7 @@ lowerTraining(const sema::Model &model,
     if (!info.trainable())
       continue;
     code.gradOffsets.push_back(info.offset);
-    int64_t end = std::min(
-        code.arenaElements,
-        info.offset + (info.numel() + kTensorAlign - 1) / kTensorAlign * kTensorAlign);
+    int64_t end = std::min(code.arenaElements, info.offset + info.paddedNumel());
     if (!code.updateRanges.empty() && code.updateRanges.back().second == info.offset)
       code.updateRanges.back().second = end;
     else

@@ -25,6 +25,10 @@ struct InitSpec {
   std::vector<std::pair<std::string, std::variant<double, std::string>>> args;
 };
 
+/// Every tensor starts at a multiple of this many elements of the arena (64
+/// bytes of floats: one cache line, one AVX-512 vector).
+constexpr int64_t kTensorAlign = 16;
+
 struct TensorInfo {
   std::string name; ///< state_dict name: `net.0.weight`
   bool isBuffer = false;
@@ -36,6 +40,10 @@ struct TensorInfo {
 
   bool trainable() const { return !isBuffer && !frozen; }
   int64_t numel() const;
+  /// numel() rounded up to kTensorAlign: the tensor's extent in the arena.
+  int64_t paddedNumel() const {
+    return (numel() + kTensorAlign - 1) / kTensorAlign * kTensorAlign;
+  }
 };
 
 struct ModuleInfo {

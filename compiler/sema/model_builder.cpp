@@ -17,8 +17,6 @@
 namespace nnc::sema {
 namespace {
 
-constexpr int64_t kTensorAlign = 16; // floats: one 64-byte cache line
-
 struct Naming {
   std::set<const ModuleInst *> named;
   ModuleInst *shared = nullptr; ///< an instance reached twice
@@ -70,7 +68,7 @@ void Elaborator::finish(ModuleInst &root, Model &model, SourceRange where) {
   int64_t offset = 0;
   for (TensorInfo &t : model.tensors) {
     t.offset = offset;
-    offset += (t.numel() + kTensorAlign - 1) / kTensorAlign * kTensorAlign;
+    offset += t.paddedNumel();
   }
   if (!root.forward) {
     error(DiagKind::MissingForward, where, {root.type});

@@ -42,7 +42,7 @@ class EntryEmitter {
 public:
   EntryEmitter(llvm::Module &m, const KernelProgram &p, std::string entry,
                std::string workspace, const TrainingCode *training = nullptr)
-      : m_(m), p_(p), prefix_(std::move(entry)),
+      : m_(m), p_(p), entryName_(std::move(entry)),
         workspaceName_(std::move(workspace)), training_(training),
         b_(m.getContext()) {}
 
@@ -50,7 +50,7 @@ public:
     std::vector<llvm::Function *> kernels;
     for (size_t i = 0; i < p_.kernels.size(); ++i)
       kernels.push_back(emitKernel(m_, p_, p_.kernels[i],
-                                   prefix_ + "_kernel" + std::to_string(i)));
+                                   entryName_ + "_kernel" + std::to_string(i)));
     emitWorkspaceSize();
     emitEntry(kernels);
   }
@@ -109,7 +109,7 @@ private:
     auto *type = llvm::FunctionType::get(
         b_.getVoidTy(), std::vector<llvm::Type *>(arity, ptrTy()), false);
     auto *fn = llvm::Function::Create(type, llvm::Function::ExternalLinkage,
-                                      prefix_, m_);
+                                      entryName_, m_);
     b_.SetInsertPoint(llvm::BasicBlock::Create(m_.getContext(), "entry", fn));
     Value *dims = fn->getArg(0), *arena = fn->getArg(1);
     Value *state = training_ ? fn->getArg(2) : nullptr;
@@ -167,7 +167,7 @@ private:
 
   llvm::Module &m_;
   const KernelProgram &p_;
-  std::string prefix_, workspaceName_;
+  std::string entryName_, workspaceName_;
   const TrainingCode *training_;
   llvm::IRBuilder<> b_;
   std::vector<Value *> symbols_;

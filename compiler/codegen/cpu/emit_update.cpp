@@ -50,8 +50,6 @@ emitLoopFunction(llvm::Module &m, const char *name, int scalars,
                  const std::function<Element(llvm::IRBuilder<> &, Element,
                                              const std::vector<Value *> &)> &step,
                  bool usesS2) {
-  if (llvm::Function *existing = m.getFunction(name))
-    return existing;
   llvm::Function *fn = declareLoop(m, name, scalars);
   llvm::IRBuilder<> b(llvm::BasicBlock::Create(m.getContext(), "entry", fn));
   llvm::FastMathFlags fmf;

@@ -87,9 +87,7 @@ Command addEvalCommand(CLI::App &parent, const Context &context) {
   flags->app = app;
   app->add_option("--params", flags->params,
                   "Parameters or a training checkpoint (.safetensors)");
-  app->add_option("--data", flags->data,
-                  "DIR (MNIST files), IMAGES,LABELS, X.npy,Y.npy or FILE.csv; "
-                  "default: the train block's data");
+  app->add_option("--data", flags->data, kDataHelp);
   app->add_option("--batch", flags->batch,
                   "Samples per batch; default: the train block's");
   app->add_option("--normalize", flags->normalize,

@@ -324,9 +324,7 @@ Command addTrainCommand(CLI::App &parent, const Context &context) {
       "train", "Train the model with its train block's loss and optimizer");
   auto flags = std::make_shared<TrainFlags>();
   flags->app = app;
-  app->add_option("--data", flags->data,
-                  "DIR (MNIST files), IMAGES,LABELS, X.npy,Y.npy or FILE.csv; "
-                  "default: the train block's data");
+  app->add_option("--data", flags->data, kDataHelp);
   app->add_option("--epochs", flags->epochs, "Epochs to train");
   app->add_option("--batch", flags->batch, "Samples per step");
   app->add_option("--lr", flags->lr, "Learning rate");

@@ -34,6 +34,11 @@ struct DataRequest {
   std::optional<Normalization> statistics;
 };
 
+/// The help of `--data`, the same for both commands.
+inline constexpr const char *kDataHelp =
+    "DIR (MNIST files), IMAGES,LABELS, X.npy,Y.npy or FILE.csv; default: the "
+    "train block's data";
+
 /// `--data`, else the train block's `data`; throws Error when neither.
 std::string dataSpec(const TrainingSpec &spec, const std::string &flag);
 

@@ -153,12 +153,11 @@ CompiledCheck checkModel(const sema::Model &model) {
           base = inputs[i].data();
     }
     REQUIRE(base);
-    size_t n = symbolic[w].size();
+    // Every element of a small leaf, 12 random ones of a big one.
+    size_t n = symbolic[w].size(), trials = std::min<size_t>(n, 12);
     std::uniform_int_distribution<size_t> pick(0, n - 1);
-    for (int trial = 0; trial < 12; ++trial) {
-      size_t k = trial < static_cast<int>(n) && n <= 12 ? trial : pick(rng);
-      if (n <= 12 && trial >= static_cast<int>(n))
-        break;
+    for (size_t t = 0; t < trials; ++t) {
+      size_t k = n <= 12 ? t : pick(rng);
       const double eps = 1e-6, saved = base[k];
       base[k] = saved + eps;
       double plus = objective();

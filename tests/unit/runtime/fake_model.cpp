@@ -18,8 +18,8 @@
 //
 //===----------------------------------------------------------------------===//
 #include "nnrt_model.h"
+#include "reference_update.h"
 
-#include <cmath>
 #include <cstdlib>
 
 extern "C" const char nnc_model_manifest[] = R"json({
@@ -112,24 +112,6 @@ void gradients(int64_t batch, const float *arena, const float *x,
     }
 }
 
-// The per-element update of nnrt_model.h, literally.
-void update(const nnc_update &u, float *p, const float *g, float *s1,
-            float *s2) {
-  for (int j = 0; j < kTrainable; ++j) {
-    if (u.rule == NNC_UPDATE_SGD) {
-      float d = g[j] + u.weight_decay * p[j];
-      s1[j] = u.keep * s1[j] + u.take * d;
-      p[j] = p[j] - u.lr * (u.d_coef * d + u.s1_coef * s1[j]);
-    } else {
-      float gw = g[j] + u.weight_decay * p[j];
-      p[j] = u.decay * p[j];
-      s1[j] = u.keep * s1[j] + u.take * gw;
-      s2[j] = u.keep2 * s2[j] + u.take2 * gw * gw;
-      p[j] = p[j] - u.lr * s1[j] / (std::sqrt(s2[j]) / u.bias2_sqrt + u.eps);
-    }
-  }
-}
-
 } // namespace
 
 extern "C" int64_t nnc_model_evaluate_workspace(const int64_t *dims) {
@@ -156,5 +138,5 @@ extern "C" void nnc_model_train_step(const int64_t *dims, float *arena,
   float *grad = state, *s1 = state + arenaElements,
         *s2 = state + 2 * arenaElements;
   gradients(dims[0], arena, inputs[0], outputs[0], inputs[1], grad);
-  update(*u, arena, grad, s1, s2);
+  referenceUpdate(*u, arena, grad, s1, s2, kTrainable);
 }

@@ -9,6 +9,7 @@
 //
 //===----------------------------------------------------------------------===//
 #include "nnrt/optimizer.h"
+#include "reference_update.h"
 #include "test_util.h"
 
 #include <cmath>
@@ -41,25 +42,6 @@ OptimizerConfig adam(OptimizerKind kind, double lr, double weightDecay,
   c.beta2 = beta2;
   c.eps = eps;
   return c;
-}
-
-// The formulas of nnrt_model.h, element by element, in float32.
-void applyUpdate(const nnc_update &u, std::vector<float> &p,
-                 const std::vector<float> &g, std::vector<float> &s1,
-                 std::vector<float> &s2) {
-  for (size_t j = 0; j < p.size(); ++j) {
-    if (u.rule == NNC_UPDATE_SGD) {
-      float d = g[j] + u.weight_decay * p[j];
-      s1[j] = u.keep * s1[j] + u.take * d;
-      p[j] = p[j] - u.lr * (u.d_coef * d + u.s1_coef * s1[j]);
-    } else {
-      float gw = g[j] + u.weight_decay * p[j];
-      p[j] = u.decay * p[j];
-      s1[j] = u.keep * s1[j] + u.take * gw;
-      s2[j] = u.keep2 * s2[j] + u.take2 * gw * gw;
-      p[j] = p[j] - u.lr * s1[j] / (std::sqrt(s2[j]) / u.bias2_sqrt + u.eps);
-    }
-  }
 }
 
 // max|got - want| / max|want|, the metric of tests/reference/README.md.
@@ -147,7 +129,8 @@ TEST_CASE("the nnc_update formulas reproduce torch.optim over 5 steps") {
     std::vector<float> p = start, s1(p.size(), 0.0f), s2(p.size(), 0.0f);
     REQUIRE(c["steps"].size() == grads.size());
     for (size_t t = 0; t < grads.size(); ++t) {
-      applyUpdate(optimizerUpdate(config, int64_t(t) + 1), p, grads[t], s1, s2);
+      referenceUpdate(optimizerUpdate(config, int64_t(t) + 1), p.data(),
+                      grads[t].data(), s1.data(), s2.data(), p.size());
       const json &want = c["steps"][t];
       double err = relativeError(p, want["param"]);
       INFO("step ", t + 1, ": max relative error of the parameters ", err,
