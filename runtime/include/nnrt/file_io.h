@@ -1,30 +1,13 @@
 //===- file_io.h - Whole-file reads and crash-safe writes -----------------===//
 //
-// Checkpoints and outputs must never be half written: a crash or a full disk
-// during a save leaves the previous file intact. writeFileAtomic writes a
-// temporary file beside the target (`path.tmp.<pid>`), fsyncs it, renames it
-// over the target and fsyncs the directory; on any failure it removes the
-// temporary file and throws, and the old file stays as it was.
+// One include for both halves: file_read.h (the readers' input) and
+// file_write.h (atomic outputs).
 //
 //===----------------------------------------------------------------------===//
 #ifndef NNRT_FILE_IO_H
 #define NNRT_FILE_IO_H
 
-#include <cstdint>
-#include <string>
-#include <string_view>
-#include <vector>
-
-namespace nnrt {
-
-/// Reads the whole file; throws Error("<path>: cannot open: <reason>").
-std::vector<uint8_t> readFile(const std::string &path);
-
-/// Writes the concatenation of `chunks` to `path` atomically (see above).
-/// Throws Error("<path>: <problem>").
-void writeFileAtomic(const std::string &path,
-                     const std::vector<std::string_view> &chunks);
-
-} // namespace nnrt
+#include "nnrt/file_read.h"
+#include "nnrt/file_write.h"
 
 #endif // NNRT_FILE_IO_H

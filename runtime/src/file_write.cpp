@@ -1,44 +1,19 @@
-//===- file_io.cpp - Whole-file reads and crash-safe writes ---------------===//
+//===- file_write.cpp - Crash-safe writes ---------------------------------===//
 //
 // POSIX calls rather than iostreams: the atomic write needs fsync on the file
 // and on its directory, and errno gives the messages users need ("No space
 // left on device").
 //
 //===----------------------------------------------------------------------===//
-#include "nnrt/file_io.h"
+#include "fd.h"
 #include "nnrt/error.h"
+#include "nnrt/file_write.h"
 
-#include <cerrno>
-#include <cstring>
 #include <fcntl.h>
 #include <sys/stat.h>
-#include <unistd.h>
 
 namespace nnrt {
 namespace {
-
-std::string errnoText() { return std::strerror(errno); }
-
-// Closes the descriptor on scope exit.
-class Fd {
-public:
-  explicit Fd(int fd) : fd_(fd) {}
-  Fd(const Fd &) = delete;
-  Fd &operator=(const Fd &) = delete;
-  ~Fd() {
-    if (fd_ >= 0)
-      ::close(fd_);
-  }
-  int get() const { return fd_; }
-  int release() {
-    int fd = fd_;
-    fd_ = -1;
-    return fd;
-  }
-
-private:
-  int fd_;
-};
 
 void writeAll(int fd, std::string_view bytes, const std::string &path) {
   while (!bytes.empty()) {
@@ -80,31 +55,6 @@ void writeTemp(const std::string &tmp, const std::string &path,
 }
 
 } // namespace
-
-std::vector<uint8_t> readFile(const std::string &path) {
-  Fd fd(::open(path.c_str(), O_RDONLY | O_CLOEXEC));
-  if (fd.get() < 0)
-    throw Error(path + ": cannot open: " + errnoText());
-  struct stat info;
-  if (::fstat(fd.get(), &info) != 0)
-    throw Error(path + ": cannot stat: " + errnoText());
-  if (S_ISDIR(info.st_mode))
-    throw Error(path + ": is a directory");
-  std::vector<uint8_t> bytes;
-  bytes.reserve(size_t(info.st_size));
-  uint8_t buffer[1 << 16];
-  for (;;) {
-    ssize_t n = ::read(fd.get(), buffer, sizeof buffer);
-    if (n < 0 && errno == EINTR)
-      continue;
-    if (n < 0)
-      throw Error(path + ": cannot read: " + errnoText());
-    if (n == 0)
-      break;
-    bytes.insert(bytes.end(), buffer, buffer + n);
-  }
-  return bytes;
-}
 
 void writeFileAtomic(const std::string &path,
                      const std::vector<std::string_view> &chunks) {
