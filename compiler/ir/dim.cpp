@@ -6,6 +6,7 @@
 #include "ir/dim.h"
 
 #include <algorithm>
+#include <limits>
 
 namespace nnc::ir {
 
@@ -20,7 +21,8 @@ std::string Dim::str() const {
 
 Dim operator*(const Dim &a, const Dim &b) {
   Dim r;
-  r.coeff = a.coeff * b.coeff;
+  if (__builtin_mul_overflow(a.coeff, b.coeff, &r.coeff))
+    r.coeff = std::numeric_limits<int64_t>::max();
   r.symbols = a.symbols;
   r.symbols.insert(r.symbols.end(), b.symbols.begin(), b.symbols.end());
   std::sort(r.symbols.begin(), r.symbols.end());
@@ -55,6 +57,18 @@ Dim numElements(const Shape &shape) {
   for (const Dim &d : shape)
     n = n * d;
   return n;
+}
+
+std::string shapeProblem(const Shape &shape) {
+  for (size_t i = 0; i < shape.size(); ++i)
+    if (shape[i].coeff < 1)
+      return "dimension " + std::to_string(i) + " of " + shapeStr(shape) +
+             " is " + shape[i].str() + "; dimensions must be at least 1";
+  if (numElements(shape).coeff > kMaxElements)
+    return shapeStr(shape) + " has more than 2^48 = " +
+           std::to_string(kMaxElements) +
+           " elements, the most a tensor may hold";
+  return "";
 }
 
 Shape constShape(std::initializer_list<int64_t> dims) {

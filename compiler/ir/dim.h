@@ -15,6 +15,12 @@
 
 namespace nnc::ir {
 
+/// The most elements one tensor (and the whole parameter arena) may hold:
+/// 2^48, a 1 PiB float32 tensor. Below it, element and byte counts and their
+/// sums over a model never overflow int64, in the compiler or in the
+/// generated code's workspace sizing.
+constexpr int64_t kMaxElements = int64_t(1) << 48;
+
 struct Dim {
   int64_t coeff = 1;
   std::vector<std::string> symbols; ///< sorted, with repetition
@@ -30,6 +36,8 @@ struct Dim {
   std::string str() const;
 };
 
+/// The product. Coefficients are positive in a valid shape; a product past
+/// int64 saturates at INT64_MAX, so it still compares as too large.
 Dim operator*(const Dim &a, const Dim &b);
 
 /// a / b when b divides a exactly (as monomials); false otherwise.
@@ -41,6 +49,9 @@ using Shape = std::vector<Dim>;
 std::string shapeStr(const Shape &shape);
 /// The number of elements, as a monomial.
 Dim numElements(const Shape &shape);
+/// Why `shape` is not a valid tensor shape (a dimension below 1, or more
+/// than kMaxElements elements counting each symbol as 1), or "" when it is.
+std::string shapeProblem(const Shape &shape);
 /// Shapes of only constant dimensions.
 Shape constShape(std::initializer_list<int64_t> dims);
 

@@ -141,13 +141,19 @@ std::optional<Shape> inferShape(OpKind op, const std::vector<Shape> &in,
   if (static_cast<int>(in.size()) != opInfo(op).arity)
     return fail(error, std::string("`") + opInfo(op).mnemonic + "` takes " +
                            std::to_string(opInfo(op).arity) + " operand(s)");
+  std::optional<Shape> result;
   switch (op) {
 #define NNC_OP(Name, Mnemonic, Surface, Arity, ShapeRule, Lowering)            \
   case OpKind::Name:                                                           \
-    return ShapeRule(in, attrs, error);
+    result = ShapeRule(in, attrs, error);                                      \
+    break;
 #include "ir/ops.def"
   }
-  return fail(error, "unknown op");
+  // A product of valid shapes (a matmul, a broadcast) can still be too big.
+  if (result)
+    if (std::string problem = shapeProblem(*result); !problem.empty())
+      return fail(error, "the result " + problem);
+  return result;
 }
 
 } // namespace nnc::ir

@@ -4,7 +4,9 @@
 //   1. operands appear earlier in the node list (topological order);
 //   2. the operand count is the op's arity;
 //   3. the shape is the one the op's shape rule gives;
-//   4. ids are the node's position.
+//   4. ids are the node's position;
+//   5. the shape is valid (ir::shapeProblem): the leaves' shapes come from
+//      outside (sema, the IR parser), the others from the rules.
 // and that the graph has outputs, all of them its own nodes.
 //
 //===----------------------------------------------------------------------===//
@@ -30,6 +32,8 @@ std::string verifyGraph(const Graph &graph) {
         return where + "operand is not defined before its use";
       shapes.push_back(operand->shape);
     }
+    if (std::string problem = shapeProblem(node.shape); !problem.empty())
+      return where + problem;
     if (opInfo(node.op).lowering != Lowering::Leaf) {
       ShapeError error;
       std::optional<Shape> shape =

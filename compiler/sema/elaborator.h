@@ -78,11 +78,17 @@ public:
 
   // --- expressions (expressions.cpp)
   Value eval(const syntax::Expr &e, Scope &scope);
+  /// An expression that is not a chain link (see expressions.cpp).
+  Value evalAtom(const syntax::Expr &e, Scope &scope);
+  /// Applies the chain link `e` to its already evaluated first operand.
+  Value applyLink(const syntax::Expr &e, Value first, Scope &scope);
   Value evalName(const syntax::Expr &e, Scope &scope);
-  Value evalBinary(const syntax::Expr &e, Scope &scope);
+  Value unaryOp(const syntax::Expr &e, const Value &operand);
+  Value evalBinary(const syntax::Expr &e, Value lhs, Scope &scope);
   Value evalCall(const syntax::Expr &e, Scope &scope);
-  Value evalMember(const syntax::Expr &e, Scope &scope);
-  Value evalIndex(const syntax::Expr &e, Scope &scope);
+  Value callValue(const syntax::Expr &e, const Value &target, Scope &scope);
+  Value memberOf(const syntax::Expr &e, const Value &base);
+  Value indexOf(const syntax::Expr &e, const Value &base, Scope &scope);
   Value evalListComp(const syntax::Expr &e, Scope &scope);
   /// Looks `name` up; `where` locates errors the lookup itself reports.
   Value lookup(const std::string &name, Scope &scope, bool &found,

@@ -9,13 +9,89 @@
 #include "sema/elaborator.h"
 
 #include <cmath>
+#include <limits>
 
 namespace nnc::sema {
 
 using syntax::ExprKind;
 using syntax::TokenKind;
 
+namespace {
+
+/// A link of a chain that is flat in the source: its first operand is
+/// evaluated first, and a chain of them (`a + b + c`, `----x`, `x.T.T`,
+/// `blocks[0].block[1]`, `f(x)(y)`) is a tree as deep as it is long.
+bool isChainLink(const syntax::Expr &e) {
+  switch (e.kind) {
+  case ExprKind::Unary:
+  case ExprKind::Binary:
+  case ExprKind::Member:
+  case ExprKind::Index:
+    return true;
+  case ExprKind::Call:
+    return e.operands[0]->kind != ExprKind::Name;
+  default:
+    return false;
+  }
+}
+
+} // namespace
+
+// Walks down the chain's first operands with a loop, evaluates the innermost
+// expression, then applies the links outwards: recursion is left for the
+// other operands, whose depth the parser bounds (nesting in brackets).
 Value Elaborator::eval(const syntax::Expr &e, Scope &scope) {
+  std::vector<const syntax::Expr *> links;
+  const syntax::Expr *innermost = &e;
+  while (isChainLink(*innermost)) {
+    links.push_back(innermost);
+    innermost = innermost->operands[0].get();
+  }
+  Value v = evalAtom(*innermost, scope);
+  for (size_t i = links.size(); i-- > 0;)
+    v = applyLink(*links[i], std::move(v), scope);
+  return v;
+}
+
+Value Elaborator::applyLink(const syntax::Expr &e, Value first, Scope &scope) {
+  switch (e.kind) {
+  case ExprKind::Unary:
+    return unaryOp(e, first);
+  case ExprKind::Binary:
+    return evalBinary(e, std::move(first), scope);
+  case ExprKind::Member:
+    return memberOf(e, first);
+  case ExprKind::Index:
+    return indexOf(e, first, scope);
+  case ExprKind::Call:
+    return callValue(e, first, scope);
+  default:
+    return Value::poison();
+  }
+}
+
+Value Elaborator::unaryOp(const syntax::Expr &e, const Value &v) {
+  if (e.op == TokenKind::KwNot) {
+    if (v.kind == Value::Bool)
+      return Value::ofBool(!v.b);
+  } else if (v.kind == Value::Int) {
+    if (v.i == std::numeric_limits<int64_t>::min())
+      return error(DiagKind::IntegerOverflow, e.range,
+                   {"-(" + std::to_string(v.i) + ")"});
+    return Value::ofInt(-v.i);
+  } else if (v.kind == Value::Float) {
+    return Value::ofFloat(-v.f);
+  } else if (v.kind == Value::Tensor) {
+    return tensorOp(ir::OpKind::Neg, {v.tensor}, {}, e.range, "neg");
+  }
+  if (v.kind == Value::Poison)
+    return v;
+  return error(DiagKind::TypeMismatch, e.range,
+               {e.text == "not" ? "a boolean" : "a number or a tensor",
+                describe(v)});
+}
+
+Value Elaborator::evalAtom(const syntax::Expr &e, Scope &scope) {
   switch (e.kind) {
   case ExprKind::Int:
     return Value::ofInt(e.intValue);
@@ -27,32 +103,8 @@ Value Elaborator::eval(const syntax::Expr &e, Scope &scope) {
     return Value::ofBool(e.boolValue);
   case ExprKind::Name:
     return evalName(e, scope);
-  case ExprKind::Unary: {
-    Value v = eval(*e.operands[0], scope);
-    if (e.op == TokenKind::KwNot) {
-      if (v.kind == Value::Bool)
-        return Value::ofBool(!v.b);
-    } else if (v.kind == Value::Int) {
-      return Value::ofInt(-v.i);
-    } else if (v.kind == Value::Float) {
-      return Value::ofFloat(-v.f);
-    } else if (v.kind == Value::Tensor) {
-      return tensorOp(ir::OpKind::Neg, {v.tensor}, {}, e.range, "neg");
-    }
-    if (v.kind == Value::Poison)
-      return v;
-    return error(DiagKind::TypeMismatch, e.range,
-                 {e.text == "not" ? "a boolean" : "a number or a tensor",
-                  describe(v)});
-  }
-  case ExprKind::Binary:
-    return evalBinary(e, scope);
   case ExprKind::Call:
     return evalCall(e, scope);
-  case ExprKind::Member:
-    return evalMember(e, scope);
-  case ExprKind::Index:
-    return evalIndex(e, scope);
   case ExprKind::List:
   case ExprKind::Tuple: {
     Value v;
@@ -87,6 +139,11 @@ Value Elaborator::eval(const syntax::Expr &e, Scope &scope) {
     r.items = {lo, hi};
     return r;
   }
+  case ExprKind::Unary:
+  case ExprKind::Binary:
+  case ExprKind::Member:
+  case ExprKind::Index:
+    break; // chain links: eval applies them
   }
   return Value::poison();
 }
@@ -205,23 +262,40 @@ CallArgs Elaborator::evalArgs(const std::vector<syntax::Arg> &args,
   return out;
 }
 
+namespace {
+
+/// The poison among evaluated arguments, if any (reported already).
+const Value *firstPoison(const CallArgs &args) {
+  for (const Value &v : args.positional)
+    if (v.kind == Value::Poison)
+      return &v;
+  for (const auto &nv : args.named)
+    if (nv.second.kind == Value::Poison)
+      return &nv.second;
+  return nullptr;
+}
+
+} // namespace
+
+// `f(x)` where `f` is not a plain name: `blocks[0](x)`, `heads.cls(x)`.
+Value Elaborator::callValue(const syntax::Expr &e, const Value &target,
+                            Scope &scope) {
+  CallArgs args = evalArgs(e.args, scope);
+  if (const Value *poison = firstPoison(args))
+    return *poison;
+  if (target.kind == Value::Module)
+    return callModule(*target.module, args, e.range);
+  if (target.kind == Value::Poison)
+    return target;
+  return error(DiagKind::NotCallable, rangeOf(*e.operands[0]),
+               {describe(target)});
+}
+
 Value Elaborator::evalCall(const syntax::Expr &e, Scope &scope) {
   const syntax::Expr &callee = *e.operands[0];
   CallArgs args = evalArgs(e.args, scope);
-  for (const Value &v : args.positional)
-    if (v.kind == Value::Poison)
-      return v;
-  for (const auto &nv : args.named)
-    if (nv.second.kind == Value::Poison)
-      return nv.second;
-  if (callee.kind != ExprKind::Name) {
-    Value target = eval(callee, scope);
-    if (target.kind == Value::Module)
-      return callModule(*target.module, args, e.range);
-    if (target.kind == Value::Poison)
-      return target;
-    return error(DiagKind::NotCallable, rangeOf(callee), {describe(target)});
-  }
+  if (const Value *poison = firstPoison(args))
+    return *poison;
   const std::string &name = callee.text;
   bool found = false;
   Value local = lookup(name, scope, found, rangeOf(callee));
@@ -254,8 +328,7 @@ Value Elaborator::evalCall(const syntax::Expr &e, Scope &scope) {
   return error(DiagKind::UnknownModule, rangeOf(callee), {name});
 }
 
-Value Elaborator::evalMember(const syntax::Expr &e, Scope &scope) {
-  Value base = eval(*e.operands[0], scope);
+Value Elaborator::memberOf(const syntax::Expr &e, const Value &base) {
   if (base.kind == Value::Poison)
     return base;
   if (base.kind == Value::Tensor && e.text == "T") {
@@ -282,8 +355,8 @@ Value Elaborator::evalMember(const syntax::Expr &e, Scope &scope) {
   return error(DiagKind::UnknownMember, e.range, {describe(base), e.text});
 }
 
-Value Elaborator::evalIndex(const syntax::Expr &e, Scope &scope) {
-  Value base = eval(*e.operands[0], scope);
+Value Elaborator::indexOf(const syntax::Expr &e, const Value &base,
+                         Scope &scope) {
   Value index = eval(*e.operands[1], scope);
   if (base.kind == Value::Poison || index.kind == Value::Poison)
     return Value::poison();

@@ -65,10 +65,19 @@ void Elaborator::finish(ModuleInst &root, Model &model, SourceRange where) {
            naming.secondPath});
     return;
   }
+  // Each tensor holds at most ir::kMaxElements, so the sum cannot overflow
+  // before it passes the limit.
   int64_t offset = 0;
   for (TensorInfo &t : model.tensors) {
     t.offset = offset;
     offset += t.paddedNumel();
+    if (offset > ir::kMaxElements) {
+      error(DiagKind::InvalidShape, SourceRange{t.loc, static_cast<uint32_t>(1)},
+            {"the parameters and buffers up to `" + t.name +
+             "` hold more than 2^48 = " + std::to_string(ir::kMaxElements) +
+             " elements, the most the parameter arena may hold"});
+      return;
+    }
   }
   if (!root.forward) {
     error(DiagKind::MissingForward, where, {root.type});
@@ -92,6 +101,10 @@ void Elaborator::finish(ModuleInst &root, Model &model, SourceRange where) {
       for (const std::string &s : d->symbols)
         graph_->addSymbol(s);
       shape.push_back(*d);
+    }
+    if (std::string problem = ir::shapeProblem(shape); !problem.empty()) {
+      error(DiagKind::InvalidShape, p.type->range, {problem});
+      return;
     }
     model.inputs.push_back({p.name, shape});
     args.positional.push_back(

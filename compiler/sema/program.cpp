@@ -35,13 +35,16 @@ public:
       return it->second;
     // Stdlib files are named `stdlib/nn.nnm` in diagnostics, wherever nnc
     // is installed.
+    std::string why;
+    bool missing = false;
     std::optional<int32_t> id = sources_.load(
-        path.string(),
+        path.string(), why, missing,
         isStdlib ? "stdlib/" + path.filename().string() : std::string());
     if (!id) {
-      diags_.report(from.valid() ? DiagKind::ImportNotFound
-                                 : DiagKind::CannotReadFile,
-                    from, {path.string()});
+      if (from.valid() && missing)
+        diags_.report(DiagKind::ImportNotFound, from, {path.string()});
+      else
+        diags_.report(DiagKind::CannotReadFile, from, {path.string(), why});
       return nullptr;
     }
     active_.insert(canonical.string());

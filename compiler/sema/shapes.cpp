@@ -164,6 +164,13 @@ Elaborator::constShape(const syntax::TypeExpr &type, Scope &scope,
     }
     shape.push_back(v.i);
   }
+  ir::Shape dims;
+  for (int64_t d : shape)
+    dims.push_back(ir::Dim::constant(d));
+  if (std::string problem = ir::shapeProblem(dims); !problem.empty()) {
+    error(DiagKind::InvalidShape, type.range, {problem});
+    return std::nullopt;
+  }
   return shape;
 }
 

@@ -85,30 +85,45 @@ Value Elaborator::tensorOp(ir::OpKind op, std::vector<const ir::Node *> operands
 
 namespace {
 
-std::optional<Value> foldNumbers(TokenKind op, const Value &a, const Value &b) {
+/// `a op b` on two compile-time numbers, or nullopt when `op` does not fold
+/// them. Integer arithmetic is checked: `overflow` is set instead of
+/// wrapping.
+std::optional<Value> foldNumbers(TokenKind op, const Value &a, const Value &b,
+                                 bool &overflow) {
   bool ints = a.kind == Value::Int && b.kind == Value::Int;
   double x = a.number(), y = b.number();
+  int64_t r = 0;
   switch (op) {
   case TokenKind::Plus:
-    return ints ? Value::ofInt(a.i + b.i) : Value::ofFloat(x + y);
+    if (!ints)
+      return Value::ofFloat(x + y);
+    overflow = __builtin_add_overflow(a.i, b.i, &r);
+    return Value::ofInt(r);
   case TokenKind::Minus:
-    return ints ? Value::ofInt(a.i - b.i) : Value::ofFloat(x - y);
+    if (!ints)
+      return Value::ofFloat(x - y);
+    overflow = __builtin_sub_overflow(a.i, b.i, &r);
+    return Value::ofInt(r);
   case TokenKind::Star:
-    return ints ? Value::ofInt(a.i * b.i) : Value::ofFloat(x * y);
+    if (!ints)
+      return Value::ofFloat(x * y);
+    overflow = __builtin_mul_overflow(a.i, b.i, &r);
+    return Value::ofInt(r);
   case TokenKind::Slash:
     return Value::ofFloat(x / y);
+  // Two integers compare exactly, not through doubles (2^53 + 1 == 2^53).
   case TokenKind::EqEq:
-    return Value::ofBool(x == y);
+    return Value::ofBool(ints ? a.i == b.i : x == y);
   case TokenKind::NotEq:
-    return Value::ofBool(x != y);
+    return Value::ofBool(ints ? a.i != b.i : x != y);
   case TokenKind::Less:
-    return Value::ofBool(x < y);
+    return Value::ofBool(ints ? a.i < b.i : x < y);
   case TokenKind::Greater:
-    return Value::ofBool(x > y);
+    return Value::ofBool(ints ? a.i > b.i : x > y);
   case TokenKind::LessEq:
-    return Value::ofBool(x <= y);
+    return Value::ofBool(ints ? a.i <= b.i : x <= y);
   case TokenKind::GreaterEq:
-    return Value::ofBool(x >= y);
+    return Value::ofBool(ints ? a.i >= b.i : x >= y);
   default:
     return std::nullopt;
   }
@@ -136,8 +151,7 @@ std::optional<ir::OpKind> tensorOpFor(TokenKind op) {
 
 } // namespace
 
-Value Elaborator::evalBinary(const syntax::Expr &e, Scope &scope) {
-  Value a = eval(*e.operands[0], scope);
+Value Elaborator::evalBinary(const syntax::Expr &e, Value a, Scope &scope) {
   // `and` / `or` short-circuit like Python's, on compile-time booleans.
   if (e.op == TokenKind::KwAnd || e.op == TokenKind::KwOr) {
     if (a.kind == Value::Bool && (a.b == (e.op == TokenKind::KwOr)))
@@ -160,9 +174,16 @@ Value Elaborator::binaryOp(TokenKind op, const std::string &spelling,
       return invalid();
     return Value::ofBool(op == TokenKind::KwAnd ? a.b && b.b : a.b || b.b);
   }
-  if (a.isNumber() && b.isNumber())
-    if (auto folded = foldNumbers(op, a, b))
+  if (a.isNumber() && b.isNumber()) {
+    bool overflow = false;
+    std::optional<Value> folded = foldNumbers(op, a, b, overflow);
+    if (overflow)
+      return error(DiagKind::IntegerOverflow, where,
+                   {std::to_string(a.i) + " " + spelling + " " +
+                    std::to_string(b.i)});
+    if (folded)
       return *folded;
+  }
   if ((op == TokenKind::EqEq || op == TokenKind::NotEq) &&
       a.kind == b.kind && (a.kind == Value::Str || a.kind == Value::Bool)) {
     bool eq = a.kind == Value::Str ? a.s == b.s : a.b == b.b;

@@ -65,6 +65,13 @@ struct Expr {
   std::string var;
 
   SourceLoc loc() const { return range.begin; }
+
+  Expr() = default;
+  Expr(const Expr &) = delete;
+  Expr &operator=(const Expr &) = delete;
+  /// Frees the subtree with an explicit stack: a flat chain in the source
+  /// (`a + b + ...`, `----x`) is a tree as deep as it is long.
+  ~Expr();
 };
 
 struct TypeExpr {

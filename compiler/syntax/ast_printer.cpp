@@ -13,7 +13,150 @@
 namespace nnc::syntax {
 namespace {
 
-std::string exprText(const Expr &e);
+// The shortest text that reads back as the same double (std::to_string would
+// print 1e-5 as 0.000010 and cut 0.7978845608028654 to 0.797885).
+std::string floatText(double value) {
+  char buf[64];
+  for (int precision = 6; precision <= 17; ++precision) {
+    std::snprintf(buf, sizeof buf, "%.*g", precision, value);
+    if (std::strtod(buf, nullptr) == value)
+      break;
+  }
+  std::string s = buf;
+  if (s.find_first_of(".eEn") == std::string::npos)
+    s += ".0";
+  return s;
+}
+
+/// Writes expressions into one string with an explicit stack of pieces: a
+/// flat chain in the source (`a + b + ...`, `----x`, `x.T.T...`) is a tree
+/// as deep as it is long, which neither recursion nor concatenating the
+/// operands' texts (quadratic) can afford.
+class ExprWriter {
+public:
+  std::string run(const Expr &root) {
+    push(root);
+    while (!pending_.empty()) {
+      Piece piece = std::move(pending_.back());
+      pending_.pop_back();
+      if (piece.expr)
+        expand(*piece.expr);
+      else
+        out_ += piece.text;
+    }
+    return std::move(out_);
+  }
+
+private:
+  struct Piece {
+    const Expr *expr = nullptr; ///< an expression still to expand, or
+    std::string text;           ///< text to write as it is
+  };
+
+  // Pieces are pushed in reverse: the last pushed is written first.
+  void push(const Expr &e) { pending_.push_back({&e, {}}); }
+  void push(std::string text) { pending_.push_back({nullptr, std::move(text)}); }
+
+  void pushArgs(const std::vector<Arg> &args) {
+    for (size_t i = args.size(); i-- > 0;) {
+      push(*args[i].value);
+      if (!args[i].name.empty())
+        push(args[i].name + ": ");
+      if (i)
+        push(", ");
+    }
+  }
+  void pushList(const std::vector<ExprPtr> &items) {
+    for (size_t i = items.size(); i-- > 0;) {
+      push(*items[i]);
+      if (i)
+        push(", ");
+    }
+  }
+
+  void expand(const Expr &e) {
+    switch (e.kind) {
+    case ExprKind::Int:
+      out_ += std::to_string(e.intValue);
+      return;
+    case ExprKind::Float:
+      out_ += floatText(e.floatValue);
+      return;
+    case ExprKind::String:
+      out_ += "\"" + e.text + "\"";
+      return;
+    case ExprKind::Bool:
+      out_ += e.boolValue ? "true" : "false";
+      return;
+    case ExprKind::Name:
+      out_ += e.text;
+      return;
+    case ExprKind::Unary:
+      out_ += "(" + e.text + (e.text == "not" ? " " : "");
+      push(")");
+      push(*e.operands[0]);
+      return;
+    case ExprKind::Binary:
+      out_ += "(";
+      push(")");
+      push(*e.operands[1]);
+      push(" " + e.text + " ");
+      push(*e.operands[0]);
+      return;
+    case ExprKind::Call:
+      push(e.braced ? "}" : ")");
+      pushArgs(e.args);
+      push(e.braced ? " {" : "(");
+      push(*e.operands[0]);
+      return;
+    case ExprKind::Member:
+      push("." + e.text);
+      push(*e.operands[0]);
+      return;
+    case ExprKind::Index:
+      push("]");
+      push(*e.operands[1]);
+      push("[");
+      push(*e.operands[0]);
+      return;
+    case ExprKind::List:
+      out_ += "[";
+      push("]");
+      pushList(e.operands);
+      return;
+    case ExprKind::ListComp:
+      out_ += "[";
+      push("]");
+      push(*e.operands[1]);
+      push(" for " + e.var + " in ");
+      push(*e.operands[0]);
+      return;
+    case ExprKind::Dict:
+      out_ += "{";
+      push("}");
+      pushArgs(e.args);
+      return;
+    case ExprKind::Tuple:
+      out_ += "(";
+      push(",)");
+      pushList(e.operands);
+      return;
+    case ExprKind::Range:
+      out_ += "(";
+      push(")");
+      push(*e.operands[1]);
+      push("..");
+      push(*e.operands[0]);
+      return;
+    }
+    out_ += "?";
+  }
+
+  std::vector<Piece> pending_;
+  std::string out_;
+};
+
+std::string exprText(const Expr &e) { return ExprWriter().run(e); }
 
 std::string argsText(const std::vector<Arg> &args) {
   std::string out;
@@ -27,64 +170,11 @@ std::string argsText(const std::vector<Arg> &args) {
   return out;
 }
 
-std::string listText(const std::vector<ExprPtr> &items, size_t from = 0) {
+std::string listText(const std::vector<ExprPtr> &items) {
   std::string out;
-  for (size_t i = from; i < items.size(); ++i)
-    out += (i > from ? ", " : "") + exprText(*items[i]);
+  for (size_t i = 0; i < items.size(); ++i)
+    out += (i ? ", " : "") + exprText(*items[i]);
   return out;
-}
-
-std::string exprText(const Expr &e) {
-  switch (e.kind) {
-  case ExprKind::Int:
-    return std::to_string(e.intValue);
-  case ExprKind::Float: {
-    // The shortest text that reads back as the same double (std::to_string
-    // would print 1e-5 as 0.000010 and cut 0.7978845608028654 to 0.797885).
-    char buf[64];
-    for (int precision = 6; precision <= 17; ++precision) {
-      std::snprintf(buf, sizeof buf, "%.*g", precision, e.floatValue);
-      if (std::strtod(buf, nullptr) == e.floatValue)
-        break;
-    }
-    std::string s = buf;
-    if (s.find_first_of(".eEn") == std::string::npos)
-      s += ".0";
-    return s;
-  }
-  case ExprKind::String:
-    return "\"" + e.text + "\"";
-  case ExprKind::Bool:
-    return e.boolValue ? "true" : "false";
-  case ExprKind::Name:
-    return e.text;
-  case ExprKind::Unary:
-    return "(" + e.text + (e.text == "not" ? " " : "") +
-           exprText(*e.operands[0]) + ")";
-  case ExprKind::Binary:
-    return "(" + exprText(*e.operands[0]) + " " + e.text + " " +
-           exprText(*e.operands[1]) + ")";
-  case ExprKind::Call:
-    return exprText(*e.operands[0]) + (e.braced ? " {" : "(") +
-           argsText(e.args) + (e.braced ? "}" : ")");
-  case ExprKind::Member:
-    return exprText(*e.operands[0]) + "." + e.text;
-  case ExprKind::Index:
-    return exprText(*e.operands[0]) + "[" + exprText(*e.operands[1]) + "]";
-  case ExprKind::List:
-    return "[" + listText(e.operands) + "]";
-  case ExprKind::ListComp:
-    return "[" + exprText(*e.operands[0]) + " for " + e.var + " in " +
-           exprText(*e.operands[1]) + "]";
-  case ExprKind::Dict:
-    return "{" + argsText(e.args) + "}";
-  case ExprKind::Tuple:
-    return "(" + listText(e.operands) + ",)";
-  case ExprKind::Range:
-    return "(" + exprText(*e.operands[0]) + ".." + exprText(*e.operands[1]) +
-           ")";
-  }
-  return "?";
 }
 
 std::string typeText(const TypeExpr &t) {

@@ -48,6 +48,9 @@ public:
 
   std::vector<Token> run() {
     std::vector<Token> tokens;
+    // Editors on some systems start UTF-8 files with a byte-order mark.
+    if (text_.substr(0, 3) == "\xEF\xBB\xBF")
+      pos_ = 3;
     while (true) {
       skipTrivia();
       if (pos_ >= text_.size()) {
@@ -97,10 +100,12 @@ private:
         return make(p.kind, begin, p.spelling.size());
       }
     }
+    size_t length = utf8Length(text_, pos_); // `é` is one error, not two
     diags_.report(DiagKind::UnexpectedCharacter,
-                  SourceLoc{file_, static_cast<uint32_t>(pos_)},
-                  {std::string(1, c)});
-    ++pos_;
+                  SourceRange{SourceLoc{file_, static_cast<uint32_t>(pos_)},
+                              static_cast<uint32_t>(length)},
+                  {nameBytes(text_.substr(pos_, length))});
+    pos_ += length;
     return std::nullopt;
   }
 
@@ -196,6 +201,32 @@ private:
 };
 
 } // namespace
+
+std::string nameBytes(std::string_view bytes) {
+  auto hex = [](std::string_view b) {
+    static const char kDigits[] = "0123456789ABCDEF";
+    std::string out;
+    for (unsigned char c : b)
+      out += std::string(out.empty() ? "" : " ") + kDigits[c >> 4] +
+             kDigits[c & 15];
+    return out;
+  };
+  if (bytes.size() == 1) {
+    unsigned char c = static_cast<unsigned char>(bytes[0]);
+    if (c >= 0x21 && c < 0x7F)
+      return "character `" + std::string(bytes) + "`";
+    if (c == 0)
+      return "NUL byte (00)";
+    if (c < 0x20 || c == 0x7F)
+      return "control character (byte " + hex(bytes) + ")";
+    return "byte " + hex(bytes) + " (not ASCII, and not part of a UTF-8 "
+                                  "character)";
+  }
+  if (bytes == "\xEF\xBB\xBF")
+    return "UTF-8 byte-order mark (bytes EF BB BF) after the start of the file";
+  return "non-ASCII character (UTF-8 bytes " + hex(bytes) +
+         "); names and operators are ASCII";
+}
 
 std::string describe(TokenKind kind) {
   switch (kind) {

@@ -39,4 +39,9 @@ std::string describe(const Token &token);
 std::vector<Token> lex(const SourceManager &sources, int32_t file,
                        DiagnosticEngine &diags);
 
+/// Names bytes a diagnostic must not echo raw: "character `$`" for a
+/// printable ASCII character, "NUL byte (00)", "non-ASCII character (UTF-8
+/// bytes C3 A9)".
+std::string nameBytes(std::string_view bytes);
+
 } // namespace nnc::syntax

@@ -15,6 +15,12 @@ namespace {
 /// the resynchronisation points.
 struct ParseError {};
 
+/// How deeply brackets and blocks may nest. Parsing and checking recurse
+/// once per level, so the limit keeps them within the stack; documented in
+/// docs/language.md. Chains that are flat in the source (`a + b + ...`,
+/// `----x`, `x.T.T...`) are not nesting and have no limit.
+constexpr int kMaxNesting = 1000;
+
 class Parser {
 public:
   Parser(std::vector<Token> tokens, int32_t file, DiagnosticEngine &diags)
@@ -60,9 +66,33 @@ private:
     return advance();
   }
   [[noreturn]] void fail(DiagKind kind, std::vector<std::string> args) {
-    diags_.report(kind, range(tok()), args);
+    if (!abandoned_)
+      diags_.report(kind, range(tok()), args);
     throw ParseError{};
   }
+
+  /// Counts one level of nesting for its lifetime. Past kMaxNesting the
+  /// parser reports once and abandons the file: every enclosing level would
+  /// otherwise report its own missing bracket.
+  class Nested {
+  public:
+    explicit Nested(Parser &p) : p_(p) {
+      if (++p_.depth_ <= kMaxNesting)
+        return;
+      --p_.depth_;
+      p_.diags_.report(DiagKind::NestingTooDeep, range(p_.tok()),
+                       {std::to_string(kMaxNesting)});
+      p_.abandoned_ = true;
+      p_.pos_ = p_.toks_.size() - 1; // the end of file
+      throw ParseError{};
+    }
+    Nested(const Nested &) = delete;
+    Nested &operator=(const Nested &) = delete;
+    ~Nested() { --p_.depth_; }
+
+  private:
+    Parser &p_;
+  };
   static SourceRange range(const Token &t) {
     return {t.loc, static_cast<uint32_t>(std::max<size_t>(t.text.size(), 1))};
   }
@@ -203,7 +233,7 @@ private:
     // module already ran to the end (then it is a consequence of that one).
     if (!at(TokenKind::Eof))
       expect(TokenKind::RBrace);
-    else if (diags_.errorCount() == errorsBefore)
+    else if (diags_.errorCount() == errorsBefore && !abandoned_)
       diags_.report(DiagKind::ExpectedToken, range(tok()),
                     {describe(TokenKind::RBrace), describe(tok())});
     ast_.modules.push_back(std::move(mod));
@@ -234,6 +264,7 @@ private:
   TypeExpr type() {
     TypeExpr t;
     SourceLoc begin = tok().loc;
+    Nested nested(*this);
     if (accept(TokenKind::LBracket)) {
       t.kind = TypeExpr::Shape;
       while (!at(TokenKind::RBracket)) {
@@ -374,6 +405,7 @@ private:
   //===--- statements ---------------------------------------------------===//
   // block := '{' stmt* '}'
   Block block() {
+    Nested nested(*this);
     expect(TokenKind::LBrace);
     Block stmts;
     while (!at(TokenKind::RBrace) && !at(TokenKind::Eof)) {
@@ -486,16 +518,26 @@ private:
     return lhs;
   }
   // not := 'not' not | compare
+  // A run of `not`s is flat in the source: collected in a loop, not recursion.
   ExprPtr notExpr() {
-    if (!at(TokenKind::KwNot))
-      return compare();
-    const Token &op = advance();
-    auto e = node(ExprKind::Unary, op.loc);
-    e->op = op.kind;
-    e->text = "not";
-    e->operands.push_back(notExpr());
-    e->range = rangeFrom(op.loc);
-    return e;
+    std::vector<const Token *> ops;
+    while (at(TokenKind::KwNot))
+      ops.push_back(&advance());
+    ExprPtr e = compare();
+    return prefixed(std::move(ops), std::move(e), "not");
+  }
+  /// Wraps `operand` in the prefix operators `ops`, innermost last.
+  ExprPtr prefixed(std::vector<const Token *> ops, ExprPtr operand,
+                   const char *spelling) {
+    for (size_t i = ops.size(); i-- > 0;) {
+      auto e = node(ExprKind::Unary, ops[i]->loc);
+      e->op = ops[i]->kind;
+      e->text = spelling;
+      e->operands.push_back(std::move(operand));
+      e->range = rangeFrom(ops[i]->loc);
+      operand = std::move(e);
+    }
+    return operand;
   }
   static bool isCompare(TokenKind k) {
     return k == TokenKind::EqEq || k == TokenKind::NotEq ||
@@ -544,15 +586,11 @@ private:
   }
   // unary := '-' unary | postfix
   ExprPtr unary() {
-    if (!at(TokenKind::Minus))
-      return postfix();
-    const Token &op = advance();
-    auto e = node(ExprKind::Unary, op.loc);
-    e->op = op.kind;
-    e->text = "-";
-    e->operands.push_back(unary());
-    e->range = rangeFrom(op.loc);
-    return e;
+    std::vector<const Token *> ops;
+    while (at(TokenKind::Minus))
+      ops.push_back(&advance());
+    ExprPtr e = postfix();
+    return prefixed(std::move(ops), std::move(e), "-");
   }
   // A `{` after a name starts braced named arguments only when it is followed
   // by `name:` or `}`; otherwise it is the body of a `for`/`if`. In a
@@ -580,13 +618,16 @@ private:
     ExprPtr e = primary();
     while (true) {
       SourceLoc begin = e->loc();
-      if (accept(TokenKind::LParen)) {
+      if (at(TokenKind::LParen)) {
+        Nested nested(*this);
+        advance();
         auto call = node(ExprKind::Call, begin);
         call->operands.push_back(std::move(e));
         call->args = arguments(TokenKind::RParen);
         call->range = rangeFrom(begin);
         e = std::move(call);
       } else if (e->kind == ExprKind::Name && atBracedArgs()) {
+        Nested nested(*this);
         advance();
         auto call = node(ExprKind::Call, begin);
         call->braced = true;
@@ -603,7 +644,9 @@ private:
         member->operands.push_back(std::move(e));
         member->range = rangeFrom(begin);
         e = std::move(member);
-      } else if (accept(TokenKind::LBracket)) {
+      } else if (at(TokenKind::LBracket)) {
+        Nested nested(*this);
+        advance();
         auto index = node(ExprKind::Index, begin);
         index->operands.push_back(std::move(e));
         index->operands.push_back(expression());
@@ -669,6 +712,7 @@ private:
     case TokenKind::LBracket:
       return listLiteral();
     case TokenKind::LBrace: {
+      Nested nested(*this);
       auto e = node(ExprKind::Dict, t.loc);
       advance();
       e->args = arguments(TokenKind::RBrace);
@@ -700,6 +744,7 @@ private:
     return e;
   }
   ExprPtr parenthesised() {
+    Nested nested(*this);
     SourceLoc begin = advance().loc;
     ExprPtr first = expression();
     if (accept(TokenKind::RParen))
@@ -714,6 +759,7 @@ private:
   }
   // list := '[' ']' | '[' expr 'for' IDENT 'in' expr ']' | '[' expr,* ']'
   ExprPtr listLiteral() {
+    Nested nested(*this);
     SourceLoc begin = advance().loc;
     auto list = node(ExprKind::List, begin);
     if (accept(TokenKind::RBracket)) {
@@ -745,6 +791,8 @@ private:
   FileAst ast_;
   std::vector<uint32_t> lineIndex_;
   bool inHeader_ = false; ///< parsing a `for` iterable or an `if` condition
+  int depth_ = 0;         ///< brackets and blocks open at this point
+  bool abandoned_ = false; ///< nesting went past kMaxNesting
 };
 
 } // namespace

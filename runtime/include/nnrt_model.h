@@ -23,7 +23,8 @@ extern "C" {
 extern const char nnc_model_manifest[];
 
 /// Bytes of scratch memory `nnc_model_forward` needs when the manifest's
-/// symbols (in manifest order) take the values `dims`.
+/// symbols (in manifest order) take the values `dims`; -1 when that size
+/// does not fit in int64 (so do the other two workspace functions).
 int64_t nnc_model_forward_workspace(const int64_t *dims);
 
 /// Runs the forward pass.

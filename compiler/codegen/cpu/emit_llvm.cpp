@@ -16,6 +16,7 @@
 #include "codegen/cpu/emit_update.h"
 
 #include <llvm/IR/IRBuilder.h>
+#include <llvm/IR/Intrinsics.h>
 #include <llvm/IR/LegacyPassManager.h>
 #include <llvm/IR/Module.h>
 #include <llvm/IR/Verifier.h>
@@ -68,32 +69,49 @@ private:
           b_.getInt64Ty(), b_.CreateConstInBoundsGEP1_64(b_.getInt64Ty(), dims, s),
           p_.symbols[s]));
   }
+  /// a op b on i64 through an `*.with.overflow` intrinsic; an overflow is
+  /// or-ed into overflow_.
+  Value *checked(llvm::Intrinsic::ID op, Value *a, Value *b) {
+    Value *pair = b_.CreateBinaryIntrinsic(op, a, b);
+    overflow_ = b_.CreateOr(overflow_, b_.CreateExtractValue(pair, 1));
+    return b_.CreateExtractValue(pair, 0);
+  }
+  Value *mul(Value *a, Value *b) {
+    return checked(llvm::Intrinsic::smul_with_overflow, a, b);
+  }
+  Value *add(Value *a, Value *b) {
+    return checked(llvm::Intrinsic::sadd_with_overflow, a, b);
+  }
   Value *numel(const ir::Shape &shape) {
     ir::Dim n = ir::numElements(shape);
     Value *v = b_.getInt64(n.coeff);
     for (const std::string &s : n.symbols) {
       size_t index = std::find(p_.symbols.begin(), p_.symbols.end(), s) -
                      p_.symbols.begin();
-      v = b_.CreateMul(v, symbols_[index]);
+      v = mul(v, symbols_[index]);
     }
     return v;
   }
   /// Byte offsets of the workspace buffers (nullptr for the others) and the
-  /// total, each buffer rounded up to 64 bytes.
+  /// total, each buffer rounded up to 64 bytes. The symbols come from the
+  /// caller's input shapes, so the arithmetic is checked (overflow_).
   Value *workspaceLayout(std::vector<Value *> &offsets) {
+    overflow_ = b_.getFalse();
     Value *offset = b_.getInt64(0);
     offsets.assign(p_.buffers.size(), nullptr);
     for (size_t i = 0; i < p_.buffers.size(); ++i) {
       if (p_.buffers[i].kind != Buffer::Workspace)
         continue;
       offsets[i] = offset;
-      Value *bytes = b_.CreateMul(numel(p_.buffers[i].shape), b_.getInt64(elementBytes()));
-      bytes = b_.CreateAnd(b_.CreateAdd(bytes, b_.getInt64(63)), b_.getInt64(~63LL));
-      offset = b_.CreateAdd(offset, bytes);
+      Value *bytes = mul(numel(p_.buffers[i].shape), b_.getInt64(elementBytes()));
+      bytes = b_.CreateAnd(add(bytes, b_.getInt64(63)), b_.getInt64(~63LL));
+      offset = add(offset, bytes);
     }
     return offset;
   }
 
+  /// The workspace's size in bytes, or -1 when it does not fit in int64
+  /// (nnrt_model.h).
   void emitWorkspaceSize() {
     auto *type = llvm::FunctionType::get(b_.getInt64Ty(), {ptrTy()}, false);
     auto *fn = llvm::Function::Create(type, llvm::Function::ExternalLinkage,
@@ -101,7 +119,8 @@ private:
     b_.SetInsertPoint(llvm::BasicBlock::Create(m_.getContext(), "entry", fn));
     loadSymbols(fn->getArg(0));
     std::vector<Value *> offsets;
-    b_.CreateRet(workspaceLayout(offsets));
+    Value *total = workspaceLayout(offsets);
+    b_.CreateRet(b_.CreateSelect(overflow_, b_.getInt64(-1), total));
   }
 
   void emitEntry(const std::vector<llvm::Function *> &kernels) {
@@ -171,6 +190,7 @@ private:
   const TrainingCode *training_;
   llvm::IRBuilder<> b_;
   std::vector<Value *> symbols_;
+  Value *overflow_ = nullptr; ///< i1: a checked size computation overflowed
 };
 
 } // namespace
