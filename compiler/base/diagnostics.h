@@ -61,6 +61,9 @@ public:
 
 private:
   void print(const Diagnostic &d);
+  /// Prints `line` and a caret under byte `caret`, underlined for `length`
+  /// bytes.
+  void printSourceLine(std::string_view line, size_t caret, uint32_t length);
 
   const SourceManager &sources_;
   std::ostream &out_;

@@ -41,12 +41,24 @@ struct LineCol {
   uint32_t col = 0;
 };
 
+/// The length of the well-formed UTF-8 character starting at `text[pos]`
+/// (2 to 4 bytes), or 1 when none starts there (ASCII, or a stray byte).
+size_t utf8Length(std::string_view text, size_t pos);
+
 /// Owns the text of every file read during a compilation.
 class SourceManager {
 public:
-  /// Reads `path`; returns the file id, or nullopt when it cannot be read.
-  /// Diagnostics name the file `displayName` (default: `path`).
-  std::optional<int32_t> load(const std::string &path,
+  /// The largest source file nnc reads: 16 MiB (docs/language.md). A
+  /// model is a few KiB; the limit keeps `/dev/zero` from reading forever.
+  static constexpr size_t kMaxFileBytes = size_t(16) << 20;
+
+  /// Reads `path` (a file, or a pipe such as /dev/stdin); returns the file
+  /// id, or nullopt and a reason in `why` ("it is a directory", "no such
+  /// file or directory", ...) when it cannot be read. `missing` is set when
+  /// the file does not exist. Diagnostics name the file `displayName`
+  /// (default: `path`).
+  std::optional<int32_t> load(const std::string &path, std::string &why,
+                              bool &missing,
                               const std::string &displayName = "");
   /// Adds an in-memory buffer (tests, stdin) under a display name.
   int32_t addBuffer(std::string name, std::string text);

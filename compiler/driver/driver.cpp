@@ -100,9 +100,11 @@ int errorsSummary(const DiagnosticEngine &diags, std::ostream &err) {
 int cmdCheck(const Options &opts, std::ostream &out, std::ostream &err) {
   Compilation c(err);
   if (opts.emit == "tokens" || opts.emit == "ast") {
-    std::optional<int32_t> file = c.sources.load(opts.input);
+    std::string why;
+    bool missing = false;
+    std::optional<int32_t> file = c.sources.load(opts.input, why, missing);
     if (!file) {
-      c.diags.report(DiagKind::CannotReadFile, SourceLoc{}, {opts.input});
+      c.diags.report(DiagKind::CannotReadFile, SourceLoc{}, {opts.input, why});
       return 1;
     }
     if (opts.emit == "tokens") {
@@ -369,15 +371,17 @@ int cmdIr(const Options &opts, std::ostream &out, std::ostream &err) {
         << "`\n";
     return 1;
   }
-  std::ifstream in(opts.input);
-  if (!in) {
-    err << "error: cannot read file `" << opts.input << "`\n";
+  SourceManager sources;
+  std::string why;
+  bool missing = false;
+  std::optional<int32_t> file = sources.load(opts.input, why, missing);
+  if (!file) {
+    err << "error: cannot read file `" << opts.input << "`: " << why << "\n";
     return 1;
   }
-  std::stringstream text;
-  text << in.rdbuf();
   std::string error;
-  std::unique_ptr<ir::Graph> graph = ir::parseGraph(text.str(), error);
+  std::unique_ptr<ir::Graph> graph =
+      ir::parseGraph(sources.file(*file).text, error);
   if (!graph) {
     // `error` is "line:col: message"; print it as the diagnostics are printed.
     size_t colon = error.find(": ");

@@ -101,8 +101,11 @@ TEST_CASE("parser: every example program parses with no diagnostics") {
     SourceManager sources;
     std::ostringstream printed;
     DiagnosticEngine diags(sources, printed);
-    std::optional<int32_t> file = sources.load(test::examplePath(ex.file));
-    REQUIRE(file.has_value());
+    std::string why;
+    bool missing = false;
+    std::optional<int32_t> file =
+        sources.load(test::examplePath(ex.file), why, missing);
+    REQUIRE_MESSAGE(file.has_value(), why);
     FileAst ast = parseFile(sources, *file, diags);
     CHECK(diags.errorCount() == 0);
     CHECK(printed.str() == "");
