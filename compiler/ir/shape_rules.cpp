@@ -119,10 +119,16 @@ std::optional<Shape> shapeReduce(const Shapes &in, const Attrs &attrs,
                                  ShapeError &error) {
   const Shape &a = in[0];
   Shape out;
-  for (int64_t axis : attrs.axes)
+  for (size_t i = 0; i < attrs.axes.size(); ++i) {
+    int64_t axis = attrs.axes[i];
     if (axis < 0 || axis >= static_cast<int64_t>(a.size()))
       return fail(error, "dimension " + std::to_string(axis) +
                              " is out of range for shape " + shapeStr(a));
+    if (std::find(attrs.axes.begin(), attrs.axes.begin() + i, axis) !=
+        attrs.axes.begin() + i)
+      return fail(error, "dimension " + std::to_string(axis) +
+                             " appears more than once in the axes");
+  }
   for (size_t i = 0; i < a.size(); ++i) {
     bool reduced = std::find(attrs.axes.begin(), attrs.axes.end(),
                              static_cast<int64_t>(i)) != attrs.axes.end();

@@ -8,6 +8,7 @@
 //===----------------------------------------------------------------------===//
 #include "sema/elaborator.h"
 
+#include <algorithm>
 #include <cmath>
 #include <functional>
 #include <set>
@@ -263,10 +264,24 @@ Value Elaborator::callBuiltin(const std::string &name, const CallArgs &args,
     if (a[1].kind == Value::Str)
       for (size_t i = 0; i < x->shape.size(); ++i)
         attrs.axes.push_back(static_cast<int64_t>(i));
+    if (a[1].kind != Value::Str && dims.empty())
+      return error(DiagKind::InvalidValue, where,
+                   {"`dim` of `" + name + "` is empty: name the dimensions to "
+                    "reduce, or leave `dim` out to reduce them all"});
     for (const Value &d : dims) {
       int64_t ax = 0;
-      if (d.kind != Value::Int || !axis(d.i, x->shape.size(), ax))
+      if (d.kind != Value::Int)
+        return error(DiagKind::WrongArgumentType, where,
+                     {name, "dim", "an integer or a list of integers",
+                      describe(d)});
+      if (!axis(d.i, x->shape.size(), ax))
         return Value::poison();
+      // PyTorch refuses a repeated dimension; summing it twice would be
+      // silently wrong (mean(x, [1, 1]) divided by 9).
+      if (std::find(attrs.axes.begin(), attrs.axes.end(), ax) != attrs.axes.end())
+        return error(DiagKind::InvalidValue, where,
+                     {"dim " + std::to_string(ax) + " appears multiple times "
+                      "in the list of dims of `" + name + "`"});
       attrs.axes.push_back(ax);
     }
     std::sort(attrs.axes.begin(), attrs.axes.end());

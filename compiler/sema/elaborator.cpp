@@ -15,22 +15,26 @@ namespace {
 
 constexpr int kMaxCallDepth = 64;
 
-/// `*` matches one path segment, `**` any number (including none).
-bool globMatch(const std::vector<std::string> &pattern, size_t p,
-               const std::vector<std::string> &path, size_t i) {
-  if (p == pattern.size())
-    return i == path.size();
-  if (pattern[p] == "**") {
-    for (size_t k = i; k <= path.size(); ++k)
-      if (globMatch(pattern, p + 1, path, k))
-        return true;
-    return false;
+/// `*` matches one path segment, `**` any number (including none). Dynamic
+/// programming over (pattern suffix, path suffix), so that `**.**.**...`
+/// takes time proportional to the product of the lengths, not exponential.
+bool globMatch(const std::vector<std::string> &pattern,
+               const std::vector<std::string> &path) {
+  size_t p = pattern.size(), n = path.size();
+  // next[i]: pattern[k+1..] matches path[i..]; here[i]: pattern[k..] does.
+  std::vector<char> next(n + 1, 0), here(n + 1, 0);
+  next[n] = 1; // the empty pattern matches only the empty path
+  for (size_t k = p; k-- > 0;) {
+    for (size_t i = n + 1; i-- > 0;) {
+      if (pattern[k] == "**")
+        here[i] = next[i] || (i < n && here[i + 1]);
+      else
+        here[i] = i < n && (pattern[k] == "*" || pattern[k] == path[i]) &&
+                  next[i + 1];
+    }
+    std::swap(next, here);
   }
-  if (i == path.size())
-    return false;
-  if (pattern[p] != "*" && pattern[p] != path[i])
-    return false;
-  return globMatch(pattern, p + 1, path, i + 1);
+  return next[0];
 }
 
 /// Every tensor of `inst`'s subtree with its path relative to `inst`.
@@ -89,6 +93,17 @@ Value Elaborator::error(DiagKind kind, SourceRange where,
                         const std::vector<std::string> &args) {
   diags_.report(kind, where, args);
   return Value::poison();
+}
+
+bool Elaborator::charge(int64_t steps, SourceRange where) {
+  if (!overBudget_ && steps <= kMaxSteps - steps_) {
+    steps_ += steps;
+    return true;
+  }
+  if (!overBudget_)
+    error(DiagKind::UnrollLimit, where, {std::to_string(kMaxSteps)});
+  overBudget_ = true;
+  return false;
 }
 
 ModuleInst *Elaborator::newModule(ModuleInst::Kind kind, std::string type) {
@@ -174,6 +189,8 @@ bool Elaborator::bindArgs(const std::string &callee,
 
 Value Elaborator::instantiate(const syntax::ModuleDecl &decl,
                               const CallArgs &args, SourceRange where) {
+  if (!charge(1, where))
+    return Value::poison();
   if (++depth_ > kMaxCallDepth) {
     --depth_;
     return error(DiagKind::RecursionTooDeep, where, {decl.name});
@@ -280,7 +297,7 @@ void Elaborator::applyInits(ModuleInst &inst, Scope &scope) {
     }
     bool matched = false;
     for (auto &[path, tensor] : tensors) {
-      if (!globMatch(m.path, 0, path, 0))
+      if (!globMatch(m.path, path))
         continue;
       matched = true;
       tensor->init = *init.init;
@@ -363,6 +380,8 @@ Value Elaborator::callModule(ModuleInst &inst, const CallArgs &args,
 Value Elaborator::callFunction(const syntax::FnDecl &fn, ModuleInst *module,
                                const CallArgs &args, SourceRange where,
                                const std::string &calleeName) {
+  if (!charge(1, where))
+    return Value::poison();
   if (++depth_ > kMaxCallDepth) {
     --depth_;
     return error(DiagKind::RecursionTooDeep, where, {calleeName});
@@ -405,9 +424,21 @@ std::unique_ptr<Model> Elaborator::run(const std::string &modelName) {
   // `--model NAME` takes the arguments of the file's `model NAME(...)` when
   // there is one, and the module's defaults otherwise.
   const syntax::ModelDecl *decl = nullptr;
-  for (const syntax::ModelDecl &m : main.models)
-    if (name.empty() || m.name == name)
-      decl = &m;
+  for (const syntax::ModelDecl &m : main.models) {
+    if (!name.empty() && m.name != name)
+      continue;
+    // Two candidates: neither may silently win.
+    if (decl) {
+      diags_.report(DiagKind::DuplicateDefinition,
+                    SourceRange{m.loc, static_cast<uint32_t>(m.name.size())},
+                    {"model"});
+      diags_.report(DiagKind::PreviousDefinition,
+                    SourceRange{decl->loc, static_cast<uint32_t>(decl->name.size())},
+                    {"model"});
+      return nullptr;
+    }
+    decl = &m;
+  }
   if (name.empty() && !decl) {
     diags_.report(DiagKind::NoModel, SourceLoc{main.file, 0});
     return nullptr;

@@ -126,6 +126,15 @@ public:
   // --- error helpers
   Value error(DiagKind kind, SourceRange where,
               const std::vector<std::string> &args);
+  /// Counts `steps` loop iterations or calls against kMaxSteps; false (and
+  /// one [UnrollLimit] for the whole compilation) once the budget is spent.
+  bool charge(int64_t steps, SourceRange where);
+
+  /// Loops and calls run at compile time, so `for i in 0..1000000000 {}`,
+  /// nested loops or a recursion that branches would run for hours: this
+  /// many loop iterations and calls in all (documented in docs/language.md)
+  /// cover a 100,000-op model many times over.
+  static constexpr int64_t kMaxSteps = 4'000'000;
 
   const Program &program_;
   SourceManager &sources_;
@@ -136,8 +145,12 @@ public:
   /// instances); false while forward bodies run (module calls run them).
   bool instantiating_ = false;
   int depth_ = 0;
+  int64_t steps_ = 0;
+  bool overBudget_ = false;
 };
 
 SourceRange rangeOf(const syntax::Expr &e);
+/// The number of integers in the range value `lo..hi` (0 when hi <= lo).
+int64_t rangeLength(const Value &range);
 
 } // namespace nnc::sema

@@ -184,6 +184,8 @@ Value Elaborator::evalListComp(const syntax::Expr &e, Scope &scope) {
   if (seq.kind != Value::Range)
     return error(DiagKind::TypeMismatch, rangeOf(*e.operands[1]),
                  {"a range such as `0..n`", describe(seq)});
+  if (!charge(rangeLength(seq), rangeOf(*e.operands[1])))
+    return Value::poison();
   std::vector<Value> items;
   Scope inner;
   inner.parent = &scope;

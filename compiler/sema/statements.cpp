@@ -7,6 +7,8 @@
 //===----------------------------------------------------------------------===//
 #include "sema/elaborator.h"
 
+#include <limits>
+
 namespace nnc::sema {
 
 const Value *Scope::findVar(const std::string &name) const {
@@ -32,6 +34,17 @@ void Scope::set(const std::string &name, Value v) {
         return;
       }
   vars.emplace_back(name, std::move(v));
+}
+
+int64_t rangeLength(const Value &range) {
+  int64_t lo = range.items[0].i, hi = range.items[1].i;
+  if (hi <= lo)
+    return 0;
+  int64_t length = 0;
+  // 0..INT64_MAX from a negative start does not fit: as long as can be.
+  if (__builtin_sub_overflow(hi, lo, &length))
+    return std::numeric_limits<int64_t>::max();
+  return length;
 }
 
 bool Elaborator::exec(const syntax::Block &block, Scope &scope,
@@ -72,9 +85,13 @@ bool Elaborator::exec(const syntax::Block &block, Scope &scope,
         for (auto &[name, child] : seq.module->children)
           items.push_back(Value::ofModule(child));
       } else if (seq.kind == Value::Range) {
+        if (!charge(rangeLength(seq), rangeOf(*s.iterable)))
+          break;
         for (int64_t i = seq.items[0].i; i < seq.items[1].i; ++i)
           items.push_back(Value::ofInt(i));
       } else if (seq.kind == Value::List || seq.kind == Value::Tuple) {
+        if (!charge(static_cast<int64_t>(seq.items.size()), rangeOf(*s.iterable)))
+          break;
         items = seq.items;
       } else {
         if (seq.kind != Value::Poison)

@@ -16,6 +16,7 @@
 #include "sema/elaborator.h"
 
 #include <cmath>
+#include <map>
 #include <set>
 
 namespace nnc::sema {
@@ -50,6 +51,66 @@ optimizerDefaults(const std::string &name) {
   if (name == "AdamW")
     return &adamw;
   return nullptr;
+}
+
+/// How the loss expression uses `target`.
+struct TargetUse {
+  std::string labelLoss; ///< a call that takes `target` as class labels
+  std::string valueLoss; ///< the first call that takes it as values
+  bool asValue = false;  ///< `target` appears outside a class-label slot
+  SourceRange valueAt;
+};
+
+/// `cross_entropy` and `nll` take one-hot rows of class labels: `target` as
+/// their second argument (or `target:`) is a label slot.
+bool isLabelSlot(const syntax::Expr &call, size_t argIndex) {
+  if (call.kind != syntax::ExprKind::Call ||
+      call.operands[0]->kind != syntax::ExprKind::Name)
+    return false;
+  const std::string &fn = call.operands[0]->text;
+  if (fn != "cross_entropy" && fn != "nll")
+    return false;
+  const syntax::Arg &arg = call.args[argIndex];
+  return arg.name == "target" || (arg.name.empty() && argIndex == 1);
+}
+
+/// Finds every `target` in the loss, with an explicit stack (the loss is a
+/// user expression of any length). A loss such as
+/// `cross_entropy(output, target) + 0.001 * sum(w * w)` uses it only as
+/// labels, so the runtime feeds one-hot rows.
+TargetUse findTargetUses(const syntax::Expr &loss) {
+  TargetUse use;
+  struct Visit {
+    const syntax::Expr *expr;
+    const syntax::Expr *call; ///< the call whose argument `expr` is
+    size_t argIndex;
+  };
+  std::vector<Visit> pending{{&loss, nullptr, 0}};
+  while (!pending.empty()) {
+    Visit v = pending.back();
+    pending.pop_back();
+    const syntax::Expr &e = *v.expr;
+    if (e.kind == syntax::ExprKind::Name && e.text == "target") {
+      bool label = v.call && isLabelSlot(*v.call, v.argIndex);
+      std::string fn = v.call && v.call->operands[0]->kind == syntax::ExprKind::Name
+                           ? v.call->operands[0]->text
+                           : "";
+      if (label && use.labelLoss.empty())
+        use.labelLoss = fn;
+      if (!label && !use.asValue) {
+        use.asValue = true;
+        use.valueLoss = fn;
+        use.valueAt = e.range;
+      }
+      continue;
+    }
+    for (const syntax::ExprPtr &operand : e.operands)
+      pending.push_back({operand.get(), nullptr, 0});
+    for (size_t i = 0; i < e.args.size(); ++i)
+      pending.push_back({e.args[i].value.get(),
+                         e.kind == syntax::ExprKind::Call ? &e : nullptr, i});
+  }
+  return use;
 }
 
 } // namespace
@@ -156,7 +217,17 @@ void Elaborator::buildTraining(ModuleInst &root, Model &model,
   std::optional<double> lr;
   Scope scope;
   scope.module = &root;
+  std::map<std::string, SourceLoc> given; // setting -> where it was set
+  SourceRange lrAt{}, optimizerLrAt{};
   for (const syntax::TrainDecl &t : program_.main->trains) {
+    // One train block: a second one would silently override the first.
+    if (any) {
+      diags_.report(DiagKind::DuplicateDefinition, SourceRange{t.loc, 5},
+                    {"train"});
+      diags_.report(DiagKind::PreviousDefinition, SourceRange{blockLoc, 5},
+                    {"train"});
+      continue;
+    }
     any = true;
     blockLoc = t.loc;
     for (const syntax::StmtPtr &s : t.settings) {
@@ -170,15 +241,26 @@ void Elaborator::buildTraining(ModuleInst &root, Model &model,
         error(DiagKind::UnknownTrainSetting, nameRange, {name});
         continue;
       }
+      if (auto [it, fresh] = given.emplace(name, s->targetLocs[0]); !fresh) {
+        diags_.report(DiagKind::DuplicateDefinition, nameRange, {name});
+        diags_.report(DiagKind::PreviousDefinition,
+                      SourceRange{it->second, nameRange.length}, {name});
+        continue;
+      }
       const syntax::Expr &e = *s->value;
       if (name == "loss") {
         loss = s.get();
         continue;
       }
       if (name == "optimizer") {
+        for (const syntax::Arg &arg : e.args)
+          if (arg.name == "lr")
+            optimizerLrAt = SourceRange{arg.nameLoc, 2};
         buildOptimizer(e, scope, spec->optimizer);
         continue;
       }
+      if (name == "lr")
+        lrAt = nameRange;
       Value v = eval(e, scope);
       if (v.kind == Value::Poison)
         continue;
@@ -229,6 +311,13 @@ void Elaborator::buildTraining(ModuleInst &root, Model &model,
   }
   if (!any)
     return;
+  if (lrAt.begin.valid() && optimizerLrAt.begin.valid()) {
+    error(DiagKind::InvalidTrainSetting, lrAt,
+          {"lr", "the learning rate is also given as the optimizer's `lr`; "
+                 "give it once"});
+    diags_.report(DiagKind::PreviousDefinition, optimizerLrAt, {"lr"});
+    return;
+  }
   if (!loss) {
     error(DiagKind::MissingLoss, SourceRange{blockLoc, 5}, {});
     return;
@@ -264,10 +353,20 @@ void Elaborator::buildTraining(ModuleInst &root, Model &model,
     return;
   }
   spec->lossSource = sourceText(sources_, e.range);
-  if (e.kind == syntax::ExprKind::Call &&
+  TargetUse use = findTargetUses(e);
+  if (!use.labelLoss.empty() && use.asValue) {
+    error(DiagKind::InvalidTrainSetting, use.valueAt,
+          {"loss", "`target` holds class labels for `" + use.labelLoss +
+                       "`, so it cannot also be used as values here"});
+    return;
+  }
+  spec->classTargets = !use.labelLoss.empty();
+  // The loss function named in the runtime's messages: the one that takes
+  // the target, else the outermost call.
+  spec->lossFn = spec->classTargets ? use.labelLoss : use.valueLoss;
+  if (spec->lossFn.empty() && e.kind == syntax::ExprKind::Call &&
       e.operands[0]->kind == syntax::ExprKind::Name)
     spec->lossFn = e.operands[0]->text;
-  spec->classTargets = spec->lossFn == "cross_entropy" || spec->lossFn == "nll";
   std::vector<const ir::Node *> inputs = graph_->inputs();
   std::vector<const ir::Node *> trainOutputs = outputs;
   trainOutputs.push_back(v.tensor);
