@@ -9,6 +9,7 @@
 //===----------------------------------------------------------------------===//
 #pragma once
 
+#include <compare>
 #include <cstdint>
 #include <string>
 #include <vector>
@@ -31,6 +32,8 @@ struct Dim {
   bool isConstant() const { return symbols.empty(); }
   bool isOne() const { return symbols.empty() && coeff == 1; }
   bool operator==(const Dim &other) const = default;
+  /// An arbitrary total order, for keys of ordered maps.
+  auto operator<=>(const Dim &other) const = default;
 
   /// `784`, `B`, `B*784`: the form used by the printer and the manifest.
   std::string str() const;

@@ -1,7 +1,8 @@
 //===- emit_kernels.cpp - One LLVM function per kernel --------------------===//
 //
-// Each kernel function takes (out, read0, read1, ..., sym0, sym1, ...): the
-// buffer pointers, all `noalias`, then the values of the symbolic
+// Each kernel function takes (out, read0, read1, ..., const0, ..., sym0,
+// sym1, ...): the buffer pointers, all `noalias`, the values of the
+// expression's constants (kernelConstants), then the values of the symbolic
 // dimensions. Extents and row-major strides are computed from the shapes;
 // a broadcast dimension has stride 0.
 //
@@ -29,8 +30,10 @@ public:
     llvm::LLVMContext &ctx = m_.getContext();
     elem_ = p_.element == ir::DType::F64 ? llvm::Type::getDoubleTy(ctx)
                                             : llvm::Type::getFloatTy(ctx);
+    constants_ = kernelConstants(k_);
     std::vector<llvm::Type *> params(1 + k_.reads.size(),
                                      llvm::PointerType::getUnqual(ctx));
+    params.insert(params.end(), constants_.size(), elem_);
     params.insert(params.end(), p_.symbols.size(), b_.getInt64Ty());
     auto *type = llvm::FunctionType::get(b_.getVoidTy(), params, false);
     fn_ = llvm::Function::Create(type, llvm::Function::InternalLinkage, name, m_);
@@ -39,8 +42,9 @@ public:
       fn_->addParamAttr(static_cast<unsigned>(i), llvm::Attribute::NoAlias);
       fn_->addParamAttr(static_cast<unsigned>(i), llvm::Attribute::NoCapture);
     }
+    size_t firstSymbol = 1 + k_.reads.size() + constants_.size();
     for (size_t s = 0; s < p_.symbols.size(); ++s)
-      symbols_[p_.symbols[s]] = fn_->getArg(static_cast<unsigned>(1 + k_.reads.size() + s));
+      symbols_[p_.symbols[s]] = fn_->getArg(static_cast<unsigned>(firstSymbol + s));
     b_.SetInsertPoint(llvm::BasicBlock::Create(ctx, "entry", fn_));
     switch (k_.kind) {
     case Kernel::Elementwise:
@@ -127,6 +131,9 @@ private:
       std::map<const ir::Node *, Value *> values;
       for (size_t r = 0; r < k_.reads.size(); ++r)
         values[k_.reads[r].first] = load(read(r), dot(idx, readStrides[r]));
+      for (size_t c = 0; c < constants_.size(); ++c)
+        values[constants_[c]] =
+            fn_->getArg(static_cast<unsigned>(1 + k_.reads.size() + c));
       store(scalar(k_.root, values), out(), dot(idx, outStrides));
     });
   }
@@ -265,6 +272,7 @@ private:
   llvm::Function *fn_ = nullptr;
   llvm::Type *elem_ = nullptr;
   std::map<std::string, Value *> symbols_;
+  std::vector<const ir::Node *> constants_; ///< arguments after the reads
 };
 
 } // namespace

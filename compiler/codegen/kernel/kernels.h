@@ -18,6 +18,7 @@
 #include "ir/graph.h"
 
 #include <map>
+#include <optional>
 #include <ostream>
 #include <vector>
 
@@ -49,6 +50,42 @@ struct KernelProgram {
   std::vector<Buffer> buffers;
   std::vector<Kernel> kernels;
 };
+
+/// The constants of an elementwise kernel's expression, each once, in
+/// preorder. They are arguments of the kernel's code rather than part of it,
+/// so that `x * 0.5` and `x * 1.5` share one function.
+std::vector<const ir::Node *> kernelConstants(const Kernel &kernel);
+
+/// What a kernel's code depends on, and nothing else: two kernels with equal
+/// keys compute the same function of their buffers and constants, so one
+/// function serves both (a stack of identical layers, or a long chain cut
+/// into pieces, compiles each distinct kernel once). Compared by value.
+struct KernelKey {
+  /// One node of an elementwise kernel's expression, in preorder.
+  struct Step {
+    int op = 0;        ///< ir::OpKind
+    int leaf = -1;     ///< the read it loads, or -1
+    int constant = -1; ///< its position in kernelConstants, or -1
+    ir::Shape shape;
+    auto operator<=>(const Step &) const = default;
+  };
+  ir::DType element = ir::DType::F32;
+  std::vector<std::string> symbols;
+  int kind = 0;
+  bool transA = false, transB = false;
+  int op = 0; ///< the root's ir::OpKind
+  ir::Shape shape;
+  std::vector<int64_t> axes;
+  bool keepdim = false;
+  std::vector<ir::Shape> reads;
+  std::vector<Step> expr; ///< elementwise kernels
+  /// A Copy kernel of a constant writes the value (its bits, NaN included).
+  std::optional<uint64_t> copiedConstant;
+  auto operator<=>(const KernelKey &) const = default;
+};
+
+/// The key of `kernel` in `program`.
+KernelKey kernelKey(const KernelProgram &program, const Kernel &kernel);
 
 /// Lowers `graph` to kernels. `paramOffsets` maps each parameter name to its
 /// arena element offset.

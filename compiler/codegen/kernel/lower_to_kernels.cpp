@@ -8,6 +8,13 @@
 //      use, that use is elementwise, and both have the same shape (so that
 //      fusing never recomputes a value per broadcast element). Every other
 //      non-leaf node is materialised into a buffer by its own kernel.
+//      A fused expression holds at most kMaxFusedNodes nodes and reads at
+//      most kMaxFusedReads buffers: going through the nodes in order, a node
+//      whose expression would pass a limit materialises its largest fused
+//      operands. A chain of 10,000 elementwise ops becomes kernels of
+//      bounded size, so every walk over an expression is bounded, and the
+//      code generator meets many small, mostly identical functions rather
+//      than one huge one (compile time grows linearly).
 //   4. Buffers: inputs and parameters are given; a materialised node that is
 //      a graph output writes the output buffer directly; the rest get
 //      workspace. Outputs that are leaves, views or repeated get a Copy.
@@ -17,6 +24,7 @@
 #include "base/diagnostics.h"
 #include "ir/printer_detail.h"
 
+#include <algorithm>
 #include <set>
 
 namespace nnc::codegen {
@@ -30,6 +38,17 @@ bool isElementwise(const Node *n) {
   return ir::opInfo(n->op).lowering == Lowering::Elementwise;
 }
 
+/// Past these, a fused expression gains little (its loads and stores are
+/// already amortised) and its kernel grows unwieldy.
+constexpr int kMaxFusedNodes = 64;
+constexpr int kMaxFusedReads = 32;
+
+/// The size of the fused expression a node roots.
+struct FusedSize {
+  int nodes = 0;
+  int reads = 0; ///< buffer reads, counting a repeated one each time
+};
+
 class KernelLowering {
 public:
   KernelLowering(const ir::Graph &graph,
@@ -39,6 +58,7 @@ public:
   KernelProgram run() {
     program_.symbols = graph_.symbols();
     countUses();
+    capFusion();
     for (const Node *in : graph_.inputs())
       bufferOf_[in] = addBuffer(Buffer::Input, static_cast<int>(inputIndex_++),
                                 in->shape, in->attrs.name);
@@ -99,8 +119,41 @@ private:
     return true;
   }
 
+  // Step 3's limits, decided in node order: each node's operands are sized
+  // (and possibly cut off) before the node itself.
+  void capFusion() {
+    for (const auto &node : graph_.nodes()) {
+      const Node *n = node.get();
+      if (!isElementwise(n))
+        continue;
+      FusedSize size{1, 0};
+      std::vector<const Node *> inner;
+      for (const Node *o : n->operands) {
+        if (fused(o)) {
+          size.nodes += sizes_[o].nodes;
+          size.reads += sizes_[o].reads;
+          inner.push_back(o);
+        } else if (o->op != OpKind::Const) {
+          size.reads += 1;
+        }
+      }
+      while ((size.nodes > kMaxFusedNodes || size.reads > kMaxFusedReads) &&
+             !inner.empty()) {
+        auto largest = std::max_element(
+            inner.begin(), inner.end(), [&](const Node *a, const Node *b) {
+              return sizes_[a].nodes < sizes_[b].nodes;
+            });
+        size.nodes -= sizes_[*largest].nodes;
+        size.reads -= sizes_[*largest].reads - 1; // now one buffer read
+        cutOff_.insert(*largest);
+        inner.erase(largest);
+      }
+      sizes_[n] = size;
+    }
+  }
+
   bool fused(const Node *n) const {
-    if (!isElementwise(n))
+    if (!isElementwise(n) || cutOff_.count(n))
       return false;
     auto it = uses_.find(n);
     if (it == uses_.end() || it->second != 1)
@@ -129,8 +182,8 @@ private:
 
   /// The buffer holding `n`'s value (through views).
   int bufferFor(const Node *n) {
-    if (n->op == OpKind::Reshape)
-      return bufferFor(n->operands[0]);
+    while (n->op == OpKind::Reshape)
+      n = n->operands[0];
     auto it = bufferOf_.find(n);
     if (it != bufferOf_.end())
       return it->second;
@@ -203,6 +256,8 @@ private:
   std::map<const Node *, int> uses_;
   std::map<const Node *, std::vector<const Node *>> users_;
   std::map<const Node *, int> bufferOf_;
+  std::map<const Node *, FusedSize> sizes_;
+  std::set<const Node *> cutOff_; ///< materialised to bound fusion (step 3)
   std::vector<int> outputBuffers_;
   size_t inputIndex_ = 0;
 };

@@ -1,0 +1,367 @@
+//===- emit_entry.cpp - An entry point of the model and its workspace size ===//
+//
+// Layout of the workspace: a table of one pointer per buffer of the program,
+// then each workspace buffer, 64-byte aligned, in buffer order.
+//
+// Constant tables, one set per entry point:
+//   <entry>.buffers  {i64 a, i32 kind, i32 symStart, i32 symCount} per buffer:
+//                    kind Input/Output (a: position in the caller's table),
+//                    Gradient (a: element offset in the state's gradient
+//                    arena), Param (a: element offset in the arena) or
+//                    Workspace (a: the element count's coefficient, times
+//                    the symbols dims[<entry>.symbols[symStart + k]]);
+//   <entry>.symbols  i32 symbol positions, with repetition (B*B);
+//   <entry>.calls    {ptr thunk, i32 argStart, i32 constStart} per kernel,
+//                    in order;
+//   <entry>.args     i32 buffer numbers: the output, then the reads;
+//   <entry>.consts   double: each elementwise kernel's constants.
+// Functions:
+//   <entry>.layout(dims, arena, state, inputs, outputs, workspace): walks
+//     the buffers, writes each one's pointer into the table, and returns the
+//     workspace size; <workspace>(dims) runs the same walk without writing;
+//     both compute sizes with overflow-checked arithmetic (-1 on overflow);
+//   <entry>: calls its layout, then each kernel's thunk in order, then (for
+//     the training step) the optimizer update.
+// A thunk `void(ptr table, ptr args, ptr dims, ptr consts)` loads its
+// buffers' pointers, its constants and the symbols, and calls the kernel's
+// function, whose `noalias` arguments LLVM keeps once the kernel is inlined
+// into its thunk.
+//
+//===----------------------------------------------------------------------===//
+#include "codegen/cpu/emit_entry.h"
+#include "codegen/cpu/emit_kernels.h"
+#include "codegen/cpu/emit_llvm.h"
+#include "codegen/cpu/emit_update.h"
+#include "codegen/cpu/loops.h"
+
+#include <llvm/IR/IRBuilder.h>
+#include <llvm/IR/Intrinsics.h>
+
+namespace nnc::codegen {
+namespace {
+
+using llvm::Value;
+
+enum BufferKind : int32_t { kInput, kOutput, kGradient, kParam, kWorkspace };
+
+class EntryEmitter {
+public:
+  EntryEmitter(llvm::Module &m, const KernelProgram &p, std::string entry,
+               std::string workspace, KernelThunks &thunks,
+               const TrainingCode *training)
+      : m_(m), p_(p), entryName_(std::move(entry)),
+        workspaceName_(std::move(workspace)), thunks_(thunks),
+        training_(training), b_(m.getContext()) {}
+
+  void run() {
+    emitTables();
+    llvm::Function *bind = emitLayout(entryName_ + ".layout", true);
+    llvm::Function *size = emitLayout(workspaceName_, false);
+    size->setLinkage(llvm::Function::ExternalLinkage);
+    emitEntry(bind);
+  }
+
+private:
+  llvm::LLVMContext &ctx() { return m_.getContext(); }
+  llvm::Type *ptrTy() { return llvm::PointerType::getUnqual(ctx()); }
+  llvm::Type *i32() { return b_.getInt32Ty(); }
+  llvm::Type *i64() { return b_.getInt64Ty(); }
+  bool f64() const { return p_.element == ir::DType::F64; }
+  llvm::Type *elemTy() { return f64() ? b_.getDoubleTy() : b_.getFloatTy(); }
+  int64_t elementBytes() const { return f64() ? 8 : 4; }
+  int64_t tableBytes() const {
+    return (static_cast<int64_t>(p_.buffers.size()) * 8 + 63) / 64 * 64;
+  }
+  llvm::FunctionType *thunkType() {
+    return llvm::FunctionType::get(b_.getVoidTy(),
+                                   {ptrTy(), ptrTy(), ptrTy(), ptrTy()}, false);
+  }
+  /// The signature of the entry point and of its layout function.
+  llvm::FunctionType *entryType() {
+    return llvm::FunctionType::get(
+        b_.getVoidTy(), std::vector<llvm::Type *>(training_ ? 7 : 5, ptrTy()),
+        false);
+  }
+
+  llvm::GlobalVariable *constantTable(const std::string &name,
+                                      llvm::Constant *init) {
+    auto *g = new llvm::GlobalVariable(m_, init->getType(), true,
+                                       llvm::GlobalValue::InternalLinkage, init,
+                                       name);
+    g->setUnnamedAddr(llvm::GlobalValue::UnnamedAddr::Global);
+    return g;
+  }
+  template <typename T>
+  llvm::Constant *ints(llvm::Type *type, const std::vector<T> &values) {
+    std::vector<llvm::Constant *> items;
+    for (T v : values)
+      items.push_back(llvm::ConstantInt::get(type, static_cast<uint64_t>(v)));
+    // An empty array still needs an element to index past.
+    if (items.empty())
+      items.push_back(llvm::ConstantInt::get(type, 0));
+    return llvm::ConstantArray::get(llvm::ArrayType::get(type, items.size()),
+                                    items);
+  }
+
+  //===--- tables ---------------------------------------------------------===//
+  void emitTables() {
+    bufferTy_ = llvm::StructType::get(ctx(), {i64(), i32(), i32(), i32()});
+    std::vector<llvm::Constant *> buffers;
+    std::vector<int32_t> symbols;
+    for (const Buffer &buf : p_.buffers) {
+      int64_t a = buf.index;
+      int32_t kind = kWorkspace, symStart = 0, symCount = 0;
+      switch (buf.kind) {
+      case Buffer::Input:
+        kind = kInput;
+        break;
+      case Buffer::Output:
+        kind = kOutput;
+        if (training_ && buf.index >= training_->tableOutputs) {
+          kind = kGradient;
+          a = training_->gradOffsets[buf.index - training_->tableOutputs];
+        }
+        break;
+      case Buffer::Param:
+        kind = kParam;
+        break;
+      case Buffer::Workspace: {
+        ir::Dim n = ir::numElements(buf.shape);
+        a = n.coeff;
+        symStart = static_cast<int32_t>(symbols.size());
+        for (const std::string &s : n.symbols)
+          symbols.push_back(static_cast<int32_t>(
+              std::find(p_.symbols.begin(), p_.symbols.end(), s) -
+              p_.symbols.begin()));
+        symCount = static_cast<int32_t>(symbols.size()) - symStart;
+        break;
+      }
+      }
+      buffers.push_back(llvm::ConstantStruct::get(
+          bufferTy_, {llvm::ConstantInt::get(i64(), static_cast<uint64_t>(a)),
+                      llvm::ConstantInt::get(i32(), static_cast<uint64_t>(kind)),
+                      llvm::ConstantInt::get(i32(), static_cast<uint64_t>(symStart)),
+                      llvm::ConstantInt::get(i32(), static_cast<uint64_t>(symCount))}));
+    }
+    if (buffers.empty())
+      buffers.push_back(llvm::Constant::getNullValue(bufferTy_));
+    buffers_ = constantTable(
+        entryName_ + ".buffers",
+        llvm::ConstantArray::get(llvm::ArrayType::get(bufferTy_, buffers.size()),
+                                 buffers));
+    symbols_ = constantTable(entryName_ + ".symbols", ints(i32(), symbols));
+
+    callTy_ = llvm::StructType::get(ctx(), {ptrTy(), i32(), i32()});
+    std::vector<llvm::Constant *> calls;
+    std::vector<int32_t> args;
+    std::vector<llvm::Constant *> consts;
+    for (const Kernel &kernel : p_.kernels) {
+      calls.push_back(llvm::ConstantStruct::get(
+          callTy_, {thunkFor(kernel), llvm::ConstantInt::get(i32(), args.size()),
+                    llvm::ConstantInt::get(i32(), consts.size())}));
+      args.push_back(kernel.out);
+      for (const auto &[node, buffer] : kernel.reads)
+        args.push_back(buffer);
+      for (const ir::Node *c : kernelConstants(kernel))
+        consts.push_back(llvm::ConstantFP::get(b_.getDoubleTy(), c->attrs.value));
+    }
+    if (consts.empty())
+      consts.push_back(llvm::ConstantFP::get(b_.getDoubleTy(), 0.0));
+    consts_ = constantTable(
+        entryName_ + ".consts",
+        llvm::ConstantArray::get(llvm::ArrayType::get(b_.getDoubleTy(), consts.size()),
+                                 consts));
+    if (calls.empty())
+      calls.push_back(llvm::Constant::getNullValue(callTy_));
+    calls_ = constantTable(
+        entryName_ + ".calls",
+        llvm::ConstantArray::get(llvm::ArrayType::get(callTy_, calls.size()),
+                                 calls));
+    args_ = constantTable(entryName_ + ".args", ints(i32(), args));
+  }
+
+  //===--- kernels --------------------------------------------------------===//
+  llvm::Function *thunkFor(const Kernel &kernel) {
+    llvm::Function *&thunk = thunks_[kernelKey(p_, kernel)];
+    if (thunk)
+      return thunk;
+    std::string name = entryName_ + ".kernel" + std::to_string(thunks_.size() - 1);
+    llvm::Function *body = emitKernel(m_, p_, kernel, name + ".body");
+    thunk = llvm::Function::Create(thunkType(), llvm::Function::InternalLinkage,
+                                   name, m_);
+    thunk->addFnAttr(llvm::Attribute::NoUnwind);
+    llvm::IRBuilder<> b(llvm::BasicBlock::Create(ctx(), "entry", thunk));
+    Value *table = thunk->getArg(0), *args = thunk->getArg(1),
+          *dims = thunk->getArg(2), *consts = thunk->getArg(3);
+    std::vector<Value *> operands;
+    for (size_t i = 0; i < 1 + kernel.reads.size(); ++i) {
+      Value *buffer = b.CreateLoad(i32(), b.CreateConstInBoundsGEP1_64(i32(), args, i));
+      operands.push_back(b.CreateLoad(
+          ptrTy(), b.CreateInBoundsGEP(ptrTy(), table, b.CreateSExt(buffer, i64()))));
+    }
+    // Rounded to float32 as a constant in the code would be.
+    for (size_t c = 0; c < kernelConstants(kernel).size(); ++c)
+      operands.push_back(b.CreateFPCast(
+          b.CreateLoad(b.getDoubleTy(),
+                       b.CreateConstInBoundsGEP1_64(b.getDoubleTy(), consts, c)),
+          elemTy()));
+    for (size_t s = 0; s < p_.symbols.size(); ++s)
+      operands.push_back(
+          b.CreateLoad(i64(), b.CreateConstInBoundsGEP1_64(i64(), dims, s)));
+    b.CreateCall(body, operands);
+    b.CreateRetVoid();
+    return thunk;
+  }
+
+  //===--- layout ---------------------------------------------------------===//
+  /// a op b on i64 through an `*.with.overflow` intrinsic; an overflow is
+  /// or-ed into `overflow`.
+  Value *checked(llvm::Intrinsic::ID op, Value *a, Value *b, Value *overflow) {
+    Value *pair = b_.CreateBinaryIntrinsic(op, a, b);
+    b_.CreateStore(b_.CreateOr(b_.CreateLoad(b_.getInt1Ty(), overflow),
+                               b_.CreateExtractValue(pair, 1)),
+                   overflow);
+    return b_.CreateExtractValue(pair, 0);
+  }
+
+  /// With `bind`, the entry's layout function (the entry's signature,
+  /// writes the table); without, the workspace-size function (dims only).
+  /// Both return the workspace size, or -1 when it does not fit in int64.
+  llvm::Function *emitLayout(const std::string &name, bool bind) {
+    llvm::FunctionType *type =
+        bind ? llvm::FunctionType::get(
+                   i64(), std::vector<llvm::Type *>(training_ ? 7 : 5, ptrTy()),
+                   false)
+             : llvm::FunctionType::get(i64(), {ptrTy()}, false);
+    auto *fn = llvm::Function::Create(type, llvm::Function::InternalLinkage,
+                                      name, m_);
+    fn->addFnAttr(llvm::Attribute::NoUnwind);
+    b_.SetInsertPoint(llvm::BasicBlock::Create(ctx(), "entry", fn));
+    bool t = training_ != nullptr;
+    Value *dims = fn->getArg(0);
+    Value *arena = bind ? fn->getArg(1) : nullptr;
+    Value *state = bind && t ? fn->getArg(2) : nullptr;
+    Value *inputs = bind ? fn->getArg(t ? 3 : 2) : nullptr;
+    Value *outputs = bind ? fn->getArg(t ? 4 : 3) : nullptr;
+    Value *workspace = bind ? fn->getArg(t ? 6 : 4) : nullptr;
+
+    Value *offset = b_.CreateAlloca(i64());
+    Value *overflow = b_.CreateAlloca(b_.getInt1Ty());
+    Value *count = b_.CreateAlloca(i64());
+    b_.CreateStore(b_.getInt64(tableBytes()), offset);
+    b_.CreateStore(b_.getFalse(), overflow);
+    emitLoop(b_, b_.getInt64(static_cast<int64_t>(p_.buffers.size())), [&](Value *i) {
+      Value *desc = b_.CreateInBoundsGEP(bufferTy_, buffers_, i);
+      Value *a = b_.CreateLoad(i64(), b_.CreateStructGEP(bufferTy_, desc, 0));
+      Value *kind = b_.CreateLoad(i32(), b_.CreateStructGEP(bufferTy_, desc, 1));
+      Value *symStart = b_.CreateLoad(i32(), b_.CreateStructGEP(bufferTy_, desc, 2));
+      Value *symCount = b_.CreateLoad(i32(), b_.CreateStructGEP(bufferTy_, desc, 3));
+      llvm::BasicBlock *done = llvm::BasicBlock::Create(ctx(), "buffer.done", fn);
+      llvm::BasicBlock *inWorkspace = llvm::BasicBlock::Create(ctx(), "workspace", fn);
+      llvm::SwitchInst *cases = b_.CreateSwitch(kind, done);
+      cases->addCase(b_.getInt32(kWorkspace), inWorkspace);
+      if (bind) {
+        auto pointerCase = [&](BufferKind k, const std::function<Value *()> &at) {
+          llvm::BasicBlock *block = llvm::BasicBlock::Create(ctx(), "buffer", fn);
+          cases->addCase(b_.getInt32(k), block);
+          b_.SetInsertPoint(block);
+          b_.CreateStore(at(), b_.CreateInBoundsGEP(ptrTy(), workspace, i));
+          b_.CreateBr(done);
+        };
+        pointerCase(kInput, [&] {
+          return b_.CreateLoad(ptrTy(), b_.CreateInBoundsGEP(ptrTy(), inputs, a));
+        });
+        pointerCase(kOutput, [&] {
+          return b_.CreateLoad(ptrTy(), b_.CreateInBoundsGEP(ptrTy(), outputs, a));
+        });
+        // The gradient arena is float32, as the arena of a model that trains.
+        if (state)
+          pointerCase(kGradient, [&] {
+            return b_.CreateInBoundsGEP(b_.getFloatTy(), state, a);
+          });
+        pointerCase(kParam, [&] {
+          return b_.CreateInBoundsGEP(elemTy(), arena, a);
+        });
+      }
+      // A workspace buffer: its element count, then its aligned bytes.
+      b_.SetInsertPoint(inWorkspace);
+      b_.CreateStore(a, count);
+      emitLoop(b_, b_.CreateSExt(symCount, i64()), [&](Value *k) {
+        Value *position = b_.CreateLoad(
+            i32(), b_.CreateInBoundsGEP(i32(), symbols_,
+                                        b_.CreateAdd(b_.CreateSExt(symStart, i64()), k)));
+        Value *dim = b_.CreateLoad(
+            i64(), b_.CreateInBoundsGEP(i64(), dims, b_.CreateSExt(position, i64())));
+        b_.CreateStore(checked(llvm::Intrinsic::smul_with_overflow,
+                               b_.CreateLoad(i64(), count), dim, overflow),
+                       count);
+      });
+      Value *bytes = checked(llvm::Intrinsic::smul_with_overflow,
+                             b_.CreateLoad(i64(), count),
+                             b_.getInt64(elementBytes()), overflow);
+      bytes = b_.CreateAnd(checked(llvm::Intrinsic::sadd_with_overflow, bytes,
+                                   b_.getInt64(63), overflow),
+                           b_.getInt64(~int64_t(63)));
+      Value *start = b_.CreateLoad(i64(), offset);
+      if (bind)
+        b_.CreateStore(b_.CreateInBoundsGEP(b_.getInt8Ty(), workspace, start),
+                       b_.CreateInBoundsGEP(ptrTy(), workspace, i));
+      b_.CreateStore(checked(llvm::Intrinsic::sadd_with_overflow, start, bytes,
+                             overflow),
+                     offset);
+      b_.CreateBr(done);
+      b_.SetInsertPoint(done);
+    });
+    b_.CreateRet(b_.CreateSelect(b_.CreateLoad(b_.getInt1Ty(), overflow),
+                                 b_.getInt64(-1), b_.CreateLoad(i64(), offset)));
+    return fn;
+  }
+
+  //===--- the entry point ------------------------------------------------===//
+  void emitEntry(llvm::Function *layout) {
+    auto *fn = llvm::Function::Create(entryType(), llvm::Function::ExternalLinkage,
+                                      entryName_, m_);
+    b_.SetInsertPoint(llvm::BasicBlock::Create(ctx(), "entry", fn));
+    std::vector<Value *> all;
+    for (llvm::Argument &arg : fn->args())
+      all.push_back(&arg);
+    b_.CreateCall(layout, all);
+    bool t = training_ != nullptr;
+    Value *dims = fn->getArg(0), *workspace = fn->getArg(t ? 6 : 4);
+    emitLoop(b_, b_.getInt64(static_cast<int64_t>(p_.kernels.size())), [&](Value *k) {
+      Value *call = b_.CreateInBoundsGEP(callTy_, calls_, k);
+      Value *thunk = b_.CreateLoad(ptrTy(), b_.CreateStructGEP(callTy_, call, 0));
+      Value *argStart = b_.CreateLoad(i32(), b_.CreateStructGEP(callTy_, call, 1));
+      Value *constStart = b_.CreateLoad(i32(), b_.CreateStructGEP(callTy_, call, 2));
+      Value *args = b_.CreateInBoundsGEP(i32(), args_, b_.CreateSExt(argStart, i64()));
+      Value *consts = b_.CreateInBoundsGEP(b_.getDoubleTy(), consts_,
+                                           b_.CreateSExt(constStart, i64()));
+      b_.CreateCall(thunkType(), thunk, {workspace, args, dims, consts});
+    });
+    // Every kernel has read the parameters by now; only then may they change.
+    if (training_)
+      emitOptimizerUpdate(b_, fn->getArg(1), fn->getArg(2), fn->getArg(5),
+                          training_->arenaElements, training_->updateRanges);
+    b_.CreateRetVoid();
+  }
+
+  llvm::Module &m_;
+  const KernelProgram &p_;
+  std::string entryName_, workspaceName_;
+  KernelThunks &thunks_;
+  const TrainingCode *training_;
+  llvm::IRBuilder<> b_;
+  llvm::StructType *bufferTy_ = nullptr, *callTy_ = nullptr;
+  llvm::GlobalVariable *buffers_ = nullptr, *symbols_ = nullptr,
+                       *calls_ = nullptr, *args_ = nullptr, *consts_ = nullptr;
+};
+
+} // namespace
+
+void emitEntryPoint(llvm::Module &module, const KernelProgram &program,
+                    const std::string &entry, const std::string &workspace,
+                    KernelThunks &thunks, const TrainingCode *training) {
+  EntryEmitter(module, program, entry, workspace, thunks, training).run();
+}
+
+} // namespace nnc::codegen

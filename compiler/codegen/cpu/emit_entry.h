@@ -1,0 +1,36 @@
+//===- emit_entry.h - An entry point of the model and its workspace size --===//
+//
+// An entry point (nnc_model_forward, _evaluate, _train_step) runs a kernel
+// program. Its schedule is data: constant tables describe the buffers and
+// list the kernel calls, and short loops walk them, so the code emitted for
+// an entry point does not grow with the number of kernels: a model of
+// 10,000 ops compiles in time proportional to its distinct kernels plus a
+// table entry per kernel and buffer.
+//
+//===----------------------------------------------------------------------===//
+#pragma once
+
+#include "codegen/kernel/kernels.h"
+
+#include <llvm/IR/Module.h>
+
+#include <map>
+#include <string>
+
+namespace nnc::codegen {
+
+struct TrainingCode;
+
+/// Each distinct kernel of a module (KernelKey) is emitted once, as a
+/// function `void(ptr table, ptr args, ptr dims)` that every entry point
+/// calls for every kernel equal to it.
+using KernelThunks = std::map<KernelKey, llvm::Function *>;
+
+/// Emits the entry point `entry` over `program` and its workspace-size
+/// function `workspace` (nnrt_model.h); with `training`, the training step's
+/// signature, gradient outputs and optimizer update.
+void emitEntryPoint(llvm::Module &module, const KernelProgram &program,
+                    const std::string &entry, const std::string &workspace,
+                    KernelThunks &thunks, const TrainingCode *training);
+
+} // namespace nnc::codegen
