@@ -95,6 +95,17 @@ Value Elaborator::error(DiagKind kind, SourceRange where,
   return Value::poison();
 }
 
+bool Elaborator::enter(SourceRange where) {
+  if (evalDepth_ < kMaxEvalDepth && !tooDeep_) {
+    ++evalDepth_;
+    return true;
+  }
+  if (!tooDeep_)
+    error(DiagKind::EvaluationTooDeep, where, {std::to_string(kMaxEvalDepth)});
+  tooDeep_ = true;
+  return false;
+}
+
 bool Elaborator::charge(int64_t steps, SourceRange where) {
   if (!overBudget_ && steps <= kMaxSteps - steps_) {
     steps_ += steps;

@@ -75,9 +75,12 @@ public:
   // --- statements (statements.cpp)
   /// Runs `block`; returns true when a `return` was executed.
   bool exec(const syntax::Block &block, Scope &scope, Value &result);
+  bool execStatements(const syntax::Block &block, Scope &scope, Value &result);
 
   // --- expressions (expressions.cpp)
   Value eval(const syntax::Expr &e, Scope &scope);
+  /// eval without the depth count: a chain and its innermost expression.
+  Value evalChain(const syntax::Expr &e, Scope &scope);
   /// An expression that is not a chain link (see expressions.cpp).
   Value evalAtom(const syntax::Expr &e, Scope &scope);
   /// Applies the chain link `e` to its already evaluated first operand.
@@ -130,6 +133,18 @@ public:
   /// one [UnrollLimit] for the whole compilation) once the budget is spent.
   bool charge(int64_t steps, SourceRange where);
 
+  /// Counts one level of evaluation (an expression or a block inside
+  /// another) for its lifetime; false (and one [EvaluationTooDeep]) past
+  /// kMaxEvalDepth.
+  bool enter(SourceRange where);
+  void leave() { --evalDepth_; }
+
+  /// The parser bounds nesting within a file at 1000 levels, but calls
+  /// multiply it: a function whose body nests 999 calls deep, calling
+  /// itself at the innermost 64 times. This bounds the evaluation's
+  /// recursion, and so its stack, whatever the input.
+  static constexpr int kMaxEvalDepth = 10'000;
+
   /// Loops and calls run at compile time, so `for i in 0..1000000000 {}`,
   /// nested loops or a recursion that branches would run for hours: this
   /// many loop iterations and calls in all (documented in docs/language.md)
@@ -147,6 +162,8 @@ public:
   int depth_ = 0;
   int64_t steps_ = 0;
   bool overBudget_ = false;
+  int evalDepth_ = 0;
+  bool tooDeep_ = false;
 };
 
 SourceRange rangeOf(const syntax::Expr &e);

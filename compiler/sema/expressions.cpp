@@ -41,6 +41,14 @@ bool isChainLink(const syntax::Expr &e) {
 // expression, then applies the links outwards: recursion is left for the
 // other operands, whose depth the parser bounds (nesting in brackets).
 Value Elaborator::eval(const syntax::Expr &e, Scope &scope) {
+  if (!enter(e.range))
+    return Value::poison();
+  Value v = evalChain(e, scope);
+  leave();
+  return v;
+}
+
+Value Elaborator::evalChain(const syntax::Expr &e, Scope &scope) {
   std::vector<const syntax::Expr *> links;
   const syntax::Expr *innermost = &e;
   while (isChainLink(*innermost)) {

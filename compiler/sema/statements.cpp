@@ -49,6 +49,19 @@ int64_t rangeLength(const Value &range) {
 
 bool Elaborator::exec(const syntax::Block &block, Scope &scope,
                       Value &result) {
+  if (block.empty())
+    return false;
+  if (!enter(block.front()->range)) {
+    result = Value::poison();
+    return true;
+  }
+  bool returned = execStatements(block, scope, result);
+  leave();
+  return returned;
+}
+
+bool Elaborator::execStatements(const syntax::Block &block, Scope &scope,
+                                Value &result) {
   for (const syntax::StmtPtr &stmt : block) {
     const syntax::Stmt &s = *stmt;
     switch (s.kind) {

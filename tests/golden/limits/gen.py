@@ -9,7 +9,7 @@ usage: gen.py KIND N
   neg N      `return ---...-x` with N minus signs (flat)
   not N      `if not not ... true { ... }` with N `not`s (flat)
   dotT N     `return x.T.T...` with N transposes (flat)
-  members N  `return blocks[0].net[0].net...(x)`-style: N `.T` and `[0]` mixed with calls (flat)
+  deeprec N  a function whose body nests N calls deep around a call of itself, 60 times over
 """
 import sys
 
@@ -41,6 +41,9 @@ def main():
         src = module("        if " + "not " * n + "false { return x }\n        return -x")
     elif kind == "dotT":
         src = module("        return x" + ".T" * n, shape="[4, 4]", result="[4, 4]")
+    elif kind == "deeprec":
+        src = ("fn f(x, n: int) {\n    if n == 0 { return x }\n    return " + "relu(" * n +
+               "f(x, n - 1)" + ")" * n + "\n}\n" + module("        return f(x, 60)"))
     else:
         sys.exit(f"unknown kind {kind}")
     sys.stdout.write(src)
