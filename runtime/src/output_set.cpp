@@ -18,6 +18,8 @@ void OutputSet::addInput(const std::string &path, const std::string &role) {
 }
 
 OutputFile &OutputSet::add(const std::string &path, const std::string &role) {
+  if (path.empty())
+    throw Error(role + " is an empty path");
   OutputFile file(path);
   for (const Input &input : inputs_)
     checkNotInput(path, input.path, input.role);

@@ -89,8 +89,8 @@ Command addEvalCommand(CLI::App &parent, const Context &context) {
                   "Samples per batch; default: the train block's")
       ->type_name("INT");
   app->add_option("--normalize", flags->normalize,
-                  "none, global or per_feature; default: a checkpoint's "
-                  "statistics, else the train block's setting")
+                  "none, global or per_feature; default: what a checkpoint "
+                  "recorded, else the train block's setting")
       ->check(CLI::IsMember({"none", "global", "per_feature"}));
   app->add_flag("--json", flags->json, "Print one JSON object");
   return {app, [context, flags] { run(context, *flags); }};

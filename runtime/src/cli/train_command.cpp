@@ -352,7 +352,7 @@ Command addTrainCommand(CLI::App &parent, const Context &context) {
   app->add_option("--lr", flags->lr, "Learning rate, finite and >= 0")
       ->type_name("FLOAT");
   app->add_option("--optimizer", flags->optimizer, "sgd, adam or adamw");
-  app->add_option("--momentum", flags->momentum, "SGD momentum, finite, >= 0")
+  app->add_option("--momentum", flags->momentum, "SGD momentum, finite and >= 0")
       ->type_name("FLOAT");
   app->add_option("--weight-decay", flags->weightDecay,
                   "Weight decay, finite and >= 0")
