@@ -99,7 +99,9 @@ ResolvedOutput resolveOutput(const std::string &path) {
       out.through = true;
       return out;
     }
-    out.mode = uint32_t(info.st_mode & 07777);
+    // Permission bits only: a set-user-ID bit carried over to the new file,
+    // which root would own, would be a gift to the old file's owner.
+    out.mode = uint32_t(info.st_mode & 0777);
     out.identity = idText(info);
   } else if (errno != ENOENT) {
     throw Error(path + ": cannot create: " + errnoText());

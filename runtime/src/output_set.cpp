@@ -23,7 +23,9 @@ OutputFile &OutputSet::add(const std::string &path, const std::string &role) {
   OutputFile file(path);
   for (const Input &input : inputs_)
     checkNotInput(path, input.path, input.role);
-  for (size_t i = 0; i < outputs_.size(); ++i)
+  // A device or FIFO may take several outputs (/dev/null for all of them);
+  // a file given twice would keep only the last.
+  for (size_t i = 0; i < outputs_.size() && !file.writesThrough(); ++i)
     if (outputs_[i].identity() == file.identity())
       throw Error(path + ": the same file is given twice, as " + roles_[i] +
                   " `" + outputs_[i].path() + "` and as " + role);

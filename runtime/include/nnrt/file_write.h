@@ -106,7 +106,8 @@ public:
   /// Throws Error when an output already declared is that file.
   void addInput(const std::string &path, const std::string &role);
   /// Declares an output (checked as OutputFile does). Throws Error when it
-  /// is a declared input or the same file as an earlier output.
+  /// is a declared input or the same file as an earlier output (a device or
+  /// FIFO may be given more than once).
   OutputFile &add(const std::string &path, const std::string &role);
   /// Installs every output, the written-through ones first (the likelier to
   /// fail: a FIFO whose reader went away), then the renames. Throws Error,

@@ -74,6 +74,11 @@ TEST_CASE("a regular file is replaced whole, keeping its permissions") {
   struct stat info;
   REQUIRE(::stat(path.c_str(), &info) == 0);
   CHECK((info.st_mode & 0777) == 0600);
+  // Permission bits only: a set-user-ID bit is not carried to the new file.
+  ::chmod(path.c_str(), 04755);
+  writeFileAtomic(path, {"third"});
+  REQUIRE(::stat(path.c_str(), &info) == 0);
+  CHECK((info.st_mode & 07777) == 0755);
   CHECK(temporaries(dir) == 0);
 }
 
@@ -149,6 +154,11 @@ TEST_CASE("a device node is written through, not replaced") {
   CHECK(file.writesThrough());
   file.stage({"discarded"});
   file.commit();
+  // A device may take several outputs of one command.
+  OutputSet set;
+  set.add(node, "--output").stage({"one"});
+  set.add(node, "--output").stage({"two"});
+  set.commit();
   struct stat info;
   REQUIRE(::lstat(node.c_str(), &info) == 0);
   CHECK(S_ISCHR(info.st_mode));
