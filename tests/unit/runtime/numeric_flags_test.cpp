@@ -91,6 +91,12 @@ TEST_CASE("train refuses every bad number with the flag and the value") {
         "error: --validation must be in [0, 1), got -0.5\n");
   CHECK(error({"--lr", "-1"}) == "error: SGD: Invalid learning rate: -1.0\n");
   CHECK_FALSE(std::filesystem::exists(ckpt));
+  // The largest batch is one batch of everything.
+  CliRun whole = runCliWith(linkedModelCode(),
+                            {"train", "--data", data, "--epochs", "1",
+                             "--batch", "9223372036854775807"});
+  CHECK(whole.code == 0);
+  CHECK(contains(whole.out, "; 1 steps in all"));
   // The largest seed is a seed like any other, and is recorded as given.
   CliRun big = runCliWith(linkedModelCode(),
                           {"train", "--data", data, "--epochs", "1", "--save",
