@@ -2,7 +2,8 @@
 # The demo: installs what is missing, builds nnc, and takes the seed's MLP from source to a trained
 # model: check, summary, build a native executable, train it on all of Fashion-MNIST (10 epochs, the
 # time per epoch printed), evaluate the checkpoint, and have PyTorch reproduce the trained model's
-# predictions from the same file.
+# predictions from the same file. predict applies the checkpoint's input normalisation (as eval
+# does), so the PyTorch check applies the same statistics (--preprocess) to compare like with like.
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 cd "$root"
@@ -23,5 +24,5 @@ step "$out/mlp" eval --params "$out/mlp.safetensors" --data "$data"
 step "$out/mlp" predict --params "$out/mlp.safetensors" \
   --input tests/reference/fixtures/mlp/x.npy --output "$out/y.npy"
 step /usr/bin/python3 tests/reference/check_outputs.py mlp "$out/mlp.safetensors" \
-  tests/reference/fixtures/mlp/x.npy "$out/y.npy" --allow-extra optimizer.
+  tests/reference/fixtures/mlp/x.npy "$out/y.npy" --allow-extra optimizer. --preprocess
 printf '\nThe executable, the checkpoint, the metrics log and the outputs are in %s\n' "$out"

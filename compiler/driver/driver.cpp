@@ -6,7 +6,10 @@
 //   build   compile to an executable, or `--emit obj|ir|kernels|llvm`
 //   ir      read a textual graph IR file, verify it, print it back
 // Every stage can be stopped after and printed, so that each is testable on
-// its own (the Toy tutorial's -emit ladder).
+// its own (the Toy tutorial's -emit ladder). Every file written goes through
+// the runtime's OutputFile (nnrt/file_write.h): `-o` is checked before the
+// compilation starts (not a folder, not the source file, a folder that
+// exists), then replaced atomically, or written through for a device or FIFO.
 //
 //===----------------------------------------------------------------------===//
 #include "driver/driver.h"
@@ -24,6 +27,8 @@
 #include "syntax/parser.h"
 
 #include "cli.h"
+#include "nnrt/error.h"
+#include "nnrt/file_write.h"
 
 #include <CLI/CLI.hpp>
 #include <llvm/IR/LLVMContext.h>
@@ -32,6 +37,8 @@
 #include <llvm/Support/raw_os_ostream.h>
 #include <llvm/Target/TargetMachine.h>
 
+#include <cerrno>
+#include <cstring>
 #include <filesystem>
 #include <fstream>
 #include <sstream>
@@ -166,17 +173,35 @@ std::map<std::string, int64_t> paramOffsets(const sema::Model &model) {
   return offsets;
 }
 
-/// Writes `text` to `path`, or to `out` when path is empty or `-`.
-int writeText(const std::string &path, const std::string &text,
+/// The `-o` file, checked before any work. None for standard output (no
+/// `-o`, or `-` where `toStdout`). Prints the error and returns false when
+/// the path is refused.
+bool openOutput(const Options &opts, bool toStdout,
+                std::optional<nnrt::OutputFile> &file, std::ostream &err) {
+  if (opts.output.empty() || (toStdout && opts.output == "-"))
+    return true;
+  try {
+    file.emplace(opts.output);
+    nnrt::checkNotInput(opts.output, opts.input, "source");
+  } catch (const nnrt::Error &e) {
+    err << "error: " << e.what() << "\n";
+    return false;
+  }
+  return true;
+}
+
+/// Writes `text` to `file`, or to `out` when there is none.
+int writeText(std::optional<nnrt::OutputFile> &file, const std::string &text,
               std::ostream &out, std::ostream &err) {
-  if (path.empty() || path == "-") {
+  if (!file) {
     out << text;
     return 0;
   }
-  std::ofstream file(path);
-  file << text;
-  if (!file) {
-    err << "error: cannot write `" << path << "`\n";
+  try {
+    file->stage({text});
+    file->commit();
+  } catch (const nnrt::Error &e) {
+    err << "error: " << e.what() << "\n";
     return 1;
   }
   return 0;
@@ -205,6 +230,34 @@ optimizedModule(const sema::Model &model, const codegen::KernelProgram &forward,
   return module;
 }
 
+/// The object file (--emit obj) or the executable, staged and then
+/// committed, so that a failed build leaves `-o` as it was. The executable's
+/// object is a temporary file beside the staged executable.
+int writeBinary(llvm::Module &module, llvm::TargetMachine &machine,
+                const std::string &emit, nnrt::OutputFile &output,
+                std::ostream &err) {
+  std::string error;
+  try {
+    if (emit == "obj") {
+      if (!codegen::writeObject(module, machine, output.stagingPath(), error))
+        throw nnrt::Error(output.path() + ": " + error);
+      output.commit();
+      return 0;
+    }
+    std::string object = output.stagingPath() + ".o";
+    bool written = codegen::writeObject(module, machine, object, error);
+    bool linked = written && linkExecutable(object, output, error);
+    std::error_code ec;
+    fs::remove(object, ec);
+    if (!linked)
+      throw nnrt::Error(written ? error : output.path() + ": " + error);
+  } catch (const nnrt::Error &e) {
+    err << "error: " << e.what() << "\n";
+    return 1;
+  }
+  return 0;
+}
+
 int cmdBuild(const Options &opts, std::ostream &out, std::ostream &err) {
   static const std::set<std::string> kEmits = {"exe", "obj", "ir", "kernels",
                                                "llvm"};
@@ -219,10 +272,14 @@ int cmdBuild(const Options &opts, std::ostream &out, std::ostream &err) {
         << "` is not supported yet; this nnc builds for `cpu`\n";
     return 1;
   }
-  if ((emit == "exe" || emit == "obj") && opts.output.empty()) {
+  bool binary = emit == "exe" || emit == "obj";
+  if (binary && opts.output.empty()) {
     err << "error: `build` needs `-o FILE` for --emit " << emit << "\n";
     return 1;
   }
+  std::optional<nnrt::OutputFile> output;
+  if (!openOutput(opts, !binary, output, err))
+    return 1;
   Compilation c(err);
   if (!c.load(opts))
     return errorsSummary(c.diags, err);
@@ -235,14 +292,14 @@ int cmdBuild(const Options &opts, std::ostream &out, std::ostream &err) {
   if (emit == "ir") {
     std::ostringstream text;
     ir::printGraph(*model.graph, text);
-    return writeText(opts.output, text.str(), out, err);
+    return writeText(output, text.str(), out, err);
   }
   codegen::KernelProgram kernels =
       codegen::lowerToKernels(*model.graph, paramOffsets(model));
   if (emit == "kernels") {
     std::ostringstream text;
     codegen::printKernels(kernels, text);
-    return writeText(opts.output, text.str(), out, err);
+    return writeText(output, text.str(), out, err);
   }
   llvm::LLVMContext context;
   std::string error;
@@ -259,25 +316,9 @@ int cmdBuild(const Options &opts, std::ostream &out, std::ostream &err) {
     std::string text;
     llvm::raw_string_ostream os(text);
     module->print(os, nullptr);
-    return writeText(opts.output, text, out, err);
+    return writeText(output, text, out, err);
   }
-  std::string object = emit == "obj" ? opts.output
-                                     : opts.output + ".nnc-" +
-                                           std::to_string(getpid()) + ".o";
-  if (!codegen::writeObject(*module, *machine, object, error)) {
-    err << "error: " << error << "\n";
-    return 1;
-  }
-  if (emit == "obj")
-    return 0;
-  bool linked = linkExecutable(object, opts.output, error);
-  std::error_code ec;
-  fs::remove(object, ec);
-  if (!linked) {
-    err << "error: " << error << "\n";
-    return 1;
-  }
-  return 0;
+  return writeBinary(*module, *machine, emit, *output, err);
 }
 
 /// `nnc run model.nnm -- ARGS`: the built executable's command line, on the
@@ -317,6 +358,37 @@ int cmdRun(const Options &opts, const std::vector<std::string> &modelArgs,
                            argv.data(), out, err);
 }
 
+/// SVG from DOT through Graphviz's `dot`, by way of a private temporary
+/// folder (mkdtemp: no name another user could have planted a symlink at).
+/// False with `printed` set when it fails.
+bool runGraphviz(const std::string &dot, std::string &svg,
+                 std::string &printed) {
+  std::string folder =
+      (fs::temp_directory_path() / "nnc-graph-XXXXXX").string();
+  if (!::mkdtemp(folder.data())) {
+    printed = "cannot create a temporary folder `" + folder +
+              "`: " + std::strerror(errno) + "\n";
+    return false;
+  }
+  std::string dotPath = folder + "/graph.dot", svgPath = folder + "/graph.svg";
+  bool ok = false;
+  try {
+    nnrt::writeFileAtomic(dotPath, {dot});
+    ok = runProcess({"dot", "-Tsvg", dotPath, "-o", svgPath}, printed);
+  } catch (const nnrt::Error &e) {
+    printed = std::string(e.what()) + "\n";
+  }
+  if (ok) {
+    std::ifstream file(svgPath);
+    std::stringstream text;
+    text << file.rdbuf();
+    svg = text.str();
+  }
+  std::error_code ec;
+  fs::remove_all(folder, ec);
+  return ok;
+}
+
 int cmdGraph(const Options &opts, std::ostream &out, std::ostream &err) {
   if (opts.view != "modules" && opts.view != "forward" &&
       opts.view != "backward") {
@@ -328,6 +400,9 @@ int cmdGraph(const Options &opts, std::ostream &out, std::ostream &err) {
     err << "error: `--format` takes dot or svg, not `" << opts.format << "`\n";
     return 1;
   }
+  std::optional<nnrt::OutputFile> output;
+  if (!openOutput(opts, true, output, err))
+    return 1;
   Compilation c(err);
   if (!c.load(opts))
     return errorsSummary(c.diags, err);
@@ -341,28 +416,15 @@ int cmdGraph(const Options &opts, std::ostream &out, std::ostream &err) {
     printGraphDot(*passes::eliminateDeadCode(*c.model->graph), dot);
   }
   if (opts.format == "dot")
-    return writeText(opts.output, dot.str(), out, err);
-  // SVG through Graphviz's `dot`, via temporary files.
-  fs::path tmp = fs::temp_directory_path() /
-                 ("nnc-graph-" + std::to_string(getpid()));
-  std::string dotPath = tmp.string() + ".dot", svgPath = tmp.string() + ".svg";
-  if (writeText(dotPath, dot.str(), out, err) != 0)
-    return 1;
-  std::string printed;
-  bool ok = runProcess({"dot", "-Tsvg", dotPath, "-o", svgPath}, printed);
-  std::ifstream svg(svgPath);
-  std::stringstream text;
-  text << svg.rdbuf();
-  std::error_code ec;
-  fs::remove(dotPath, ec);
-  fs::remove(svgPath, ec);
-  if (!ok) {
+    return writeText(output, dot.str(), out, err);
+  std::string svg, printed;
+  if (!runGraphviz(dot.str(), svg, printed)) {
     err << "error: Graphviz `dot` failed (install the graphviz package, or use "
            "--format dot):\n"
         << printed;
     return 1;
   }
-  return writeText(opts.output, text.str(), out, err);
+  return writeText(output, svg, out, err);
 }
 
 int cmdIr(const Options &opts, std::ostream &out, std::ostream &err) {

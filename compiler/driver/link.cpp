@@ -1,12 +1,15 @@
 //===- link.cpp - Linking a model object with the runtime -----------------===//
 //
 // Runs the system C++ driver as a child process and quotes what it printed
-// when it fails.
+// when it fails. The linker writes a staging file, never `-o` itself, so a
+// failed link cannot leave a half-written executable (or a regular file in
+// place of a device node) behind.
 //
 //===----------------------------------------------------------------------===//
 #include "driver/link.h"
 #include "driver/paths.h"
 #include "driver/process.h"
+#include "nnrt/error.h"
 
 #include <cstdlib>
 #include <filesystem>
@@ -28,7 +31,7 @@ std::vector<std::string> extraLinkFlags() {
 
 } // namespace
 
-bool linkExecutable(const std::string &object, const std::string &output,
+bool linkExecutable(const std::string &object, nnrt::OutputFile &output,
                     std::string &error) {
   fs::path lib = runtimeLibDir();
   for (const char *name : {"libnnrt_main.a", "libnnrt.a"})
@@ -38,8 +41,11 @@ bool linkExecutable(const std::string &object, const std::string &output,
       return false;
     }
   const char *cxx = std::getenv("NNC_CXX");
-  std::vector<std::string> argv = {cxx && *cxx ? cxx : "c++", "-o", output,
-                                   object, (lib / "libnnrt_main.a").string(),
+  std::vector<std::string> argv = {cxx && *cxx ? cxx : "c++",
+                                   "-o",
+                                   output.stagingPath(),
+                                   object,
+                                   (lib / "libnnrt_main.a").string(),
                                    (lib / "libnnrt.a").string()};
   for (const std::string &f : extraLinkFlags())
     argv.push_back(f);
@@ -47,10 +53,17 @@ bool linkExecutable(const std::string &object, const std::string &output,
     argv.push_back(f);
 
   std::string printed;
-  if (runProcess(argv, printed))
-    return true;
-  error = "linking `" + output + "` failed:\n" + printed;
-  return false;
+  if (!runProcess(argv, printed)) {
+    error = "linking `" + output.path() + "` failed:\n" + printed;
+    return false;
+  }
+  try {
+    output.commit();
+  } catch (const nnrt::Error &e) {
+    error = e.what();
+    return false;
+  }
+  return true;
 }
 
 } // namespace nnc::driver

@@ -37,15 +37,37 @@ void nnrt_destroy(nnrt_model *model);
 const char *nnrt_last_error(void);
 
 /// Initialises every tensor from its manifest initialiser with `seed`.
-/// The values depend only on (seed, tensor name, element index).
+/// The values depend only on (seed, tensor name, element index). Forgets a
+/// loaded checkpoint's input normalisation.
 int nnrt_init_params(nnrt_model *model, uint64_t seed);
 
 /// Loads all parameters and buffers from a safetensors file by state_dict
 /// name. Every tensor must be present, F32, with the model's shape, and no
-/// other tensor may be in the file. On error the parameters are unchanged.
+/// other tensor may be in the file (a training checkpoint's optimizer state
+/// is skipped). On error the parameters are unchanged. A training checkpoint
+/// also brings its input normalisation (nnrt_input_normalization).
 int nnrt_load_params(nnrt_model *model, const char *path);
 
-/// Saves all parameters and buffers to a safetensors file, atomically.
+/// The input normalisation recorded by the file of the last successful
+/// nnrt_load_params: a training checkpoint trained with normalize "global"
+/// (one mean and std) or "per_feature" (one per element of a sample of
+/// input 0). Returns how many (mean, std) pairs there are and points *mean
+/// and *std at them when not NULL (owned by the model, valid until the next
+/// load, init or destroy); 0 when there are none (a parameter file from
+/// `init` or PyTorch, a checkpoint trained without normalisation, nothing
+/// loaded, or after nnrt_init_params); -1 on error.
+int64_t nnrt_input_normalization(const nnrt_model *model, const float **mean,
+                                 const float **std);
+
+/// With `enable` non-zero, nnrt_forward applies that normalisation,
+/// x' = (x - mean) / std, to a copy of input 0 before running the model, as
+/// the executable's `eval` and `predict` do; with 0 (the default) inputs are
+/// used as given. Returns 0, or non-zero on error.
+int nnrt_set_preprocess(nnrt_model *model, int enable);
+
+/// Saves all parameters and buffers to a safetensors file, atomically (a
+/// symlink's target is replaced, a device or FIFO is written through; see
+/// docs/runtime.md).
 int nnrt_save_params(nnrt_model *model, const char *path);
 
 /// Number of tensors (parameters and buffers) in the model; -1 on error.
@@ -71,7 +93,9 @@ int nnrt_output_count(const nnrt_model *model);
 /// Runs the forward pass. `inputs[i]` is a dense row-major float32 buffer
 /// for input i, `input_shapes[i]` its shape with nnrt_input_rank(model, i)
 /// entries. Symbolic dimensions (the batch size) are bound from the shapes;
-/// a shape that does not fit is an error. The outputs are kept in the model
+/// a shape that does not fit is an error. The inputs are not modified (with
+/// nnrt_set_preprocess, input 0 is normalised in a copy). A model without
+/// inputs takes NULL. The outputs are kept in the model
 /// (nnrt_output) until the next nnrt_forward or nnrt_destroy.
 int nnrt_forward(nnrt_model *model, const float *const *inputs,
                  const int64_t *const *input_shapes);

@@ -6,16 +6,24 @@
 //
 //===----------------------------------------------------------------------===//
 #include "nnrt.h"
+#include "nnrt/data.h"
 #include "nnrt/error.h"
+#include "nnrt/memory.h"
 #include "nnrt/model.h"
 
 #include <exception>
+#include <new>
+#include <optional>
 #include <string>
 
 struct nnrt_model {
   explicit nnrt_model(const nnrt::ModelCode &code) : model(code) {}
   nnrt::Model model;
   std::vector<nnrt::Tensor> outputs;
+  /// What the last loaded checkpoint recorded about its inputs.
+  nnrt::Preprocessing preprocessing;
+  bool preprocess = false;    ///< nnrt_set_preprocess
+  std::vector<float> scratch; ///< input 0, normalised
 };
 
 namespace {
@@ -27,12 +35,39 @@ template <typename Body> int guarded(Body body) {
   try {
     body();
     return 0;
+  } catch (const std::bad_alloc &) {
+    lastError = "out of memory: an allocation failed (std::bad_alloc)";
   } catch (const std::exception &e) {
     lastError = e.what();
   } catch (...) {
     lastError = "unknown error";
   }
   return 1;
+}
+
+// With nnrt_set_preprocess, input 0 is normalised in the model's scratch
+// copy: x' = (x - mean) / std per sample, as `predict` does.
+void preprocess(nnrt_model &model, nnrt::InputRef &input,
+                const std::string &name) {
+  const std::optional<nnrt::Normalization> &norm =
+      model.preprocessing.normalization;
+  if (!model.preprocess || !norm)
+    return;
+  for (int64_t dim : input.shape)
+    if (dim < 0)
+      throw nnrt::Error("input `" + name + "`: negative dimension in shape " +
+                        nnrt::formatShape(input.shape));
+  int64_t numel = nnrt::shapeNumel(input.shape);
+  int64_t perSample = input.shape.empty()
+                          ? 1
+                          : nnrt::shapeNumel(std::vector<int64_t>(
+                                input.shape.begin() + 1, input.shape.end()));
+  nnrt::checkAllocation(numel, sizeof(float),
+                        "the normalised copy of input `" + name + "`");
+  model.scratch.assign(input.data, input.data + numel);
+  nnrt::normalizeSamples(model.scratch, perSample, *norm,
+                         "input `" + name + "`");
+  input.data = model.scratch.data();
 }
 
 bool checkModel(const nnrt_model *model) {
@@ -59,7 +94,10 @@ const char *nnrt_last_error(void) { return lastError.c_str(); }
 int nnrt_init_params(nnrt_model *model, uint64_t seed) {
   if (!checkModel(model))
     return 1;
-  return guarded([&] { model->model.params().initAll(seed); });
+  return guarded([&] {
+    model->model.params().initAll(seed);
+    model->preprocessing = {};
+  });
 }
 
 int nnrt_load_params(nnrt_model *model, const char *path) {
@@ -69,7 +107,30 @@ int nnrt_load_params(nnrt_model *model, const char *path) {
     lastError = "path is NULL";
     return 1;
   }
-  return guarded([&] { model->model.params().load(path); });
+  return guarded(
+      [&] { model->preprocessing = model->model.params().load(path); });
+}
+
+int64_t nnrt_input_normalization(const nnrt_model *model, const float **mean,
+                                 const float **std) {
+  if (!checkModel(model))
+    return -1;
+  const std::optional<nnrt::Normalization> &norm =
+      model->preprocessing.normalization;
+  if (!norm)
+    return 0;
+  if (mean)
+    *mean = norm->mean.data();
+  if (std)
+    *std = norm->std.data();
+  return int64_t(norm->mean.size());
+}
+
+int nnrt_set_preprocess(nnrt_model *model, int enable) {
+  if (!checkModel(model))
+    return 1;
+  model->preprocess = enable != 0;
+  return 0;
 }
 
 int nnrt_save_params(nnrt_model *model, const char *path) {
@@ -143,6 +204,8 @@ int nnrt_forward(nnrt_model *model, const float *const *inputs,
       refs[i].shape.assign(input_shapes[i],
                            input_shapes[i] + specs[i].shape.size());
     }
+    if (!refs.empty())
+      preprocess(*model, refs[0], specs[0].name);
     model->outputs.clear();
     model->outputs = model->model.forward(refs);
   });

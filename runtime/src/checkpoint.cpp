@@ -145,6 +145,26 @@ void checkTensors(const SafeTensorsFile &file, const Trainer &trainer) {
                   " has no tensor of that name");
 }
 
+// The inputs of a resumed run must be scaled as the checkpoint's were, or it
+// trains on data its parameters have never seen.
+void checkPreprocessing(const LoadedCheckpoint &checkpoint,
+                        const DataState &current) {
+  const DataState &saved = checkpoint.info.data;
+  const std::string &path = checkpoint.file.path;
+  if (saved.normalize != current.normalize)
+    throw Error(path + ": the checkpoint was trained with --normalize " +
+                saved.normalize + ", this run has --normalize " +
+                current.normalize + "; resuming needs the same preprocessing");
+  if (saved.normalization && current.normalization &&
+      (saved.normalization->mean != current.normalization->mean ||
+       saved.normalization->std != current.normalization->std))
+    throw Error(path + ": the normalisation statistics of this data differ "
+                       "from those the checkpoint was trained with; the data "
+                       "changed, and resuming needs the same data (to train "
+                       "on other data, start from the checkpoint with "
+                       "--params)");
+}
+
 } // namespace
 
 bool isOptimizerStateName(const std::string &name) {
@@ -257,6 +277,7 @@ void checkDataOrder(const LoadedCheckpoint &checkpoint, uint64_t seed,
   if (saved.data.trainSamples != current.trainSamples)
     differs(std::to_string(saved.data.trainSamples) + " training samples",
             std::to_string(current.trainSamples));
+  checkPreprocessing(checkpoint, current);
 }
 
 void applyCheckpoint(const LoadedCheckpoint &checkpoint, Trainer &trainer) {

@@ -47,8 +47,9 @@ DataLoader::DataLoader(const Dataset &data, BatchOptions options)
 }
 
 int64_t DataLoader::batchesPerEpoch() const {
+  // Not (n + b - 1) / b: --batch may be as large as int64 allows.
   int64_t n = data_.size(), b = options_.batchSize;
-  return options_.dropLast ? n / b : (n + b - 1) / b;
+  return n / b + (!options_.dropLast && n % b != 0 ? 1 : 0);
 }
 
 void DataLoader::startEpoch(uint64_t epoch) {

@@ -113,30 +113,38 @@ Normalization computeNormalization(const Dataset &data, bool perFeature) {
   return norm;
 }
 
-void applyNormalization(Dataset &data, const Normalization &norm) {
+void normalizeSamples(std::span<float> values, int64_t sampleNumel,
+                      const Normalization &norm, const std::string &source) {
   size_t width = norm.mean.size();
   if (width == 0 || norm.std.size() != width)
-    throw Error(data.source + ": normalisation needs as many std values (" +
+    throw Error(source + ": normalisation needs as many std values (" +
                 std::to_string(norm.std.size()) + ") as means (" +
                 std::to_string(width) + "), at least one");
-  if (width != 1 && int64_t(width) != data.sampleNumel())
-    throw Error(data.source + ": a normalisation of " + std::to_string(width) +
+  if (width != 1 && int64_t(width) != sampleNumel)
+    throw Error(source + ": a normalisation of " + std::to_string(width) +
                 " values does not fit samples of " +
-                std::to_string(data.sampleNumel()) + " elements");
+                std::to_string(sampleNumel) + " elements");
   for (float s : norm.std)
-    if (!(s > 0))
-      throw Error(data.source + ": normalisation std must be positive");
+    if (!(s > 0) || !std::isfinite(s))
+      throw Error(source + ": normalisation std must be positive and finite");
+  for (float m : norm.mean)
+    if (!std::isfinite(m))
+      throw Error(source + ": normalisation mean must be finite");
   // Divide, as torchvision's Normalize does, rather than multiply by 1/std:
   // the results then match PyTorch's bit for bit.
-  size_t rowLength = size_t(data.sampleNumel());
+  size_t rowLength = size_t(sampleNumel);
   if (rowLength == 0)
     return;
-  for (size_t start = 0; start < data.inputs.size(); start += rowLength)
+  for (size_t start = 0; start + rowLength <= values.size(); start += rowLength)
     for (size_t k = 0; k < rowLength; ++k) {
       size_t f = width == 1 ? 0 : k;
-      float &x = data.inputs[start + k];
+      float &x = values[start + k];
       x = (x - norm.mean[f]) / norm.std[f];
     }
+}
+
+void applyNormalization(Dataset &data, const Normalization &norm) {
+  normalizeSamples(data.inputs, data.sampleNumel(), norm, data.source);
 }
 
 //===----------------------------------------------------------------------===//

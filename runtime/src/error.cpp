@@ -19,9 +19,13 @@ std::string formatShape(const std::vector<int64_t> &shape) {
 }
 
 int64_t shapeNumel(const std::vector<int64_t> &shape) {
+  // Shapes come from files and flags: a product past int64 must not wrap to
+  // a small count that a buffer is then sized by.
   int64_t numel = 1;
   for (int64_t dim : shape)
-    numel *= dim;
+    if (__builtin_mul_overflow(numel, dim, &numel))
+      throw Error("shape " + formatShape(shape) +
+                  " has too many elements for a 64-bit count");
   return numel;
 }
 

@@ -239,9 +239,12 @@ int64_t TrainingSpec::numClasses() const {
 }
 
 int64_t Dim::evaluate(const std::vector<int64_t> &dims) const {
+  // A huge batch (bench --batch) times a constant must not wrap around.
   int64_t value = constant;
   for (int symbol : symbols)
-    value *= dims[symbol];
+    if (__builtin_mul_overflow(value, dims[symbol], &value))
+      throw Error("the dimension `" + text + "` overflows a " +
+                  "64-bit size with the symbols bound as given");
   return value;
 }
 

@@ -1,11 +1,14 @@
 //===- model.cpp - Running the forward pass of a compiled model -----------===//
 //
 // The workspace is kept between calls and only grows, so repeated predictions
-// at one batch size allocate nothing but their outputs.
+// at one batch size allocate nothing but their outputs. Output and workspace
+// sizes follow the bound symbols, i.e. the inputs' shapes, so each is checked
+// against the machine's memory before it is allocated (memory.h).
 //
 //===----------------------------------------------------------------------===//
 #include "nnrt/model.h"
 #include "nnrt/error.h"
+#include "nnrt/memory.h"
 
 namespace nnrt {
 
@@ -23,7 +26,12 @@ std::vector<Tensor> Model::forward(const std::vector<InputRef> &inputs) {
   std::vector<float *> outputPointers;
   for (size_t i = 0; i < outputs.size(); ++i) {
     outputs[i].shape = evaluateShape(manifest_.outputs[i].shape, dims);
-    outputs[i].data.assign(size_t(shapeNumel(outputs[i].shape)), 0.0f);
+    int64_t numel = shapeNumel(outputs[i].shape);
+    if (!allocationBytes(numel, sizeof(float)))
+      checkAllocation(numel, sizeof(float),
+                      "output `" + manifest_.outputs[i].name + "` of shape " +
+                          formatShape(outputs[i].shape));
+    outputs[i].data.assign(size_t(numel), 0.0f);
     outputPointers.push_back(outputs[i].data.data());
   }
   std::vector<const float *> inputPointers;
@@ -35,7 +43,7 @@ std::vector<Tensor> Model::forward(const std::vector<InputRef> &inputs) {
     throw Error("the model asked for a negative workspace (" +
                 std::to_string(bytes) + " bytes)");
   if (size_t(bytes) > workspace_.bytes())
-    workspace_ = AlignedBuffer(size_t(bytes));
+    workspace_ = AlignedBuffer(size_t(bytes), "the forward workspace");
   code_.forward(dims.data(), params_.arena(), inputPointers.data(),
                 outputPointers.data(), workspace_.data());
   return outputs;

@@ -109,14 +109,16 @@ OptimizerKind parseOptimizerKind(const std::string &name) {
 }
 
 // The checks of torch.optim.SGD.__init__ and Adam/AdamW.__init__, written
-// as !(x >= 0) so that NaN is refused too.
+// as !(x >= 0) so that NaN is refused too; infinities, which PyTorch lets
+// through to a first step of inf or nan parameters, are refused as well.
 void validateOptimizer(const OptimizerConfig &c) {
-  if (!(c.lr >= 0.0))
+  auto nonNegative = [](double x) { return x >= 0.0 && std::isfinite(x); };
+  if (!nonNegative(c.lr))
     invalid("Invalid learning rate", c.lr);
   if (isSgd(c)) {
-    if (!(c.momentum >= 0.0))
+    if (!nonNegative(c.momentum))
       invalid("Invalid momentum value", c.momentum);
-    if (!(c.weightDecay >= 0.0))
+    if (!nonNegative(c.weightDecay))
       invalid("Invalid weight_decay value", c.weightDecay);
     if (c.nesterov && (c.momentum <= 0 || c.dampening != 0))
       throw Error("Nesterov momentum requires a momentum and zero dampening");
@@ -124,13 +126,13 @@ void validateOptimizer(const OptimizerConfig &c) {
       invalid("Invalid dampening value", c.dampening);
     return;
   }
-  if (!(c.eps >= 0.0))
+  if (!nonNegative(c.eps))
     invalid("Invalid epsilon value", c.eps);
   if (!(c.beta1 >= 0.0 && c.beta1 < 1.0))
     invalid("Invalid beta parameter at index 0", c.beta1);
   if (!(c.beta2 >= 0.0 && c.beta2 < 1.0))
     invalid("Invalid beta parameter at index 1", c.beta2);
-  if (!(c.weightDecay >= 0.0))
+  if (!nonNegative(c.weightDecay))
     invalid("Invalid weight_decay value", c.weightDecay);
 }
 

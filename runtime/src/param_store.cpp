@@ -10,10 +10,12 @@
 #include "nnrt/checkpoint.h"
 #include "nnrt/error.h"
 #include "nnrt/init.h"
+#include "nnrt/memory.h"
 #include "nnrt/safetensors.h"
 
 #include <cstdlib>
 #include <cstring>
+#include <limits>
 #include <set>
 
 namespace nnrt {
@@ -52,22 +54,30 @@ void checkAgainstManifest(const SafeTensorsFile &file, const Manifest &m,
 
 void AlignedBuffer::Free::operator()(void *p) const { std::free(p); }
 
-AlignedBuffer::AlignedBuffer(size_t bytes) : bytes_(bytes) {
+AlignedBuffer::AlignedBuffer(size_t bytes, const std::string &what)
+    : bytes_(bytes) {
+  if (bytes > size_t(std::numeric_limits<int64_t>::max()))
+    throw Error(what + " needs " + std::to_string(bytes) +
+                " bytes, more than a 64-bit size");
+  checkAllocation(int64_t(bytes), 1, what);
   // aligned_alloc wants a multiple of the alignment and a non-zero size.
   size_t rounded = (bytes + kAlignment - 1) / kAlignment * kAlignment;
   if (rounded == 0)
     rounded = kAlignment;
   void *p = std::aligned_alloc(kAlignment, rounded);
   if (!p)
-    throw Error("out of memory allocating " + std::to_string(bytes) + " bytes");
+    throw Error(what + ": out of memory allocating " + formatBytes(bytes) +
+                " (" + std::to_string(bytes) + " bytes)");
   std::memset(p, 0, rounded);
   data_.reset(p);
 }
 
 ParamStore::ParamStore(const Manifest &manifest)
-    : manifest_(&manifest), arenas_{
-                                AlignedBuffer(size_t(manifest.arenaElements) *
-                                              sizeof(float))} {}
+    : manifest_(&manifest), arenas_{AlignedBuffer(
+                                checkAllocation(manifest.arenaElements,
+                                                sizeof(float),
+                                                "the parameter arena"),
+                                "the parameter arena")} {}
 
 std::span<float> ParamStore::view(const std::string &name) const {
   const TensorSpec *spec = manifest_->findTensor(name);
@@ -81,15 +91,18 @@ void ParamStore::initAll(uint64_t seed) {
     initTensor(spec, seed, view(spec.name));
 }
 
-void ParamStore::load(const std::string &path) {
+Preprocessing ParamStore::load(const std::string &path) {
   SafeTensorsFile file = readSafeTensors(path);
-  bool checkpoint = checkpointInfo(file).has_value();
-  checkAgainstManifest(file, *manifest_, checkpoint);
+  std::optional<CheckpointInfo> info = checkpointInfo(file);
+  checkAgainstManifest(file, *manifest_, info.has_value());
   for (const TensorSpec &spec : manifest_->tensors) {
     std::span<float> target = view(spec.name);
     std::memcpy(target.data(), file.data(*file.find(spec.name)),
                 target.size_bytes());
   }
+  if (!info)
+    return {};
+  return {info->data.normalize, info->data.normalization};
 }
 
 void ParamStore::save(const std::string &path) const {

@@ -8,6 +8,7 @@
 //===----------------------------------------------------------------------===//
 #include "nnrt/trainer.h"
 #include "nnrt/error.h"
+#include "nnrt/memory.h"
 
 #include <algorithm>
 
@@ -50,7 +51,11 @@ Trainer::Trainer(Model &model, const OptimizerConfig &optimizer)
                 "`" +
                 m.model + "` takes " + std::to_string(m.inputs.size()) +
                 " inputs");
-  state_ = AlignedBuffer(3 * size_t(m.arenaElements) * sizeof(float));
+  // Gradients and two optimizer slots, each laid out like the arena.
+  int64_t stateFloats = checkedMul(3, m.arenaElements, "the optimizer state");
+  state_ = AlignedBuffer(
+      checkAllocation(stateFloats, sizeof(float), "the optimizer state"),
+      "the optimizer state");
 }
 
 std::span<float> Trainer::stateView(int slot, const TensorSpec &spec) const {
@@ -64,7 +69,7 @@ void *Trainer::workspace(int64_t bytes) {
     throw Error("the model asked for a negative workspace (" +
                 std::to_string(bytes) + " bytes)");
   if (size_t(bytes) > workspace_.bytes())
-    workspace_ = AlignedBuffer(size_t(bytes));
+    workspace_ = AlignedBuffer(size_t(bytes), "the training workspace");
   return workspace_.data();
 }
 
@@ -82,7 +87,11 @@ void Trainer::buildTarget(const Batch &batch,
                   "targets of shape " +
                   formatShape(perSample(batch.targetShape)) + " per sample");
     int64_t classes = shape[1];
-    target_.assign(size_t(shapeNumel(shape)), 0.0f);
+    int64_t numel = shapeNumel(shape);
+    if (!allocationBytes(numel, sizeof(float)))
+      checkAllocation(numel, sizeof(float),
+                      "the one-hot target of shape " + formatShape(shape));
+    target_.assign(size_t(numel), 0.0f);
     for (size_t k = 0; k < batch.labels.size(); ++k) {
       int64_t label = batch.labels[k];
       if (label < 0 || label >= classes)
@@ -125,7 +134,11 @@ std::vector<int64_t> Trainer::prepare(const Batch &batch) {
     outputs_[i].shape = i < m.outputs.size()
                             ? evaluateShape(m.outputs[i].shape, dims)
                             : std::vector<int64_t>{1};
-    outputs_[i].data.assign(size_t(shapeNumel(outputs_[i].shape)), 0.0f);
+    int64_t numel = shapeNumel(outputs_[i].shape);
+    if (!allocationBytes(numel, sizeof(float)))
+      checkAllocation(numel, sizeof(float),
+                      "an output of shape " + formatShape(outputs_[i].shape));
+    outputs_[i].data.assign(size_t(numel), 0.0f);
     outputPointers_.push_back(outputs_[i].data.data());
   }
   return dims;

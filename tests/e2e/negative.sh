@@ -20,7 +20,7 @@ expect "needs \`-o FILE\`" "$nnc" build "$root/examples/mlp.nnm"
 expect "\`--emit\` takes exe, obj, ir, kernels or llvm" "$nnc" build "$root/examples/mlp.nnm" --emit bogus -o "$work/x"
 expect "target \`tpu\` is not supported" "$nnc" build "$root/examples/mlp.nnm" --target tpu -o "$work/x"
 expect "no module named \`Nope\`" "$nnc" check "$root/examples/mlp.nnm" --model Nope
-expect "cannot write" "$nnc" build "$root/examples/mlp.nnm" --emit obj -o "$work/no/such/dir/m.o"
+expect "does not exist" "$nnc" build "$root/examples/mlp.nnm" --emit obj -o "$work/no/such/dir/m.o"
 
 # --- a built model's flags and files
 "$nnc" build "$root/examples/mlp.nnm" -o "$work/mlp" || { echo "FAIL: cannot build mlp"; exit 1; }

@@ -2,17 +2,22 @@
 """Compare outputs produced by nnc against the PyTorch model evaluated in float64.
 
     /usr/bin/python3 tests/reference/check_outputs.py CASE PARAMS.safetensors X.npy Y.npy [Y2.npy ...]
-        [--rtol R] [--allow-extra PREFIX ...]
+        [--rtol R] [--allow-extra PREFIX ...] [--preprocess]
 
 PARAMS is loaded strictly into CASE's PyTorch model (use `-` or `none` for parameterless cases), the
 model is cast to float64 and run on X, and each given output Yi is compared with the i-th model output:
 
     rel = max|Yi - ref| / max(max|ref|, 1e-30)   must be <= rtol (default 1e-5)
 
+With --preprocess, X is first normalised with the statistics a training checkpoint PARAMS records
+(`nnc.data` mean/std in its __metadata__), in float32, x' = (x - mean) / std, as `predict` does by
+default; so the PyTorch model sees the inputs nnc's did. A file that records none leaves X as it is.
+
 Shapes must match exactly; NaN/Inf in Yi is a failure. Prints max abs diff, relative error and the
 tolerance per output. Exit 0 if all pass, 1 on a mismatch, 2 on bad usage, 77 if torch is missing.
 """
 import argparse
+import json
 import os
 import sys
 
@@ -42,6 +47,21 @@ def rel_error(y, ref):
     return diff, diff / max(float(np.max(np.abs(ref))), 1e-30)
 
 
+def checkpoint_preprocess(params_path, x):
+    """x normalised as `predict` does with PARAMS' recorded statistics (none: x unchanged)."""
+    _, meta = safetensors_io.load_with_metadata(params_path)
+    data = json.loads(meta.get("nnc.data", "{}"))
+    if "mean" not in data:
+        return x, "none recorded"
+    mean = np.asarray(data["mean"], dtype=np.float32)
+    std = np.asarray(data["std"], dtype=np.float32)
+    x = np.asarray(x, dtype=np.float32)
+    if mean.size == 1:
+        return (x - mean[0]) / std[0], "global mean %.6g std %.6g" % (mean[0], std[0])
+    flat = x.reshape(x.shape[0], -1)
+    return ((flat - mean) / std).reshape(x.shape), "per_feature (%d)" % mean.size
+
+
 def main(argv=None):
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("case", help="one of: " + ", ".join(models.case_names()))
@@ -50,6 +70,8 @@ def main(argv=None):
     ap.add_argument("y", nargs="+", help="output .npy file(s) to check, in model output order")
     ap.add_argument("--rtol", type=float, default=1e-5)
     ap.add_argument("--allow-extra", action="append", default=[], metavar="PREFIX")
+    ap.add_argument("--preprocess", action="store_true",
+                    help="normalise X with the statistics the checkpoint PARAMS records, as predict does")
     args = ap.parse_args(argv)
     if args.case not in models.CASES:
         print("check_outputs: unknown case %r; known: %s" % (args.case, ", ".join(models.case_names())))
@@ -73,6 +95,9 @@ def main(argv=None):
         return 1
 
     x = np.load(args.x)
+    if args.preprocess and tensors:
+        x, how = checkpoint_preprocess(args.params, x)
+        print("preprocess %s: %s" % (args.x, how))
     refs = models.run_float64(model, torch.from_numpy(np.ascontiguousarray(x)))
     if len(args.y) != len(refs):
         print("FAIL %s: the model has %d output(s), %d file(s) given" % (args.case, len(refs), len(args.y)))

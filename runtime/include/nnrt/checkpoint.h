@@ -74,7 +74,8 @@ LoadedCheckpoint readCheckpoint(const std::string &path,
 
 /// Throws Error("<path>: ...") when `current` would give another batch
 /// order than the checkpoint's (seed, batch size, shuffling, validation
-/// fraction or number of training samples differ).
+/// fraction or number of training samples differ), or other inputs (another
+/// normalize mode, or statistics that differ: other data).
 void checkDataOrder(const LoadedCheckpoint &checkpoint, uint64_t seed,
                     const DataState &current);
 

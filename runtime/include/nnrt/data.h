@@ -23,6 +23,7 @@
 
 #include <cstdint>
 #include <optional>
+#include <span>
 #include <string>
 #include <utility>
 #include <vector>
@@ -164,6 +165,13 @@ Normalization computeNormalization(const Dataset &data, bool perFeature);
 /// x' = (x - mean) / std on every input; throws Error when a per-element
 /// normalisation does not match the sample size.
 void applyNormalization(Dataset &data, const Normalization &norm);
+
+/// The same on raw values: consecutive samples of `sampleNumel` elements
+/// (what `predict` and the C API apply to an input batch). Throws
+/// Error("<source>: ...") for statistics that do not fit the samples, or a
+/// std that is not positive and finite.
+void normalizeSamples(std::span<float> values, int64_t sampleNumel,
+                      const Normalization &norm, const std::string &source);
 
 /// Splits `data` once: the order is shuffledOrder(N, seed, 0) with the split
 /// stream, and the last round(fraction * N) samples of it are validation.

@@ -26,7 +26,8 @@ public:
 /// Formats a shape as "[2, 3]" for messages.
 std::string formatShape(const std::vector<int64_t> &shape);
 
-/// Product of the dimensions; 1 for a scalar.
+/// Product of the dimensions; 1 for a scalar. Throws Error when the product
+/// overflows int64.
 int64_t shapeNumel(const std::vector<int64_t> &shape);
 
 } // namespace nnrt

@@ -11,10 +11,12 @@
 #ifndef NNRT_PARAM_STORE_H
 #define NNRT_PARAM_STORE_H
 
+#include "nnrt/data.h"
 #include "nnrt/manifest.h"
 
 #include <cstdint>
 #include <memory>
+#include <optional>
 #include <span>
 #include <string>
 
@@ -25,7 +27,9 @@ namespace nnrt {
 class AlignedBuffer {
 public:
   AlignedBuffer() = default;
-  explicit AlignedBuffer(size_t bytes);
+  /// Throws Error("<what> needs ..., more than this machine's memory") for a
+  /// size past the physical memory (memory.h), before allocating.
+  explicit AlignedBuffer(size_t bytes, const std::string &what = "a buffer");
 
   void *data() const { return data_.get(); }
   float *floats() const { return static_cast<float *>(data_.get()); }
@@ -37,6 +41,19 @@ private:
   };
   std::unique_ptr<void, Free> data_;
   size_t bytes_ = 0;
+};
+
+/// How the inputs were preprocessed when the parameters were trained, as a
+/// training checkpoint records it (checkpoint.h): `eval` and `predict`
+/// reapply it, so raw inputs look as they did in training. A plain parameter
+/// file (from `init`, or PyTorch) records nothing.
+struct Preprocessing {
+  /// none, global or per_feature; empty when the file records nothing.
+  std::string normalize;
+  /// The statistics applied, when normalize is not none.
+  std::optional<Normalization> normalization;
+
+  bool recorded() const { return !normalize.empty(); }
 };
 
 /// The arenas of a model, all with the manifest's layout (the training state
@@ -64,8 +81,9 @@ public:
   /// for a missing or extra tensor, a shape mismatch or a dtype other than
   /// F32; the arena is unchanged when it throws. A training checkpoint
   /// (checkpoint.h) is accepted: its checksum is verified and its
-  /// `optimizer.*` tensors are ignored.
-  void load(const std::string &path);
+  /// `optimizer.*` tensors are ignored. Returns the preprocessing the
+  /// checkpoint recorded (nothing for a plain parameter file).
+  Preprocessing load(const std::string &path);
 
   /// Saves every tensor by name (manifest order) with `__metadata__`
   /// {"format": "pt"}, atomically.

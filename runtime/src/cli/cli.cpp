@@ -3,13 +3,15 @@
 // Builds the CLI11 app from the subcommands, parses, and runs the chosen one.
 // This is the boundary where nnrt::Error (and any other exception) becomes a
 // message on stderr and exit code 1: the executable never crashes on bad
-// input.
+// input. An exception that is not an nnrt::Error means a check is missing
+// somewhere; it still gets a sentence, not just "std::bad_alloc".
 //
 //===----------------------------------------------------------------------===//
 #include "cli.h"
 #include "nnrt/error.h"
 
 #include <iostream>
+#include <new>
 
 namespace nnrt::cli {
 
@@ -50,8 +52,20 @@ int runCli(const ModelCode &code, int argc, const char *const *argv,
     for (const Command &command : commands)
       if (command.app->parsed())
         command.run();
-  } catch (const std::exception &e) {
+  } catch (const Error &e) {
     err << "error: " << e.what() << "\n";
+    return 1;
+  } catch (const std::bad_alloc &) {
+    err << "error: out of memory: an allocation failed (std::bad_alloc); "
+           "try a smaller --batch or input\n";
+    return 1;
+  } catch (const std::exception &e) {
+    err << "error: unexpected failure: " << e.what()
+        << " (an unchecked case in the runtime; please report it)\n";
+    return 1;
+  } catch (...) {
+    err << "error: unexpected failure of an unknown kind (please report "
+           "it)\n";
     return 1;
   }
   return 0;

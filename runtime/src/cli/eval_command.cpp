@@ -3,15 +3,16 @@
 // The loss of the train block (and the accuracy, for class targets) of given
 // parameters on a dataset: its test split when it has one (the t10k files of
 // an MNIST directory), else all of it. --params takes a parameter file or a
-// training checkpoint; a checkpoint's normalisation statistics are applied
-// to the data unless --normalize says otherwise, so the inputs look as they
-// did in training.
+// training checkpoint; a checkpoint's preprocessing (its --normalize and the
+// statistics it computed) is applied to the data unless --normalize says
+// otherwise, so the inputs look as they did in training. `predict` applies
+// the same (predict_command.cpp).
 //
 //===----------------------------------------------------------------------===//
 #include "cli.h"
-#include "nnrt/checkpoint.h"
 #include "nnrt/error.h"
 #include "nnrt/trainer.h"
+#include "numeric_flags.h"
 #include "train_setup.h"
 
 #include <ostream>
@@ -21,34 +22,23 @@ namespace {
 
 struct EvalFlags {
   CLI::App *app = nullptr;
-  std::string params, data, normalize;
-  int64_t batch = 0;
+  std::string params, data, normalize, batch;
   bool json = false;
 
   bool given(const char *name) const { return app->count(name) > 0; }
 };
-
-// The checkpoint's statistics when --params is one that recorded them and
-// --normalize is not given.
-std::optional<Normalization> checkpointStatistics(const EvalFlags &flags) {
-  if (flags.params.empty() || flags.given("--normalize"))
-    return std::nullopt;
-  std::optional<CheckpointInfo> info =
-      checkpointInfo(readSafeTensors(flags.params));
-  return info ? info->data.normalization : std::nullopt;
-}
 
 void run(const Context &context, const EvalFlags &flags) {
   Model model(context.code);
   requireTraining(model);
   const Manifest &m = model.manifest();
   const TrainingSpec &t = *m.training;
-  int64_t batch = flags.given("--batch") ? flags.batch : t.batch;
-  if (batch < 1)
-    throw Error("--batch must be at least 1, got " + std::to_string(batch));
+  int64_t batch =
+      flags.given("--batch") ? integerFlag("--batch", flags.batch, 1) : t.batch;
   Trainer trainer(model, t.optimizer); // checks the model can evaluate
+  Preprocessing prep;
   if (!flags.params.empty())
-    model.params().load(flags.params);
+    prep = model.params().load(flags.params);
   else if (!m.tensors.empty())
     throw Error("--params is required: the model has " +
                 std::to_string(m.tensors.size()) +
@@ -56,9 +46,16 @@ void run(const Context &context, const EvalFlags &flags) {
                 "--save`)");
   DataRequest request;
   request.spec = dataSpec(t, flags.data);
-  request.normalize = parseNormalize(
-      flags.given("--normalize") ? flags.normalize : t.normalize);
-  request.statistics = checkpointStatistics(flags);
+  // --normalize, else what a checkpoint recorded (mode and statistics),
+  // else the train block's mode with statistics from this data.
+  std::string normalize = t.normalize;
+  if (flags.given("--normalize"))
+    normalize = flags.normalize;
+  else if (prep.recorded()) {
+    normalize = prep.normalize;
+    request.statistics = prep.normalization;
+  }
+  request.normalize = parseNormalize(normalize);
   LoadedData data = loadTrainingData(m, request);
   bool test = data.splits.test.has_value();
   const Dataset &split = test ? *data.splits.test : data.splits.train;
@@ -89,10 +86,11 @@ Command addEvalCommand(CLI::App &parent, const Context &context) {
                   "Parameters or a training checkpoint (.safetensors)");
   app->add_option("--data", flags->data, kDataHelp);
   app->add_option("--batch", flags->batch,
-                  "Samples per batch; default: the train block's");
+                  "Samples per batch; default: the train block's")
+      ->type_name("INT");
   app->add_option("--normalize", flags->normalize,
-                  "none, global or per_feature; default: a checkpoint's "
-                  "statistics, else the train block's setting")
+                  "none, global or per_feature; default: what a checkpoint "
+                  "recorded, else the train block's setting")
       ->check(CLI::IsMember({"none", "global", "per_feature"}));
   app->add_flag("--json", flags->json, "Print one JSON object");
   return {app, [context, flags] { run(context, *flags); }};

@@ -2,10 +2,13 @@
 //
 // Initialises every parameter and buffer from its manifest initialiser and
 // writes them as safetensors, loadable by PyTorch (`__metadata__` format pt).
-// The same seed gives the same file on any machine.
+// The same seed gives the same file on any machine. The output is checked
+// (file_write.h) before the work is done.
 //
 //===----------------------------------------------------------------------===//
 #include "cli.h"
+#include "nnrt/file_write.h"
+#include "numeric_flags.h"
 
 #include <ostream>
 
@@ -13,18 +16,21 @@ namespace nnrt::cli {
 namespace {
 
 struct InitOptions {
-  uint64_t seed = 0;
+  std::string seed = "0";
   std::string output;
 };
 
 void run(const Context &context, const InitOptions &options) {
+  uint64_t seed = seedFlag("--seed", options.seed);
+  // Refuses a folder, a missing folder, ... before the work is done.
+  OutputFile check(options.output);
   Model model(context.code);
-  model.params().initAll(options.seed);
+  model.params().initAll(seed);
   model.params().save(options.output);
   const Manifest &m = model.manifest();
   context.out << "wrote " << options.output << ": " << m.tensors.size()
               << " tensors, " << withThousands(m.parameterCount())
-              << " parameters (seed " << options.seed << ")\n";
+              << " parameters (seed " << seed << ")\n";
 }
 
 } // namespace
@@ -33,7 +39,8 @@ Command addInitCommand(CLI::App &parent, const Context &context) {
   CLI::App *app = parent.add_subcommand(
       "init", "Initialise the parameters and write them as safetensors");
   auto options = std::make_shared<InitOptions>();
-  app->add_option("--seed", options->seed, "Random seed")
+  app->add_option("--seed", options->seed, "Random seed, 0 to 2^64 - 1")
+      ->type_name("UINT")
       ->capture_default_str();
   app->add_option("-o,--output", options->output,
                   "The .safetensors file to write")

@@ -10,13 +10,18 @@
 //      record, and the --save checkpoint rewritten;
 //   4. a loss that is not finite stops the run at once, before anything is
 //      saved, so the checkpoint on disk stays the last good one.
+// Numeric flags are parsed by hand (numeric_flags.h), and the outputs
+// (--save, --metrics) are checked before the data is read: not an input, not
+// the same file twice, in a folder that exists.
 // docs/training.md describes the flags and the output.
 //
 //===----------------------------------------------------------------------===//
 #include "cli.h"
 #include "nnrt/checkpoint.h"
 #include "nnrt/error.h"
+#include "nnrt/file_write.h"
 #include "nnrt/trainer.h"
+#include "numeric_flags.h"
 #include "train_report.h"
 #include "train_setup.h"
 
@@ -35,15 +40,14 @@ double secondsSince(Clock::time_point start) {
   return std::chrono::duration<double>(Clock::now() - start).count();
 }
 
-/// The flags as given; `given` says which were.
+/// The flags as given; `given` says which were. Numbers stay text until
+/// resolve() checks them.
 struct TrainFlags {
   CLI::App *app = nullptr;
   std::string data;
-  int64_t epochs = 0, batch = 0;
-  double lr = 0, momentum = 0, weightDecay = 0, validation = 0;
+  std::string epochs, batch, lr, momentum, weightDecay, validation, seed;
   std::string optimizer, normalize, params, save, metrics;
   std::string progress = "auto";
-  uint64_t seed = 0;
   bool resume = false;
 
   bool given(const char *name) const { return app->count(name) > 0; }
@@ -74,16 +78,16 @@ OptimizerConfig resolveOptimizer(const OptimizerConfig &manifest,
     }
   }
   if (flags.given("--lr"))
-    c.lr = flags.lr;
+    c.lr = realFlag("--lr", flags.lr);
   if (flags.given("--momentum")) {
     if (c.kind != OptimizerKind::SGD)
       throw Error(
           std::string("--momentum applies to SGD only; this run uses ") +
           optimizerName(c.kind));
-    c.momentum = flags.momentum;
+    c.momentum = realFlag("--momentum", flags.momentum);
   }
   if (flags.given("--weight-decay"))
-    c.weightDecay = flags.weightDecay;
+    c.weightDecay = realFlag("--weight-decay", flags.weightDecay);
   try {
     validateOptimizer(c);
   } catch (const Error &e) {
@@ -94,20 +98,20 @@ OptimizerConfig resolveOptimizer(const OptimizerConfig &manifest,
 
 TrainSettings resolve(const TrainingSpec &t, const TrainFlags &flags) {
   TrainSettings s;
-  s.epochs = flags.given("--epochs") ? flags.epochs : t.epochs;
-  s.batch = flags.given("--batch") ? flags.batch : t.batch;
-  s.seed = flags.given("--seed") ? flags.seed : t.seed;
+  s.epochs = flags.given("--epochs") ? integerFlag("--epochs", flags.epochs, 1)
+                                     : t.epochs;
+  s.batch =
+      flags.given("--batch") ? integerFlag("--batch", flags.batch, 1) : t.batch;
+  s.seed = flags.given("--seed") ? seedFlag("--seed", flags.seed) : t.seed;
   s.shuffle = t.shuffle;
-  s.validation = flags.given("--validation") ? flags.validation : t.validation;
+  s.validation = t.validation;
+  if (flags.given("--validation")) {
+    s.validation = realFlag("--validation", flags.validation);
+    if (!(s.validation >= 0 && s.validation < 1))
+      throw Error("--validation must be in [0, 1), got " + flags.validation);
+  }
   s.normalize = flags.given("--normalize") ? flags.normalize : t.normalize;
   s.optimizer = resolveOptimizer(t.optimizer, flags);
-  if (s.epochs < 1)
-    throw Error("--epochs must be at least 1, got " + std::to_string(s.epochs));
-  if (s.batch < 1)
-    throw Error("--batch must be at least 1, got " + std::to_string(s.batch));
-  if (!(s.validation >= 0 && s.validation < 1))
-    throw Error("--validation must be in [0, 1), got " +
-                std::to_string(s.validation));
   if (flags.resume && flags.save.empty())
     throw Error("--resume needs --save CKPT: the checkpoint to resume from, "
                 "which the run then keeps saving to");
@@ -154,10 +158,26 @@ private:
   std::optional<int64_t> savedEpoch_; ///< The epoch of the --save file.
 };
 
+// --save and --metrics may not overwrite --params or the data, nor each
+// other, and their folders must exist: all found before anything is read.
+// (With --resume, --save is read and rewritten: that is its job.)
+void checkOutputs(const TrainFlags &flags, const std::string &data) {
+  OutputSet outputs;
+  if (!flags.params.empty())
+    outputs.addInput(flags.params, "--params");
+  for (const std::string &file : dataFiles(data))
+    outputs.addInput(file, "data");
+  if (!flags.save.empty())
+    outputs.add(flags.save, "--save");
+  if (!flags.metrics.empty())
+    outputs.add(flags.metrics, "--metrics");
+}
+
 void TrainRun::prepare() {
   requireTraining(model_);
   const TrainingSpec &t = *model_.manifest().training;
   s_ = resolve(t, flags_);
+  checkOutputs(flags_, s_.data);
   trainer_ = std::make_unique<Trainer>(model_, s_.optimizer);
   data_ = loadTrainingData(model_.manifest(),
                            {s_.data, s_.validation, s_.seed,
@@ -296,7 +316,7 @@ void TrainRun::run() {
   if (flags_.resume && !resume())
     return;
   if (!flags_.metrics.empty())
-    metrics_ = MetricsLog(flags_.metrics, flags_.resume);
+    metrics_ = MetricsLog(flags_.metrics, flags_.resume); // opened lazily
   Clock::time_point start = Clock::now();
   double trainSeconds = 0, evalSeconds = 0;
   for (int64_t epoch = startEpoch_; epoch < s_.epochs; ++epoch) {
@@ -325,17 +345,25 @@ Command addTrainCommand(CLI::App &parent, const Context &context) {
   auto flags = std::make_shared<TrainFlags>();
   flags->app = app;
   app->add_option("--data", flags->data, kDataHelp);
-  app->add_option("--epochs", flags->epochs, "Epochs to train");
-  app->add_option("--batch", flags->batch, "Samples per step");
-  app->add_option("--lr", flags->lr, "Learning rate");
+  app->add_option("--epochs", flags->epochs, "Epochs to train, at least 1")
+      ->type_name("INT");
+  app->add_option("--batch", flags->batch, "Samples per step, at least 1")
+      ->type_name("INT");
+  app->add_option("--lr", flags->lr, "Learning rate, finite and >= 0")
+      ->type_name("FLOAT");
   app->add_option("--optimizer", flags->optimizer, "sgd, adam or adamw");
-  app->add_option("--momentum", flags->momentum, "SGD momentum");
-  app->add_option("--weight-decay", flags->weightDecay, "Weight decay");
+  app->add_option("--momentum", flags->momentum, "SGD momentum, finite and >= 0")
+      ->type_name("FLOAT");
+  app->add_option("--weight-decay", flags->weightDecay,
+                  "Weight decay, finite and >= 0")
+      ->type_name("FLOAT");
   app->add_option("--seed", flags->seed,
                   "Seeds the initialisation, the validation split and the "
-                  "shuffling");
+                  "shuffling; 0 to 2^64 - 1")
+      ->type_name("UINT");
   app->add_option("--validation", flags->validation,
-                  "Fraction of the training data held out, in [0, 1)");
+                  "Fraction of the training data held out, in [0, 1)")
+      ->type_name("FLOAT");
   app->add_option("--normalize", flags->normalize,
                   "none, global or per_feature")
       ->check(CLI::IsMember({"none", "global", "per_feature"}));

@@ -123,15 +123,19 @@ void ProgressBar::clear() {
 }
 
 MetricsLog::MetricsLog(const std::string &path, bool append)
-    : path_(path),
-      file_(path, append ? std::ios::app : std::ios::trunc | std::ios::out) {
-  if (!file_)
-    throw Error(path + ": cannot open for writing: " + std::strerror(errno));
-}
+    : path_(path), append_(append) {}
 
+// Opened at the first record, not before: a run that fails before its first
+// epoch ends leaves the file as it was. (`train` checks the path up front.)
 void MetricsLog::write(const nlohmann::ordered_json &record) {
   if (path_.empty())
     return;
+  if (!file_.is_open()) {
+    file_.open(path_,
+               append_ ? std::ios::app : std::ios::trunc | std::ios::out);
+    if (!file_)
+      throw Error(path_ + ": cannot open for writing: " + std::strerror(errno));
+  }
   file_ << record.dump() << "\n" << std::flush;
   if (!file_)
     throw Error(path_ + ": cannot write: " + std::strerror(errno));

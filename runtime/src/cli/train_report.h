@@ -68,17 +68,19 @@ private:
   Clock::time_point start_, lastDraw_;
 };
 
-/// The --metrics file: truncated on a fresh run, appended to on --resume.
+/// The --metrics file: truncated on a fresh run, appended to on --resume,
+/// either only when the first record is written.
 class MetricsLog {
 public:
   MetricsLog() = default;
-  /// Throws Error("<path>: cannot open ...").
   MetricsLog(const std::string &path, bool append);
-  /// Writes one line and flushes it; nothing without a file.
+  /// Writes one line and flushes it; nothing without a file. Throws
+  /// Error("<path>: cannot open ...").
   void write(const nlohmann::ordered_json &record);
 
 private:
   std::string path_;
+  bool append_ = false;
   std::ofstream file_;
 };
 

@@ -10,6 +10,7 @@
 
 #include <cmath>
 #include <cstdio>
+#include <filesystem>
 
 namespace nnrt::cli {
 namespace {
@@ -60,6 +61,27 @@ std::string dataSpec(const TrainingSpec &spec, const std::string &flag) {
     return *spec.data;
   throw Error("no training data: pass --data DIR, IMAGES,LABELS, X.npy,Y.npy "
               "or FILE.csv (the model's train block names no `data`)");
+}
+
+std::vector<std::string> dataFiles(const std::string &spec) {
+  std::vector<std::string> parts, files;
+  for (size_t start = 0;;) {
+    size_t comma = spec.find(',', start);
+    parts.push_back(spec.substr(start, comma - start));
+    if (comma == std::string::npos)
+      break;
+    start = comma + 1;
+  }
+  for (const std::string &part : parts) {
+    std::error_code ec;
+    if (!std::filesystem::is_directory(part, ec)) {
+      files.push_back(part);
+      continue;
+    }
+    for (const auto &entry : std::filesystem::directory_iterator(part, ec))
+      files.push_back(entry.path().string());
+  }
+  return files;
 }
 
 NormalizeMode parseNormalize(const std::string &name) {

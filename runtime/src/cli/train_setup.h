@@ -42,6 +42,10 @@ inline constexpr const char *kDataHelp =
 /// `--data`, else the train block's `data`; throws Error when neither.
 std::string dataSpec(const TrainingSpec &spec, const std::string &flag);
 
+/// The files a `--data` argument reads, for the outputs to be checked
+/// against: the parts of `A,B`, and the files in a folder.
+std::vector<std::string> dataFiles(const std::string &spec);
+
 /// "none", "global" or "per_feature"; throws Error otherwise.
 NormalizeMode parseNormalize(const std::string &name);
 

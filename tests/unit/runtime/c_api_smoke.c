@@ -1,8 +1,9 @@
 /*===- c_api_smoke.c - The C API compiled as C ----------------------------===
  *
  * nnrt.h must be valid C: this program includes it from a C translation unit,
- * initialises the fake model, saves its parameters, runs a forward pass and
- * checks the output shape. Exit code 0 on success.
+ * initialises the fake model, saves its parameters, asks for its input
+ * normalisation, runs a forward pass and checks the output shape. Exit code 0
+ * on success.
  *
  *===----------------------------------------------------------------------===*/
 #include "nnrt.h"
@@ -18,6 +19,13 @@ int main(int argc, char **argv) {
   if (nnrt_init_params(model, 1) != 0 ||
       nnrt_save_params(model, argv[1]) != 0) {
     fprintf(stderr, "params: %s\n", nnrt_last_error());
+    return 1;
+  }
+  /* Parameters from init record no input normalisation: preprocessing,
+   * even when asked for, changes nothing. */
+  if (nnrt_input_normalization(model, NULL, NULL) != 0 ||
+      nnrt_set_preprocess(model, 1) != 0) {
+    fprintf(stderr, "normalisation: %s\n", nnrt_last_error());
     return 1;
   }
   const float x[9] = {1, 2, 3, 4, 5, 6, 7, 8, 9};

@@ -1,12 +1,16 @@
 //===- c_api_test.cpp - The C API over the fake model ---------------------===//
 //
 // Drives nnrt.h as an embedding application would: create, names, init,
-// data access, save/load, forward with a bound batch size, outputs, and the
-// error protocol (non-zero return, NULL, nnrt_last_error).
+// data access, save/load, forward with a bound batch size, outputs, the
+// error protocol (non-zero return, NULL, nnrt_last_error), and a training
+// checkpoint's input normalisation (nnrt_input_normalization,
+// nnrt_set_preprocess).
 //
 //===----------------------------------------------------------------------===//
+#include "cli_run_util.h"
 #include "nnrt.h"
 #include "test_util.h"
+#include "train_test_util.h"
 
 #include <cstring>
 
@@ -88,5 +92,53 @@ TEST_CASE("C API: forward") {
   const float *nullInputs[1] = {nullptr};
   CHECK(nnrt_forward(model, nullInputs, shapes) != 0);
   CHECK(std::string(nnrt_last_error()) == "input `x` is NULL");
+  nnrt_destroy(model);
+}
+
+TEST_CASE("C API: a checkpoint's input normalisation, applied when asked") {
+  ScratchDir dir("c_api_preprocess");
+  nnrt::Dataset data = linearDataset(20, false);
+  for (float &v : data.inputs)
+    v = 3.0f * v + 2.0f;
+  writeNpyPair(data, dir.file("x.npy"), dir.file("y.npy"));
+  std::string ckpt = dir.file("c.safetensors");
+  REQUIRE(runCliWith(nnrt::linkedModelCode(),
+                     {"train", "--data",
+                      dir.file("x.npy") + "," + dir.file("y.npy"), "--epochs",
+                      "1", "--normalize", "global", "--save", ckpt})
+              .code == 0);
+  nnrt_model *model = nnrt_create();
+  REQUIRE(model != nullptr);
+  const float *mean = nullptr, *std = nullptr;
+  CHECK(nnrt_input_normalization(model, &mean, &std) == 0); // nothing loaded
+  REQUIRE(nnrt_load_params(model, ckpt.c_str()) == 0);
+  REQUIRE(nnrt_input_normalization(model, &mean, &std) == 1);
+  CHECK(*mean > 1.0f);
+  CHECK(*std > 1.0f);
+
+  const float x[6] = {1, 2, 3, -4, 5, 0.5f};
+  const int64_t shape[2] = {2, 3};
+  const int64_t *shapes[1] = {shape};
+  float normalized[6];
+  for (int i = 0; i < 6; ++i)
+    normalized[i] = (x[i] - *mean) / *std;
+  auto forward = [&](const float *input) {
+    const float *inputs[1] = {input};
+    REQUIRE(nnrt_forward(model, inputs, shapes) == 0);
+    const float *y = nnrt_output(model, 0, nullptr, nullptr);
+    return std::vector<float>(y, y + 4);
+  };
+  std::vector<float> byHand = forward(normalized);
+  std::vector<float> raw = forward(x);
+  CHECK(raw != byHand); // off by default
+  CHECK(nnrt_set_preprocess(model, 1) == 0);
+  CHECK(forward(x) == byHand);
+  CHECK(x[0] == 1.0f); // the caller's buffer is not touched
+  CHECK(nnrt_set_preprocess(model, 0) == 0);
+  CHECK(forward(x) == raw);
+  CHECK(nnrt_init_params(model, 1) == 0);
+  CHECK(nnrt_input_normalization(model, &mean, &std) == 0);
+  CHECK(nnrt_input_normalization(nullptr, &mean, &std) == -1);
+  CHECK(nnrt_set_preprocess(nullptr, 1) != 0);
   nnrt_destroy(model);
 }

@@ -169,6 +169,14 @@ expect_error train-lr 1 "error: SGD: Invalid learning rate: -1.0" "$model" train
 expect_error train-no-data 1 "error: no training data: pass --data" "$model" train
 expect_error train-resume-no-save 1 "error: --resume needs --save CKPT" "$model" train --data $data --resume
 expect_error train-normalize nonzero "--normalize" "$model" train --data $data --normalize zscore
+expect_error train-lr-inf 1 'error: --lr must be a finite number, got `inf`' "$model" train --data $data --lr inf --save inf.safetensors
+[[ -e inf.safetensors ]] && fail "train --lr inf wrote a checkpoint"
+expect_error train-seed-negative 1 "error: --seed must be a non-negative integer, got -1" "$model" train --data $data --seed -1
+expect_error bench-no-iterations 1 "error: --min-iters must be at least 1, got 0" "$model" bench --min-iters 0
+expect_error predict-over-params 1 "is the --params file \`p1.safetensors\`" \
+  "$model" predict --params p1.safetensors --input x.npy --output ./p1.safetensors
+cmp -s p1.safetensors p1b.safetensors || fail "predict overwrote its --params"
+expect_error save-over-data 1 "is the data file \`tx.npy\`" "$model" train --data $data --save ./tx.npy
 expect_error eval-no-params 1 "error: --params is required" "$model" eval --data $data
 expect_ok train-help "$model" train --help
 grep -qF -- "--resume" out.txt || fail "train --help lacks --resume"

@@ -97,12 +97,12 @@ TEST_CASE("a failed atomic write keeps the old file and removes the temp") {
   float value = 1.0f;
   writeSafeTensors(path, {{"a", {1}, &value}}, {});
   std::vector<uint8_t> before = readFile(path);
-  // Renaming a file over a non-empty directory fails after the temporary file
-  // was written: the failure path must clean up.
+  // A directory in the way is refused before anything is written (the
+  // clean-up after a failed staging is file_write_test.cpp's).
   std::string blocked = dir.file("blocked");
   std::filesystem::create_directories(blocked + "/inside");
   NNRT_CHECK_ERROR(writeSafeTensors(blocked, {{"a", {1}, &value}}, {}),
-                   blocked + ": cannot replace");
+                   blocked + ": is a directory");
   NNRT_CHECK_ERROR(writeSafeTensors(dir.file("no/such/dir/p.safetensors"),
                                     {{"a", {1}, &value}}, {}),
                    "cannot create");
