@@ -84,4 +84,11 @@ uint64_t checkAllocation(int64_t count, int64_t elementSize,
   return bytes;
 }
 
+size_t workspaceBytes(int64_t reported, const std::string &what) {
+  if (reported < 0)
+    throw Error(what + " for these input sizes does not fit in a 64-bit size "
+                       "(the batch or another dimension is too large)");
+  return size_t(reported);
+}
+
 } // namespace nnrt

@@ -38,12 +38,10 @@ std::vector<Tensor> Model::forward(const std::vector<InputRef> &inputs) {
   for (const InputRef &input : inputs)
     inputPointers.push_back(input.data);
 
-  int64_t bytes = code_.workspace(dims.data());
-  if (bytes < 0)
-    throw Error("the model asked for a negative workspace (" +
-                std::to_string(bytes) + " bytes)");
-  if (size_t(bytes) > workspace_.bytes())
-    workspace_ = AlignedBuffer(size_t(bytes), "the forward workspace");
+  size_t bytes = workspaceBytes(code_.workspace(dims.data()),
+                                "the forward workspace");
+  if (bytes > workspace_.bytes())
+    workspace_ = AlignedBuffer(bytes, "the forward workspace");
   code_.forward(dims.data(), params_.arena(), inputPointers.data(),
                 outputPointers.data(), workspace_.data());
   return outputs;

@@ -64,12 +64,10 @@ std::span<float> Trainer::stateView(int slot, const TensorSpec &spec) const {
           size_t(spec.numel())};
 }
 
-void *Trainer::workspace(int64_t bytes) {
-  if (bytes < 0)
-    throw Error("the model asked for a negative workspace (" +
-                std::to_string(bytes) + " bytes)");
-  if (size_t(bytes) > workspace_.bytes())
-    workspace_ = AlignedBuffer(size_t(bytes), "the training workspace");
+void *Trainer::workspace(int64_t reported) {
+  size_t bytes = workspaceBytes(reported, "the training workspace");
+  if (bytes > workspace_.bytes())
+    workspace_ = AlignedBuffer(bytes, "the training workspace");
   return workspace_.data();
 }
 

@@ -38,6 +38,11 @@ std::optional<uint64_t> allocationBytes(int64_t count, int64_t elementSize);
 uint64_t checkAllocation(int64_t count, int64_t elementSize,
                          const std::string &what);
 
+/// The size a compiled workspace function returned, checked: -1 (its
+/// arithmetic overflowed int64 for these input sizes, nnrt_model.h) or any
+/// other negative value throws Error("<what> for these input sizes ...").
+size_t workspaceBytes(int64_t reported, const std::string &what);
+
 } // namespace nnrt
 
 #endif // NNRT_MEMORY_H
