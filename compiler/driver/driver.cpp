@@ -66,12 +66,25 @@ struct Compilation {
   DiagnosticEngine diags;
   sema::Program program;
   std::unique_ptr<sema::Model> model;
+  std::ostream &err;
 
-  explicit Compilation(std::ostream &err) : diags(sources, err) {}
+  explicit Compilation(std::ostream &err) : diags(sources, err), err(err) {}
 
   bool load(const Options &opts) {
     if (!sema::loadProgram(opts.input, stdlibDir(), sources, diags, program))
       return false;
+    // `-o` was checked against the main file before any work; the imports
+    // are known only now.
+    for (const std::string &path : program.paths) {
+      if (opts.output.empty() || opts.output == "-")
+        break;
+      try {
+        nnrt::checkNotInput(opts.output, path, "source");
+      } catch (const nnrt::Error &e) {
+        err << "error: " << e.what() << "\n";
+        return false;
+      }
+    }
     model = sema::elaborate(program, opts.model, sources, diags);
     return model != nullptr;
   }

@@ -47,6 +47,7 @@ public:
         diags_.report(DiagKind::CannotReadFile, from, {path.string(), why});
       return nullptr;
     }
+    program_.paths.push_back(path.string());
     active_.insert(canonical.string());
     auto ast = std::make_unique<syntax::FileAst>(
         syntax::parseFile(sources_, *id, diags_));

@@ -23,6 +23,8 @@ struct Program {
   std::map<std::string, const syntax::FnDecl *> functions;
   const syntax::FileAst *main = nullptr;
   std::string mainPath;
+  /// Every file read, as opened (the main file, its imports, the stdlib).
+  std::vector<std::string> paths;
 };
 
 /// Parses `path`, its imports and every `.nnm` file in `stdlibDir`. Returns
