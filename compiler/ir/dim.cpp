@@ -60,6 +60,9 @@ Dim numElements(const Shape &shape) {
 }
 
 std::string shapeProblem(const Shape &shape) {
+  if (shape.size() > kMaxRank)
+    return shapeStr(shape) + " has " + std::to_string(shape.size()) +
+           " dimensions; a tensor has at most " + std::to_string(kMaxRank);
   for (size_t i = 0; i < shape.size(); ++i)
     if (shape[i].coeff < 1)
       return "dimension " + std::to_string(i) + " of " + shapeStr(shape) +

@@ -21,6 +21,9 @@ namespace nnc::ir {
 /// sums over a model never overflow int64, in the compiler or in the
 /// generated code's workspace sizing.
 constexpr int64_t kMaxElements = int64_t(1) << 48;
+/// The most dimensions a tensor may have, as in PyTorch's TensorIterator:
+/// code generation nests one loop per dimension.
+constexpr size_t kMaxRank = 64;
 
 struct Dim {
   int64_t coeff = 1;
@@ -52,8 +55,9 @@ using Shape = std::vector<Dim>;
 std::string shapeStr(const Shape &shape);
 /// The number of elements, as a monomial.
 Dim numElements(const Shape &shape);
-/// Why `shape` is not a valid tensor shape (a dimension below 1, or more
-/// than kMaxElements elements counting each symbol as 1), or "" when it is.
+/// Why `shape` is not a valid tensor shape (more than kMaxRank dimensions, a
+/// dimension below 1, or more than kMaxElements elements counting each
+/// symbol as 1), or "" when it is.
 std::string shapeProblem(const Shape &shape);
 /// Shapes of only constant dimensions.
 Shape constShape(std::initializer_list<int64_t> dims);

@@ -41,7 +41,8 @@ check "nnc --emit ir through a dangling symlink" "$nnc" build "$work/m.nnm" --em
 check "the link stays a link" test -L "$work/link.ir"
 check "its target was written" grep -q "graph" "$work/real/m.ir"
 mkfifo "$work/exe.fifo"
-cat "$work/exe.fifo" > "$work/from_fifo" &
+# Bounded: if nnc failed before opening the FIFO, the reader would wait forever.
+timeout 120 cat "$work/exe.fifo" > "$work/from_fifo" &
 reader=$!
 check "nnc build into a FIFO" "$nnc" build "$work/m.nnm" -o "$work/exe.fifo"
 wait $reader
