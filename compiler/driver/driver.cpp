@@ -470,13 +470,17 @@ int cmdIr(const Options &opts, std::ostream &out, std::ostream &err) {
   }
   if (opts.emit == "kernels") {
     std::map<std::string, int64_t> offsets;
+    // The verifier bounds each parameter at ir::kMaxElements; the sum is
+    // bounded the same way, as sema bounds a model's arena.
     int64_t next = 0;
     for (const ir::Node *p : graph->params()) {
       offsets[p->attrs.name] = next;
-      int64_t n = 1;
-      for (const ir::Dim &d : p->shape)
-        n *= d.coeff;
-      next += n;
+      next += ir::numElements(p->shape).coeff;
+      if (next > ir::kMaxElements) {
+        err << opts.input << ": error: the parameters hold more than 2^48 = "
+            << ir::kMaxElements << " elements, the most an arena may hold\n";
+        return 1;
+      }
     }
     codegen::printKernels(codegen::lowerToKernels(*graph, offsets), out);
     return 0;

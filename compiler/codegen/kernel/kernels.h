@@ -26,7 +26,7 @@ namespace nnc::codegen {
 
 struct Buffer {
   enum Kind { Input, Param, Output, Workspace } kind;
-  int index = 0;       ///< Input/Output: position; Param: arena element offset
+  int64_t index = 0;   ///< Input/Output: position; Param: arena element offset
   ir::Shape shape;
   std::string name;    ///< for printing
 };

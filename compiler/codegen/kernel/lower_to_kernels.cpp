@@ -65,7 +65,7 @@ public:
     for (const Node *p : graph_.params()) {
       auto it = offsets_.find(p->attrs.name);
       NNC_CHECK(it != offsets_.end(), "parameter without an arena offset");
-      bufferOf_[p] = addBuffer(Buffer::Param, static_cast<int>(it->second),
+      bufferOf_[p] = addBuffer(Buffer::Param, it->second,
                                p->shape, p->attrs.name);
     }
     // Outputs computed by their own kernel write the output buffer directly.
@@ -174,7 +174,7 @@ private:
     return !fused(n);
   }
 
-  int addBuffer(Buffer::Kind kind, int index, const ir::Shape &shape,
+  int addBuffer(Buffer::Kind kind, int64_t index, const ir::Shape &shape,
                 std::string name) {
     program_.buffers.push_back({kind, index, shape, std::move(name)});
     return static_cast<int>(program_.buffers.size() - 1);
