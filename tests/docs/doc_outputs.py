@@ -52,6 +52,7 @@ left as written, so a timing shown in a page does not change on every update. Ev
 still checked and reported.
 """
 import argparse
+import concurrent.futures
 import difflib
 import os
 import re
@@ -421,9 +422,9 @@ def main():
     numpy_ok = have_numpy()
     failures = []
     totals = {}
-    for page in pages:
-        try:
-            if args.list:
+    if args.list:
+        for page in pages:
+            try:
                 with open(os.path.join(root, page), encoding="utf-8") as f:
                     for block in find_blocks(page, f.read().split("\n")):
                         try:
@@ -431,11 +432,22 @@ def main():
                         except PageError:
                             kind = "INVALID"
                         print(f"{block.where()}: {kind} {block.info}")
-                continue
-            page_failures, new_lines, counts = check_page(root, page, nnc, args.update, numpy_ok)
+            except PageError as e:
+                failures.append(str(e))
+        for failure in failures:
+            print("FAIL " + failure + "\n")
+        return 1 if failures else 0
+
+    # Pages are independent sessions: run them side by side, report them in order.
+    def run(page):
+        try:
+            return check_page(root, page, nnc, args.update, numpy_ok)
         except PageError as e:
-            failures.append(str(e))
-            continue
+            return [str(e)], None, {}
+
+    with concurrent.futures.ThreadPoolExecutor(max_workers=os.cpu_count() or 2) as pool:
+        results = list(pool.map(run, pages))
+    for page, (page_failures, new_lines, counts) in zip(pages, results):
         for key, value in counts.items():
             totals[key] = totals.get(key, 0) + value
         failures.extend(page_failures)
@@ -445,8 +457,6 @@ def main():
             print(f"updated {page}")
     for failure in failures:
         print("FAIL " + failure + "\n")
-    if args.list:
-        return 1 if failures else 0
     print(f"{len(pages)} pages: {totals.get('console', 0)} console blocks "
           f"({totals.get('commands', 0)} commands), {totals.get('listing', 0)} listings, "
           f"{totals.get('illustrative', 0)} illustrative blocks, {totals.get('skipped', 0)} "
