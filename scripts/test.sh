@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # Installs what is missing, builds nnc, and runs every test: first everything but the PyTorch
-# comparisons under AddressSanitizer + UndefinedBehaviorSanitizer (the negative corpus of sources,
-# flags and files included), then the whole suite in the normal build (its ctest summary is the
-# last line). NNC_SKIP_SANITIZE=1 skips the first stage.
+# comparisons and the docs test under AddressSanitizer + UndefinedBehaviorSanitizer (the negative
+# corpus of sources, flags and files included; the docs test compares text, which the normal build
+# checks), then the whole suite in the normal build (its ctest summary is the last line).
+# NNC_SKIP_SANITIZE=1 skips the first stage.
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 cd "$root"
@@ -12,7 +13,7 @@ jobs=$(nproc)
 if [ "${NNC_SKIP_SANITIZE:-0}" != 1 ]; then
   cmake -S . -B build-asan -G Ninja -DNNC_SANITIZE=ON -DCMAKE_BUILD_TYPE=Debug >/dev/null
   ninja -C build-asan -j "$jobs"
-  (cd build-asan && ctest -j "$jobs" --output-on-failure -LE pytorch)
+  (cd build-asan && ctest -j "$jobs" --output-on-failure -LE 'pytorch|docs')
 fi
 
 cmake -S . -B build -G Ninja -DCMAKE_BUILD_TYPE=Release >/dev/null
