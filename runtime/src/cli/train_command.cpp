@@ -307,8 +307,9 @@ void TrainRun::printSummary(int64_t epochs, double total, double trainSeconds,
   if (data_.splits.validation || data_.splits.test)
     std::snprintf(line + n, sizeof line - size_t(n),
                   ", evaluation %.2f s/epoch", evalSeconds / double(epochs));
-  context_.out << line << "); " << withThousands(trainer_->steps())
-               << " steps in all\n";
+  int64_t steps = trainer_->steps();
+  context_.out << line << "); " << withThousands(steps)
+               << (steps == 1 ? " step" : " steps") << " in all\n";
 }
 
 void TrainRun::run() {
@@ -375,7 +376,8 @@ Command addTrainCommand(CLI::App &parent, const Context &context) {
   app->add_flag("--resume", flags->resume,
                 "Continue from the --save checkpoint");
   app->add_option("--metrics", flags->metrics,
-                  "Append one JSON line per epoch to this file");
+                  "Write one JSON line per epoch to this file (a new file; "
+                  "with --resume, appended to)");
   app->add_option("--progress", flags->progress,
                   "auto (a bar when stderr is a terminal), bar or plain")
       ->check(CLI::IsMember({"auto", "bar", "plain"}));

@@ -96,7 +96,7 @@ TEST_CASE("train refuses every bad number with the flag and the value") {
                             {"train", "--data", data, "--epochs", "1",
                              "--batch", "9223372036854775807"});
   CHECK(whole.code == 0);
-  CHECK(contains(whole.out, "; 1 steps in all"));
+  CHECK(contains(whole.out, "; 1 step in all"));
   // The largest seed is a seed like any other, and is recorded as given.
   CliRun big = runCliWith(linkedModelCode(),
                           {"train", "--data", data, "--epochs", "1", "--save",
