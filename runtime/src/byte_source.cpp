@@ -40,9 +40,10 @@ uint64_t readUpTo(ByteSource &source, uint64_t size,
   size_t start = out.size();
   uint64_t got = 0, step = kFirstChunk;
   while (got < size) {
-    // A file of known size is read with one allocation of what it holds; a
-    // stream's buffer doubles as its bytes arrive.
-    uint64_t known = source.remaining().value_or(0);
+    // A file of known size (or bound, as gzip from a file) is read with one
+    // allocation of what it can hold; a stream's buffer doubles as its bytes
+    // arrive.
+    uint64_t known = source.remainingAtMost().value_or(0);
     uint64_t chunk = std::min(size - got, std::max(known, step));
     step = std::max(step, got);
     out.resize(start + size_t(got + chunk));

@@ -16,6 +16,7 @@
 #include "ir/graph.h"
 #include "sema/sema.h"
 
+#include <cstdio>
 #include <cstdlib>
 #include <fstream>
 #include <sstream>
@@ -28,13 +29,21 @@ struct Setup {
   std::string stdlib;
 };
 
+char tempDir[] = "/tmp/nnc_fuzz_nnm.XXXXXX"; // mkdtemp fills in the X's
+
+void removeTempDir() {
+  std::string dir = tempDir;
+  std::remove((dir + "/input.nnm").c_str());
+  ::rmdir(dir.c_str());
+}
+
 const Setup &setup() {
   static const Setup *setup = [] {
-    char pattern[] = "/tmp/nnc_fuzz_nnm.XXXXXX";
-    if (!::mkdtemp(pattern))
+    if (!::mkdtemp(tempDir))
       nnc::fuzz::invariantFailed("cannot create a temporary directory");
+    std::atexit(removeTempDir);
     const char *stdlib = std::getenv("NNC_STDLIB");
-    return new Setup{std::string(pattern) + "/input.nnm",
+    return new Setup{std::string(tempDir) + "/input.nnm",
                      stdlib ? stdlib : NNC_FUZZ_STDLIB_DIR};
   }();
   return *setup;

@@ -39,6 +39,12 @@ public:
   /// Bytes left when the size is known (a regular file, memory); nullopt for
   /// a stream (a pipe, a character device, decompressed data).
   virtual std::optional<uint64_t> remaining() const = 0;
+  /// At most this many bytes are left, when that is known: remaining(), or
+  /// for decompressed data a bound from the compressed size. Only sizes
+  /// buffers; never a promise that the bytes exist.
+  virtual std::optional<uint64_t> remainingAtMost() const {
+    return remaining();
+  }
   /// Reads up to `size` bytes into `out`; returns how many, 0 at the end.
   /// Throws Error("<name>: cannot read: <reason>").
   virtual size_t readSome(uint8_t *out, size_t size) = 0;

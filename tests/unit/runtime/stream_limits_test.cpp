@@ -232,6 +232,12 @@ TEST_CASE("a hostile gzip trailer no longer sizes the buffer") {
   good = readFile(path);
   writeBytesFile(path, asString(good) + "junk");
   NNRT_CHECK_ERROR(readIdx(path), path + ": corrupt gzip data: ");
+  // What a small gzip file can inflate to bounds its buffers.
+  std::string small = asString(readFile(path));
+  auto inflated = gunzip(std::make_unique<MemorySource>("x.gz", small));
+  CHECK_FALSE(inflated->remaining());
+  REQUIRE(inflated->remainingAtMost());
+  CHECK(*inflated->remainingAtMost() <= (small.size() + 1) * 1032);
   // Two members read as one stream, as gzip(1) does.
   std::string idx = asString(encodeIdx(0x08, {4}, pixels.data()));
   std::string two = dir.file("two.gz");
