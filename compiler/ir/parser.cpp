@@ -187,7 +187,12 @@ private:
     } while (accept('*'));
     return d * Dim::constant(coeff);
   }
+  // shape := '[' (dim (',' dim)*)? ']'. The product of its non-zero
+  // constant factors must fit in int64: then no shape rule multiplying any
+  // of its dimensions overflows, even when a zero makes the shape empty.
   Shape shape() {
+    skipSpace();
+    size_t begin = pos_;
     expect('[');
     Shape s;
     while (!peek(']')) {
@@ -196,6 +201,10 @@ private:
         break;
     }
     expect(']');
+    int64_t product = 1;
+    for (const Dim &d : s)
+      if (d.coeff != 0 && __builtin_mul_overflow(product, d.coeff, &product))
+        error(begin, "shape " + shapeStr(s) + " has too many elements");
     return s;
   }
   std::vector<int64_t> intList() {

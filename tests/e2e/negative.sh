@@ -58,6 +58,8 @@ printf 'graph @g() {\n  %%99999999999999999999 = input "x" : f32[2]\n  return\n}
 expect "big.nnir:2:4: error: integer \`99999999999999999999\` is out of range" "$nnc" ir "$work/big.nnir"
 printf 'graph @g() {\n  %%0 = input "x" : f32[4294967296*4294967296]\n  return %%0\n}\n' > "$work/dim.nnir"
 expect "dim.nnir:2:24: error: dimension \`4294967296*4294967296\` is too large" "$nnc" ir "$work/dim.nnir"
+printf 'graph @g() {\n  %%0 = input "x" : f32[4294967296, 4294967296]\n  return %%0\n}\n' > "$work/count.nnir"
+expect "count.nnir:2:23: error: shape [4294967296, 4294967296] has too many elements" "$nnc" ir "$work/count.nnir"
 
 # A failed write leaves no file behind and says where it tried.
 expect "no/such/dir" "$mlp" predict --params "$work/p.safetensors" --input "$x" --output "$work/no/such/dir/y.npy"
