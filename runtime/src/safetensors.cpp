@@ -30,6 +30,30 @@ using Json = nlohmann::ordered_json;
 // is read, so that a length field cannot make a stream be read for gigabytes.
 constexpr uint64_t kMaxHeaderLength = 100'000'000;
 
+// A header nests 3 levels ({name: {shape: [...]}}). Deeper values are refused
+// while parsing: ordered_json copies a value when the object holding it grows
+// (its pair<const string, json> has no noexcept move), and the copy recurses,
+// so a dtype nested 40000 deep overflowed the stack.
+constexpr int kMaxHeaderDepth = 64;
+
+struct HeaderTooDeep {};
+
+Json parseHeaderJson(const std::vector<uint8_t> &bytes, const std::string &path) {
+  auto limitDepth = [](int depth, Json::parse_event_t, Json &) {
+    if (depth > kMaxHeaderDepth)
+      throw HeaderTooDeep{};
+    return true;
+  };
+  try {
+    return Json::parse(bytes.begin() + 8, bytes.end(), limitDepth);
+  } catch (const HeaderTooDeep &) {
+    throw Error(path + ": header is not valid JSON: it nests deeper than " +
+                std::to_string(kMaxHeaderDepth) + " levels");
+  } catch (const Json::exception &e) {
+    throw Error(path + ": header is not valid JSON: " + e.what());
+  }
+}
+
 struct DTypeInfo {
   DType dtype;
   const char *name;
@@ -160,11 +184,7 @@ Json readHeader(ByteSource &source, SafeTensorsFile &file) {
   if (readUpTo(source, headerLength, file.bytes) < headerLength)
     throw pastEnd(file.bytes.size());
   file.dataStart = 8 + headerLength;
-  try {
-    return Json::parse(file.bytes.begin() + 8, file.bytes.end());
-  } catch (const Json::exception &e) {
-    throw Error(path + ": header is not valid JSON: " + e.what());
-  }
+  return parseHeaderJson(file.bytes, path);
 }
 
 std::string encodeHeader(const std::vector<F32Tensor> &tensors,

@@ -276,13 +276,21 @@ TEST_CASE("label errors name the labels file, .tsv uses tabs") {
 }
 
 TEST_CASE("hostile values inside headers") {
-  // A dtype nested 100000 deep: printing it whole would recurse that deep.
-  std::string dtype = std::string(100000, '[') + std::string(100000, ']');
+  // A dtype nested a million deep: ordered_json's copy (when the entry's
+  // object grows) and dump() would recurse that deep.
+  std::string dtype = std::string(1000000, '[') + std::string(1000000, ']');
   std::string header =
       R"({"w":{"dtype":)" + dtype + R"(,"shape":[],"data_offsets":[0,4]}})";
   std::string bytes = le64(header.size()) + header + "abcd";
   MemorySource nested("p.safetensors", bytes);
-  NNRT_CHECK_ERROR(readSafeTensors(nested),
+  NNRT_CHECK_ERROR(readSafeTensors(nested), "p.safetensors: header is not "
+                                            "valid JSON: it nests deeper "
+                                            "than 64 levels");
+  // Shallow enough to parse, but not a dtype: named by its JSON type only.
+  std::string array = R"({"w":{"dtype":[[["F32"]]],"shape":[],"data_offsets":[0,4]}})";
+  std::string arrayBytes = le64(array.size()) + array + "abcd";
+  MemorySource arrayDtype("p.safetensors", arrayBytes);
+  NNRT_CHECK_ERROR(readSafeTensors(arrayDtype),
                    "tensor `w`: unsupported dtype of JSON type array");
   // A checkpoint's integer converted from a float out of int64's range.
   SafeTensorsFile file;
