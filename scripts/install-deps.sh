@@ -1,11 +1,13 @@
 #!/usr/bin/env bash
-# Installs every Debian package that nnc needs to build, test and run its demo.
+# Installs every Debian package that nnc needs to build, test (the fuzz stage: clang-19 with
+# libFuzzer and the sanitizer runtimes) and run its demo.
 # Idempotent: when everything is present it prints nothing and exits 0.
 set -euo pipefail
 
 packages=(
   build-essential cmake ninja-build
   llvm-19-dev llvm-19-tools
+  clang-19 libfuzzer-19-dev libclang-rt-19-dev
   nlohmann-json3-dev doctest-dev libcli11-dev zlib1g-dev
   python3-torch python3-numpy
 )

@@ -9,6 +9,7 @@
 
 #include <algorithm>
 #include <cctype>
+#include <charconv>
 #include <map>
 
 namespace nnc::ir {
@@ -112,16 +113,24 @@ private:
     if (word() != w)
       error("expected `" + w + "`");
   }
+  // integer := '-'? DIGIT+, within int64
   int64_t integer() {
     skipSpace();
     size_t begin = pos_;
     if (pos_ < text_.size() && text_[pos_] == '-')
       ++pos_;
+    size_t digits = pos_;
     while (pos_ < text_.size() && std::isdigit(static_cast<unsigned char>(text_[pos_])))
       ++pos_;
-    if (begin == pos_)
-      error("expected an integer");
-    return std::stoll(text_.substr(begin, pos_ - begin));
+    if (digits == pos_)
+      error(begin, "expected an integer");
+    int64_t value = 0;
+    auto [end, status] =
+        std::from_chars(text_.data() + begin, text_.data() + pos_, value);
+    if (status != std::errc() || end != text_.data() + pos_)
+      error(begin, "integer `" + text_.substr(begin, pos_ - begin) +
+                       "` is out of range");
+    return value;
   }
   double number() {
     skipSpace();
@@ -152,13 +161,20 @@ private:
       error(at, "use of undefined value %" + std::to_string(id));
     return it->second;
   }
+  // dim := factor ('*' factor)*, factor := INT | symbol. The constant
+  // factors' product is checked here: Dim's product does not check.
   Dim dim() {
+    skipSpace();
+    size_t begin = pos_;
+    int64_t coeff = 1;
     Dim d = Dim::constant(1);
     do {
       skipSpace();
-      if (pos_ < text_.size() && std::isdigit(static_cast<unsigned char>(text_[pos_])))
-        d = d * Dim::constant(integer());
-      else {
+      if (pos_ < text_.size() && std::isdigit(static_cast<unsigned char>(text_[pos_]))) {
+        if (__builtin_mul_overflow(coeff, integer(), &coeff))
+          error(begin, "dimension `" + text_.substr(begin, pos_ - begin) +
+                           "` is too large");
+      } else {
         size_t at = pos_;
         std::string name = word();
         const std::vector<std::string> &declared = graph_->symbols();
@@ -169,9 +185,14 @@ private:
         d = d * Dim::symbol(name);
       }
     } while (accept('*'));
-    return d;
+    return d * Dim::constant(coeff);
   }
+  // shape := '[' (dim (',' dim)*)? ']'. The product of its non-zero
+  // constant factors must fit in int64: then no shape rule multiplying any
+  // of its dimensions overflows, even when a zero makes the shape empty.
   Shape shape() {
+    skipSpace();
+    size_t begin = pos_;
     expect('[');
     Shape s;
     while (!peek(']')) {
@@ -180,6 +201,10 @@ private:
         break;
     }
     expect(']');
+    int64_t product = 1;
+    for (const Dim &d : s)
+      if (d.coeff != 0 && __builtin_mul_overflow(product, d.coeff, &product))
+        error(begin, "shape " + shapeStr(s) + " has too many elements");
     return s;
   }
   std::vector<int64_t> intList() {
@@ -214,8 +239,12 @@ private:
   }
   // node := '%' INT '=' mnemonic operands? attrs? ':' dtype shape
   void node() {
+    skipSpace();
+    size_t idAt = pos_;
     expect('%');
     int64_t id = integer();
+    if (ids_.count(id))
+      error(idAt, "value %" + std::to_string(id) + " is defined twice");
     expect('=');
     skipSpace();
     size_t opAt = pos_;

@@ -64,12 +64,21 @@ json dataToJson(const DataState &d) {
   return value;
 }
 
+// The integer `key` of nnc.data; a float is refused, not converted (1e300
+// does not fit an int64_t: undefined behaviour).
+int64_t integerAt(const json &value, const char *key) {
+  const json &item = value.at(key);
+  if (!item.is_number_integer())
+    throw Error(std::string("nnc.data has no integer `") + key + "`");
+  return item.get<int64_t>();
+}
+
 DataState dataFromJson(const json &value) {
   DataState d;
-  d.batch = value.at("batch").get<int64_t>();
+  d.batch = integerAt(value, "batch");
   d.shuffle = value.at("shuffle").get<bool>();
   d.validation = value.at("validation").get<double>();
-  d.trainSamples = value.at("train_samples").get<int64_t>();
+  d.trainSamples = integerAt(value, "train_samples");
   d.normalize = value.at("normalize").get<std::string>();
   if (value.contains("mean"))
     d.normalization = Normalization{value.at("mean").get<std::vector<float>>(),
@@ -235,10 +244,10 @@ std::optional<CheckpointInfo> checkpointInfo(const SafeTensorsFile &file) {
   return info;
 }
 
-LoadedCheckpoint readCheckpoint(const std::string &path,
-                                const Trainer &trainer) {
+LoadedCheckpoint readCheckpoint(ByteSource &source, const Trainer &trainer) {
+  const std::string &path = source.name();
   LoadedCheckpoint checkpoint;
-  checkpoint.file = readSafeTensors(path);
+  checkpoint.file = readSafeTensors(source);
   std::optional<CheckpointInfo> info = checkpointInfo(checkpoint.file);
   if (!info)
     throw Error(path + ": not a training checkpoint (its __metadata__ has no "
@@ -252,6 +261,12 @@ LoadedCheckpoint readCheckpoint(const std::string &path,
   checkTensors(checkpoint.file, trainer);
   checkpoint.info = *info;
   return checkpoint;
+}
+
+LoadedCheckpoint readCheckpoint(const std::string &path,
+                                const Trainer &trainer) {
+  std::unique_ptr<ByteSource> source = openFile(path);
+  return readCheckpoint(*source, trainer);
 }
 
 void checkDataOrder(const LoadedCheckpoint &checkpoint, uint64_t seed,

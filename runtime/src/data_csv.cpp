@@ -1,16 +1,17 @@
 //===- data_csv.cpp - Numeric CSV tables as datasets ----------------------===//
 //
 // A deliberately small CSV dialect: one record per line (LF or CRLF), fields
-// split at the delimiter, spaces around a field ignored, no quoting (a
-// numeric table needs none). Blank lines are skipped. Every field but the
+// split at the delimiter (a comma, a tab for `.tsv` files), spaces around a
+// field ignored, no quoting (a numeric table needs none). Blank lines are
+// skipped. The file is read as a stream, line by line. Every field but the
 // target is a feature; the first record fixes the field count. Problems are
 // reported as "<path>:LINE:COLUMN: ...", COLUMN counting bytes from 1, so an
 // editor jumps to the offending field.
 //
 //===----------------------------------------------------------------------===//
+#include "nnrt/byte_source.h"
 #include "nnrt/data.h"
 #include "nnrt/error.h"
-#include "nnrt/file_io.h"
 
 #include <charconv>
 #include <cmath>
@@ -72,26 +73,34 @@ std::string quoted(std::string_view text) {
 class CsvReader {
 public:
   CsvReader(const std::string &path, const CsvOptions &options)
-      : path_(path), options_(options) {}
+      : path_(path), options_(options),
+        delimiter_(options.delimiter.value_or(csvDelimiterFor(path))) {}
 
-  Dataset read() {
-    std::vector<uint8_t> bytes = readFile(path_);
-    std::string_view text(reinterpret_cast<const char *>(bytes.data()),
-                          bytes.size());
+  // Reads the source a chunk at a time and hands each complete line to
+  // addLine, so that only the current line and the table are ever held.
+  Dataset read(ByteSource &source) {
     data_.source = path_;
+    data_.targetSource = path_;
     data_.targetKind = options_.targets;
-    size_t lineStart = 0;
-    for (size_t lineNo = 1; lineStart < text.size(); ++lineNo) {
-      size_t end = text.find('\n', lineStart);
-      if (end == std::string_view::npos)
-        end = text.size();
-      std::string_view line = text.substr(lineStart, end - lineStart);
-      if (!line.empty() && line.back() == '\r')
-        line.remove_suffix(1);
-      lineStart = end + 1;
-      if (line.find_first_not_of(" \t") != std::string_view::npos)
-        addLine(line, lineNo);
+    std::string line;
+    std::vector<uint8_t> chunk;
+    size_t lineNo = 1;
+    for (bool more = true; more;) {
+      chunk.clear();
+      more = readUpTo(source, kChunk, chunk) == kChunk;
+      std::string_view text(reinterpret_cast<const char *>(chunk.data()),
+                            chunk.size());
+      while (!text.empty()) {
+        size_t end = text.find('\n');
+        append(line, text.substr(0, end), lineNo);
+        if (end == std::string_view::npos)
+          break;
+        finishLine(line, lineNo++);
+        text.remove_prefix(end + 1);
+      }
+      checkSize(source, line.size());
     }
+    finishLine(line, lineNo);
     if (rows_ == 0)
       throw Error(path_ + ": no data rows");
     data_.sampleShape = {int64_t(fieldCount_ - 1)};
@@ -106,8 +115,33 @@ private:
                 std::to_string(column) + ": " + what);
   }
 
+  // A NUL byte means binary data (such as /dev/zero): refused at once rather
+  // than read as one endless line.
+  void append(std::string &line, std::string_view piece, size_t lineNo) {
+    if (size_t nul = piece.find('\0'); nul != std::string_view::npos)
+      fail(lineNo, line.size() + nul + 1, "NUL byte: not a text file");
+    line.append(piece);
+  }
+
+  void finishLine(std::string &line, size_t lineNo) {
+    std::string_view text = line;
+    if (!text.empty() && text.back() == '\r')
+      text.remove_suffix(1);
+    if (text.find_first_not_of(" \t") != std::string_view::npos)
+      addLine(text, lineNo);
+    line.clear();
+  }
+
+  // The table and the line being read must fit in memory.
+  void checkSize(const ByteSource &source, size_t pending) {
+    uint64_t bytes = pending + data_.inputs.size() * sizeof(float) +
+                     data_.targets.size() * sizeof(float) +
+                     data_.labels.size() * sizeof(int64_t);
+    checkMemory(source, bytes, "the table");
+  }
+
   void addLine(std::string_view line, size_t lineNo) {
-    std::vector<Field> fields = splitLine(line, options_.delimiter);
+    std::vector<Field> fields = splitLine(line, delimiter_);
     if (fieldCount_ == 0) {
       startTable(fields, lineNo);
       if (headerSeen_)
@@ -165,8 +199,11 @@ private:
     }
   }
 
+  static constexpr size_t kChunk = size_t(1) << 20;
+
   std::string path_;
   CsvOptions options_;
+  char delimiter_;
   Dataset data_;
   size_t fieldCount_ = 0, targetIndex_ = 0, firstLine_ = 0, rows_ = 0;
   bool headerSeen_ = false;
@@ -174,8 +211,17 @@ private:
 
 } // namespace
 
+char csvDelimiterFor(const std::string &path) {
+  return path.ends_with(".tsv") ? '\t' : ',';
+}
+
+Dataset loadCsv(ByteSource &source, const CsvOptions &options) {
+  return CsvReader(source.name(), options).read(source);
+}
+
 Dataset loadCsv(const std::string &path, const CsvOptions &options) {
-  return CsvReader(path, options).read();
+  std::unique_ptr<ByteSource> source = openFile(path);
+  return loadCsv(*source, options);
 }
 
 } // namespace nnrt

@@ -1,29 +1,26 @@
 //===- data_idx.cpp - IDX arrays, plain or gzipped ------------------------===//
 //
-// Gzip goes through zlib's gzread with a large buffer: the 26 MB of
-// Fashion-MNIST's training images inflate to 47 MB in a fraction of a second.
-// After the data a read of one more byte lets zlib check the CRC and length
-// of the gzip trailer, so a damaged file is refused rather than half read.
-// Big-endian elements are assembled byte by byte, independent of the host.
+// The reader takes the 4-byte magic, then the dimensions it announces, then
+// exactly the data they announce (checked for overflow and against the file's
+// size or the machine's memory first), then checks that nothing follows. For
+// gzip (gzip_source.h) that last check inflates to the end of the stream, so
+// zlib verifies the trailer's CRC-32 and length: a damaged file is refused
+// rather than half read. Big-endian elements are assembled byte by byte,
+// independent of the host.
 //
 //===----------------------------------------------------------------------===//
 #include "nnrt/data_idx.h"
+#include "nnrt/byte_source.h"
 #include "nnrt/error.h"
-#include "nnrt/file_io.h"
+#include "nnrt/gzip_source.h"
 
-#include <algorithm>
 #include <bit>
-#include <cerrno>
 #include <cmath>
 #include <cstdio>
 #include <cstring>
-#include <string_view>
-#include <zlib.h>
 
 namespace nnrt {
 namespace {
-
-constexpr size_t kGzipChunk = 1 << 20;
 
 struct IdxType {
   uint8_t code;
@@ -53,77 +50,6 @@ uint64_t readBigEndian(const uint8_t *bytes, size_t size) {
   for (size_t i = 0; i < size; ++i)
     value = value << 8 | bytes[i];
   return value;
-}
-
-// What the first and last bytes of a file say: gzip or not, and for gzip
-// the uncompressed size modulo 2^32 from the trailer (exact for the
-// single-member files people have; used only to size the buffer).
-struct FileProbe {
-  bool gzip = false;
-  uint32_t sizeHint = 0;
-};
-
-FileProbe probeFile(const std::string &path) {
-  std::FILE *file = std::fopen(path.c_str(), "rb");
-  if (!file)
-    throw Error(path + ": cannot open: " + std::strerror(errno));
-  FileProbe probe;
-  uint8_t magic[2] = {0, 0}, trailer[4] = {0, 0, 0, 0};
-  probe.gzip = std::fread(magic, 1, 2, file) == 2 && magic[0] == 0x1f &&
-               magic[1] == 0x8b;
-  if (probe.gzip && std::fseek(file, -4, SEEK_END) == 0 &&
-      std::fread(trailer, 1, 4, file) == 4)
-    probe.sizeHint = uint32_t(trailer[0]) | uint32_t(trailer[1]) << 8 |
-                     uint32_t(trailer[2]) << 16 | uint32_t(trailer[3]) << 24;
-  std::fclose(file);
-  return probe;
-}
-
-// Closes a gzFile on scope exit.
-class GzFile {
-public:
-  explicit GzFile(gzFile file) : file_(file) {}
-  GzFile(const GzFile &) = delete;
-  GzFile &operator=(const GzFile &) = delete;
-  ~GzFile() {
-    if (file_)
-      gzclose_r(file_);
-  }
-  gzFile get() const { return file_; }
-
-private:
-  gzFile file_;
-};
-
-// Inflates the whole file. The buffer starts at the trailer's size (plus
-// one byte, so the read that meets the end also checks the trailer) rather
-// than growing by doubling: fresh pages are what a 47 MB read pays most for.
-std::vector<uint8_t> gunzipFile(const std::string &path, size_t sizeHint) {
-  GzFile file(gzopen(path.c_str(), "rb"));
-  if (!file.get())
-    throw Error(path + ": cannot open: " + std::strerror(errno));
-  gzbuffer(file.get(), kGzipChunk);
-  std::vector<uint8_t> bytes(sizeHint + 1);
-  size_t used = 0;
-  for (;;) {
-    if (bytes.size() == used)
-      bytes.resize(std::max(bytes.size() * 2, used + kGzipChunk));
-    size_t room = std::min(bytes.size() - used, kGzipChunk);
-    int got = gzread(file.get(), bytes.data() + used, unsigned(room));
-    if (got <= 0)
-      break;
-    used += size_t(got);
-  }
-  int errnum = Z_OK;
-  const char *reason = gzerror(file.get(), &errnum);
-  if (errnum != Z_OK) {
-    std::string_view text = reason; // zlib writes "<path>: <reason>"
-    if (text.starts_with(path + ": "))
-      text.remove_prefix(path.size() + 2);
-    throw Error(path + ": corrupt gzip data: " + std::string(text));
-  }
-  bytes.resize(used);
-  return bytes;
 }
 
 template <typename T>
@@ -215,61 +141,69 @@ std::vector<int64_t> IdxArray::toIntegers(const std::string &path) const {
       data);
 }
 
-std::vector<uint8_t> readMaybeGzip(const std::string &path) {
-  FileProbe probe = probeFile(path);
-  if (probe.gzip)
-    return gunzipFile(path, probe.sizeHint);
-  return readFile(path);
-}
-
-IdxArray parseIdx(std::vector<uint8_t> bytes, const std::string &path) {
-  if (bytes.size() < 4)
-    throw Error(path + ": not an IDX file: " + std::to_string(bytes.size()) +
+IdxArray readIdx(ByteSource &source) {
+  const std::string &path = source.name();
+  std::vector<uint8_t> header;
+  if (readUpTo(source, 4, header) < 4)
+    throw Error(path + ": not an IDX file: " + std::to_string(header.size()) +
                 " bytes, too short for the magic number");
-  uint32_t magic = uint32_t(readBigEndian(bytes.data(), 4));
-  const IdxType *type = findType(bytes[2]);
-  if (bytes[0] != 0 || bytes[1] != 0 || !type || bytes[3] == 0)
+  uint32_t magic = uint32_t(readBigEndian(header.data(), 4));
+  const IdxType *type = findType(header[2]);
+  if (header[0] != 0 || header[1] != 0 || !type || header[3] == 0)
     throw Error(path + ": not an IDX file: wrong magic number " + hex32(magic) +
                 " (expected 0x00000TDD: T a type code 08/09/0B/0C/0D/0E, "
                 "DD the number of dimensions, e.g. 0x00000803 for images)");
   IdxArray array;
   array.typeCode = type->code;
-  size_t rank = bytes[3];
+  size_t rank = header[3];
   size_t headerSize = 4 + 4 * rank;
-  if (bytes.size() < headerSize)
+  if (4 + readUpTo(source, 4 * rank, header) < headerSize)
     throw Error(path + ": truncated header: magic " + hex32(magic) +
                 " announces " + std::to_string(rank) + " dimensions, but the " +
-                "file has " + std::to_string(bytes.size()) + " bytes");
-  uint64_t count = 1;
+                "file has " + std::to_string(header.size()) + " bytes");
+  std::vector<uint64_t> dims;
   for (size_t d = 0; d < rank; ++d) {
-    int64_t dim = int64_t(readBigEndian(bytes.data() + 4 + 4 * d, 4));
-    array.shape.push_back(dim);
-    count *= uint64_t(dim); // at most 255 factors < 2^32 can overflow ...
-    if (count > (uint64_t(1) << 48)) // ... so cap long before that
-      throw Error(path + ": shape " + formatShape(array.shape) +
-                  " is too large");
+    dims.push_back(readBigEndian(header.data() + 4 + 4 * d, 4));
+    array.shape.push_back(int64_t(dims.back()));
   }
-  uint64_t needed = count * type->size, have = bytes.size() - headerSize;
-  if (have < needed)
-    throw Error(path + ": truncated: the header promises " +
-                formatShape(array.shape) + " " + type->name + " elements (" +
-                std::to_string(needed) + " bytes), but only " +
-                std::to_string(have) + " bytes follow");
-  if (have > needed)
-    throw Error(path + ": " + std::to_string(have - needed) +
-                " bytes of unexpected data after the " +
+  std::optional<uint64_t> needed = checkedShapeBytes(dims, type->size);
+  if (!needed)
+    throw Error(path + ": shape " + formatShape(array.shape) +
+                " is too large");
+  auto truncated = [&](uint64_t have) {
+    return Error(path + ": truncated: the header promises " +
+                 formatShape(array.shape) + " " + type->name + " elements (" +
+                 std::to_string(*needed) + " bytes), but only " +
+                 std::to_string(have) + " bytes follow");
+  };
+  // A file of known size that is too short is refused before reading it.
+  if (std::optional<uint64_t> left = source.remaining(); left && *left < *needed)
+    throw truncated(*left);
+  checkMemory(source, *needed,
+              "the " + formatShape(array.shape) + " " + type->name + " array");
+  std::vector<uint8_t> data;
+  if (readUpTo(source, *needed, data) < *needed)
+    throw truncated(data.size());
+  if (std::optional<std::string> tail = unexpectedTail(source))
+    throw Error(path + ": " + *tail + " after the " +
                 formatShape(array.shape) + " array");
-  if (array.typeCode == 0x08) { // the common case: reuse the buffer
-    bytes.erase(bytes.begin(), bytes.begin() + long(headerSize));
-    array.data = std::move(bytes);
+  if (array.typeCode == 0x08) { // the common case: keep the buffer
+    array.data = std::move(data);
     return array;
   }
-  decodeData(array, bytes.data() + headerSize, size_t(count));
+  decodeData(array, data.data(), size_t(*needed / type->size));
   return array;
 }
 
+IdxArray parseIdx(const std::vector<uint8_t> &bytes, const std::string &path) {
+  MemorySource source(
+      path, {reinterpret_cast<const char *>(bytes.data()), bytes.size()});
+  return readIdx(source);
+}
+
 IdxArray readIdx(const std::string &path) {
-  return parseIdx(readMaybeGzip(path), path);
+  std::unique_ptr<ByteSource> source = maybeGunzip(openFile(path));
+  return readIdx(*source);
 }
 
 std::vector<uint8_t> encodeIdx(uint8_t typeCode,

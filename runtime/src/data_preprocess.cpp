@@ -37,6 +37,7 @@ int64_t Dataset::targetNumel() const {
 Dataset Dataset::select(const std::vector<int64_t> &indices) const {
   Dataset out;
   out.source = source;
+  out.targetSource = targetSource;
   out.sampleShape = sampleShape;
   out.targetKind = targetKind;
   out.targetShape = targetShape;
@@ -60,14 +61,17 @@ Dataset Dataset::select(const std::vector<int64_t> &indices) const {
 //===----------------------------------------------------------------------===//
 
 void checkLabels(const Dataset &data, int64_t numClasses) {
+  // The labels' own file, where they came from one (an IDX or .npy pair).
+  const std::string &labels =
+      data.targetSource.empty() ? data.source : data.targetSource;
   if (data.targetKind != TargetKind::ClassIndex)
-    throw Error(data.source +
+    throw Error(labels +
                 ": the targets are values, not class labels, "
                 "but the model expects " +
                 std::to_string(numClasses) + " classes");
   for (size_t i = 0; i < data.labels.size(); ++i)
     if (data.labels[i] < 0 || data.labels[i] >= numClasses)
-      throw Error(data.source + ": label " + std::to_string(data.labels[i]) +
+      throw Error(labels + ": label " + std::to_string(data.labels[i]) +
                   " of sample " + std::to_string(i) + " is out of range for " +
                   std::to_string(numClasses) + " classes (0.." +
                   std::to_string(numClasses - 1) + ")");

@@ -110,6 +110,7 @@ Dataset loadIdxPair(const std::string &inputsPath,
                  "labels");
   Dataset data;
   data.source = inputsPath;
+  data.targetSource = labelsPath;
   data.sampleShape.assign(images.shape.begin() + 1, images.shape.end());
   data.inputs = images.toFloats(scaleBytes);
   data.labels = labels.toIntegers(labelsPath);
@@ -157,6 +158,7 @@ Dataset loadNpyPair(const std::string &inputsPath,
   checkSameCount(x.shape[0], y.shape[0], inputsPath, targetsPath, "targets");
   Dataset data;
   data.source = inputsPath;
+  data.targetSource = targetsPath;
   data.sampleShape.assign(x.shape.begin() + 1, x.shape.end());
   data.inputs = npyInputs(x, inputsPath, scaleBytes);
   if (y.fileDtype == NpyDType::F32 || y.fileDtype == NpyDType::F64) {

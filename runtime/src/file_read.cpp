@@ -1,10 +1,13 @@
-//===- file_read.cpp - Whole-file reads -----------------------------------===//
+//===- file_read.cpp - Files as byte sources, and whole-file reads --------===//
 //
 // POSIX calls rather than iostreams: errno gives the messages users need, and
-// fstat tells a directory from a file before anything is read.
+// fstat tells a directory from a file, and a regular file (whose size bounds
+// every allocation) from a pipe or a device (read as a stream), before
+// anything is read.
 //
 //===----------------------------------------------------------------------===//
 #include "fd.h"
+#include "nnrt/byte_source.h"
 #include "nnrt/error.h"
 #include "nnrt/file_read.h"
 
@@ -12,8 +15,40 @@
 #include <sys/stat.h>
 
 namespace nnrt {
+namespace {
 
-std::vector<uint8_t> readFile(const std::string &path) {
+class FileSource : public ByteSource {
+public:
+  FileSource(const std::string &path, int fd, std::optional<uint64_t> size)
+      : ByteSource(path), fd_(fd), size_(size) {}
+
+  std::optional<uint64_t> remaining() const override {
+    if (!size_)
+      return std::nullopt;
+    return *size_ > position_ ? *size_ - position_ : 0; // the file may grow
+  }
+
+  size_t readSome(uint8_t *out, size_t size) override {
+    for (;;) {
+      ssize_t n = ::read(fd_.get(), out, size);
+      if (n < 0 && errno == EINTR)
+        continue;
+      if (n < 0)
+        throw Error(name() + ": cannot read: " + errnoText());
+      position_ += uint64_t(n);
+      return size_t(n);
+    }
+  }
+
+private:
+  Fd fd_;
+  std::optional<uint64_t> size_;
+  uint64_t position_ = 0;
+};
+
+} // namespace
+
+std::unique_ptr<ByteSource> openFile(const std::string &path) {
   Fd fd(::open(path.c_str(), O_RDONLY | O_CLOEXEC));
   if (fd.get() < 0)
     throw Error(path + ": cannot open: " + errnoText());
@@ -22,20 +57,15 @@ std::vector<uint8_t> readFile(const std::string &path) {
     throw Error(path + ": cannot stat: " + errnoText());
   if (S_ISDIR(info.st_mode))
     throw Error(path + ": is a directory");
-  std::vector<uint8_t> bytes;
-  bytes.reserve(size_t(info.st_size));
-  uint8_t buffer[1 << 16];
-  for (;;) {
-    ssize_t n = ::read(fd.get(), buffer, sizeof buffer);
-    if (n < 0 && errno == EINTR)
-      continue;
-    if (n < 0)
-      throw Error(path + ": cannot read: " + errnoText());
-    if (n == 0)
-      break;
-    bytes.insert(bytes.end(), buffer, buffer + n);
-  }
-  return bytes;
+  std::optional<uint64_t> size;
+  if (S_ISREG(info.st_mode) && info.st_size > 0)
+    size = uint64_t(info.st_size);
+  return std::make_unique<FileSource>(path, fd.release(), size);
+}
+
+std::vector<uint8_t> readFile(const std::string &path) {
+  std::unique_ptr<ByteSource> source = openFile(path);
+  return readAll(*source);
 }
 
 } // namespace nnrt

@@ -7,6 +7,7 @@
 //
 //===----------------------------------------------------------------------===//
 #include "nnrt/npy.h"
+#include "nnrt/byte_source.h"
 #include "nnrt/error.h"
 #include "nnrt/file_io.h"
 
@@ -148,31 +149,45 @@ const DescrInfo *findDescr(const std::string &descr) {
   return nullptr;
 }
 
-// Reads the preamble; returns the header text and sets `dataStart`.
-std::string_view headerText(const std::vector<uint8_t> &bytes,
-                            const std::string &path, size_t &dataStart) {
-  if (bytes.size() < kMagicSize ||
+// The dict is at most this long: numpy writes a few dozen bytes (numpy 1.24
+// itself refuses more than 10000 unless told otherwise), and a stream must
+// not be read for gigabytes because a length field says so.
+constexpr uint64_t kMaxHeaderLength = uint64_t(1) << 20;
+
+// Reads the preamble and the header dict's text.
+std::string readHeaderText(ByteSource &source) {
+  const std::string &path = source.name();
+  std::vector<uint8_t> bytes;
+  if (readUpTo(source, kMagicSize, bytes) < kMagicSize ||
       std::memcmp(bytes.data(), kMagic, kMagicSize) != 0)
     throw Error(path + ": not a .npy file (wrong magic)");
-  if (bytes.size() < kMagicSize + 2)
+  if (readUpTo(source, 2, bytes) < 2)
     throw Error(path + ": truncated header: no version");
   int major = bytes[6], minor = bytes[7];
   if (major < 1 || major > 3)
     throw Error(path + ": unsupported .npy version " + std::to_string(major) +
                 "." + std::to_string(minor));
   size_t lengthSize = major == 1 ? 2 : 4;
-  if (bytes.size() < 8 + lengthSize)
+  if (readUpTo(source, lengthSize, bytes) < lengthSize)
     throw Error(path + ": truncated header: no header length");
   uint64_t length = 0;
   for (size_t i = 0; i < lengthSize; ++i)
     length |= uint64_t(bytes[8 + i]) << (8 * i);
-  dataStart = 8 + lengthSize + length;
-  if (dataStart > bytes.size())
-    throw Error(path + ": truncated header: header length " +
-                std::to_string(length) + " goes past the end of the file (" +
-                std::to_string(bytes.size()) + " bytes)");
-  return {reinterpret_cast<const char *>(bytes.data()) + 8 + lengthSize,
-          size_t(length)};
+  auto pastEnd = [&](uint64_t fileSize) {
+    return Error(path + ": truncated header: header length " +
+                 std::to_string(length) + " goes past the end of the file (" +
+                 std::to_string(fileSize) + " bytes)");
+  };
+  if (std::optional<uint64_t> left = source.remaining(); left && *left < length)
+    throw pastEnd(bytes.size() + *left);
+  if (length > kMaxHeaderLength)
+    throw Error(path + ": header length " + std::to_string(length) +
+                " is too large (a .npy header here has at most " +
+                std::to_string(kMaxHeaderLength) + " bytes)");
+  size_t preamble = bytes.size();
+  if (readUpTo(source, length, bytes) < length)
+    throw pastEnd(bytes.size());
+  return std::string(bytes.begin() + long(preamble), bytes.end());
 }
 
 template <typename T>
@@ -198,10 +213,9 @@ const std::vector<float> &NpyArray::floats(const std::string &path) const {
   return std::get<std::vector<float>>(data);
 }
 
-NpyArray readNpy(const std::string &path) {
-  std::vector<uint8_t> bytes = readFile(path);
-  size_t dataStart = 0;
-  std::string_view text = headerText(bytes, path, dataStart);
+NpyArray readNpy(ByteSource &source) {
+  const std::string &path = source.name();
+  std::string text = readHeaderText(source);
   Header header;
   try {
     header = DictParser(text).parse();
@@ -215,23 +229,30 @@ NpyArray readNpy(const std::string &path) {
   if (!info)
     throw Error(path + ": unsupported dtype '" + header.descr +
                 "' (supported: '<f4', '<f8', '<i8', '<i4', '|u1')");
-  uint64_t count = 1;
-  for (int64_t dim : header.shape)
-    if (__builtin_mul_overflow(count, uint64_t(dim), &count))
-      throw Error(path + ": shape " + shapeTuple(header.shape) +
-                  " is too large");
-  uint64_t needed = 0, have = bytes.size() - dataStart;
-  if (__builtin_mul_overflow(count, info->size, &needed) || needed > have)
-    throw Error(path + ": data is " + std::to_string(have) +
-                " bytes, but shape " + shapeTuple(header.shape) + " of '" +
-                info->descr + "' needs " + std::to_string(count * info->size));
-  if (needed < have)
-    throw Error(path + ": " + std::to_string(have - needed) +
-                " bytes of unexpected data after the array");
+  std::vector<uint64_t> dims(header.shape.begin(), header.shape.end());
+  std::optional<uint64_t> needed = checkedShapeBytes(dims, info->size);
+  if (!needed)
+    throw Error(path + ": shape " + shapeTuple(header.shape) + " of '" +
+                info->descr + "' is too large");
+  auto tooShort = [&](uint64_t have) {
+    return Error(path + ": data is " + std::to_string(have) +
+                 " bytes, but shape " + shapeTuple(header.shape) + " of '" +
+                 info->descr + "' needs " + std::to_string(*needed));
+  };
+  if (std::optional<uint64_t> left = source.remaining(); left && *left < *needed)
+    throw tooShort(*left);
+  checkMemory(source, *needed, "shape " + shapeTuple(header.shape) + " of '" +
+                                   info->descr + "'");
+  std::vector<uint8_t> bytes;
+  if (readUpTo(source, *needed, bytes) < *needed)
+    throw tooShort(bytes.size());
+  if (std::optional<std::string> tail = unexpectedTail(source))
+    throw Error(path + ": " + *tail + " after the array");
   NpyArray array;
   array.fileDtype = info->dtype;
   array.shape = header.shape;
-  const uint8_t *data = bytes.data() + dataStart;
+  const uint8_t *data = bytes.data();
+  size_t count = size_t(*needed / info->size);
   switch (info->dtype) {
   case NpyDType::F32:
     array.data = copyData<float>(data, count);
@@ -248,10 +269,15 @@ NpyArray readNpy(const std::string &path) {
     array.data = copyData<int32_t>(data, count);
     break;
   case NpyDType::U8:
-    array.data = copyData<uint8_t>(data, count);
+    array.data = std::move(bytes);
     break;
   }
   return array;
+}
+
+NpyArray readNpy(const std::string &path) {
+  std::unique_ptr<ByteSource> source = openFile(path);
+  return readNpy(*source);
 }
 
 std::string encodeNpyF32(const std::vector<int64_t> &shape, const float *data) {

@@ -2,11 +2,13 @@
 //
 // Reading validates in the order a reader meets the bytes: the length prefix,
 // the JSON header, each entry, then the entries against each other (sizes,
-// bounds, overlaps). Header order is kept (ordered_json) so messages and
-// listings follow the file.
+// bounds, overlaps), then exactly the data the entries cover and the end of
+// the file. Header order is kept (ordered_json) so messages and listings
+// follow the file.
 //
 //===----------------------------------------------------------------------===//
 #include "nnrt/safetensors.h"
+#include "nnrt/byte_source.h"
 #include "nnrt/error.h"
 #include "nnrt/file_io.h"
 
@@ -23,6 +25,34 @@ namespace nnrt {
 namespace {
 
 using Json = nlohmann::ordered_json;
+
+// The reference implementation's limit: a larger header is refused before it
+// is read, so that a length field cannot make a stream be read for gigabytes.
+constexpr uint64_t kMaxHeaderLength = 100'000'000;
+
+// A header nests 3 levels ({name: {shape: [...]}}). Deeper values are refused
+// while parsing: ordered_json copies a value when the object holding it grows
+// (its pair<const string, json> has no noexcept move), and the copy recurses,
+// so a dtype nested 40000 deep overflowed the stack.
+constexpr int kMaxHeaderDepth = 64;
+
+struct HeaderTooDeep {};
+
+Json parseHeaderJson(const std::vector<uint8_t> &bytes, const std::string &path) {
+  auto limitDepth = [](int depth, Json::parse_event_t, Json &) {
+    if (depth > kMaxHeaderDepth)
+      throw HeaderTooDeep{};
+    return true;
+  };
+  try {
+    return Json::parse(bytes.begin() + 8, bytes.end(), limitDepth);
+  } catch (const HeaderTooDeep &) {
+    throw Error(path + ": header is not valid JSON: it nests deeper than " +
+                std::to_string(kMaxHeaderDepth) + " levels");
+  } catch (const Json::exception &e) {
+    throw Error(path + ": header is not valid JSON: " + e.what());
+  }
+}
 
 struct DTypeInfo {
   DType dtype;
@@ -59,18 +89,23 @@ SafeTensorEntry parseEntry(const std::string &name, const Json &value,
   for (const DTypeInfo &candidate : kDTypes)
     if (dtype.is_string() && dtype.get<std::string>() == candidate.name)
       info = &candidate;
-  if (!info)
-    throw fail("unsupported dtype " + dtype.dump());
+  if (!info) // dump() only a string: a nested value could be any depth
+    throw fail("unsupported dtype " +
+               (dtype.is_string() ? dtype.dump()
+                                  : std::string("of JSON type ") +
+                                        dtype.type_name()));
   entry.dtype = info->dtype;
   const Json &shape = value["shape"];
   if (!shape.is_array() || !std::all_of(shape.begin(), shape.end(), isCount))
     throw fail("`shape` is not a list of non-negative integers");
-  uint64_t bytes = info->size;
-  for (const Json &dim : shape) {
-    entry.shape.push_back(dim.get<int64_t>());
-    if (__builtin_mul_overflow(bytes, dim.get<uint64_t>(), &bytes))
-      throw fail("shape " + shape.dump() + " is too large");
-  }
+  std::vector<uint64_t> dims;
+  for (const Json &dim : shape)
+    dims.push_back(dim.get<uint64_t>());
+  std::optional<uint64_t> size = checkedShapeBytes(dims, info->size);
+  if (!size)
+    throw fail("shape " + shape.dump() + " is too large");
+  uint64_t bytes = *size;
+  entry.shape.assign(dims.begin(), dims.end());
   const Json &offsets = value["data_offsets"];
   if (!offsets.is_array() || offsets.size() != 2 || !isCount(offsets[0]) ||
       !isCount(offsets[1]) ||
@@ -98,8 +133,7 @@ void parseMetadata(const Json &value, SafeTensorsFile &file) {
 }
 
 // Every entry must lie inside the data section and no two may share bytes.
-void checkLayout(const SafeTensorsFile &file) {
-  uint64_t dataSize = file.bytes.size() - file.dataStart;
+void checkLayout(const SafeTensorsFile &file, uint64_t dataSize) {
   std::vector<const SafeTensorEntry *> sorted;
   for (const SafeTensorEntry &entry : file.entries) {
     if (entry.end > dataSize)
@@ -117,6 +151,40 @@ void checkLayout(const SafeTensorsFile &file) {
     if (sorted[i - 1]->end > sorted[i]->begin)
       throw Error(file.path + ": tensors `" + sorted[i - 1]->name + "` and `" +
                   sorted[i]->name + "` have overlapping data_offsets");
+}
+
+// Where the data section must end: after the last byte of any tensor.
+uint64_t dataEnd(const SafeTensorsFile &file) {
+  uint64_t end = 0;
+  for (const SafeTensorEntry &entry : file.entries)
+    end = std::max(end, entry.end);
+  return end;
+}
+
+// Reads the 8-byte length and the JSON header into `file.bytes`.
+Json readHeader(ByteSource &source, SafeTensorsFile &file) {
+  const std::string &path = file.path;
+  if (readUpTo(source, 8, file.bytes) < 8)
+    throw Error(path + ": file is " + std::to_string(file.bytes.size()) +
+                " bytes, too short for the 8-byte header length");
+  uint64_t headerLength;
+  std::memcpy(&headerLength, file.bytes.data(), 8);
+  auto pastEnd = [&](uint64_t fileSize) {
+    return Error(path + ": header length " + std::to_string(headerLength) +
+                 " goes past the end of the file (" +
+                 std::to_string(fileSize) + " bytes)");
+  };
+  std::optional<uint64_t> left = source.remaining();
+  if (left && headerLength > *left)
+    throw pastEnd(8 + *left);
+  if (headerLength > kMaxHeaderLength)
+    throw Error(path + ": header length " + std::to_string(headerLength) +
+                " is larger than the " + std::to_string(kMaxHeaderLength) +
+                " bytes safetensors allows");
+  if (readUpTo(source, headerLength, file.bytes) < headerLength)
+    throw pastEnd(file.bytes.size());
+  file.dataStart = 8 + headerLength;
+  return parseHeaderJson(file.bytes, path);
 }
 
 std::string encodeHeader(const std::vector<F32Tensor> &tensors,
@@ -165,37 +233,35 @@ const SafeTensorEntry *SafeTensorsFile::find(const std::string &name) const {
   return nullptr;
 }
 
-SafeTensorsFile readSafeTensors(const std::string &path) {
+SafeTensorsFile readSafeTensors(ByteSource &source) {
   SafeTensorsFile file;
-  file.path = path;
-  file.bytes = readFile(path);
-  if (file.bytes.size() < 8)
-    throw Error(path + ": file is " + std::to_string(file.bytes.size()) +
-                " bytes, too short for the 8-byte header length");
-  uint64_t headerLength;
-  std::memcpy(&headerLength, file.bytes.data(), 8);
-  if (headerLength > file.bytes.size() - 8)
-    throw Error(path + ": header length " + std::to_string(headerLength) +
-                " goes past the end of the file (" +
-                std::to_string(file.bytes.size()) + " bytes)");
-  file.dataStart = 8 + headerLength;
-  Json header;
-  try {
-    header = Json::parse(file.bytes.begin() + 8,
-                         file.bytes.begin() + long(file.dataStart));
-  } catch (const Json::parse_error &e) {
-    throw Error(path + ": header is not valid JSON: " + e.what());
-  }
+  file.path = source.name();
+  Json header = readHeader(source, file);
   if (!header.is_object())
-    throw Error(path + ": header is not a JSON object");
+    throw Error(file.path + ": header is not a JSON object");
   for (const auto &[name, value] : header.items()) {
     if (name == "__metadata__")
       parseMetadata(value, file);
     else
-      file.entries.push_back(parseEntry(name, value, path));
+      file.entries.push_back(parseEntry(name, value, file.path));
   }
-  checkLayout(file);
+  // A file of known size is checked before its data is read; a stream is
+  // read as far as the header says and checked against what came.
+  uint64_t end = dataEnd(file);
+  if (std::optional<uint64_t> left = source.remaining())
+    checkLayout(file, *left);
+  checkMemory(source, end, "the tensor data");
+  uint64_t got = readUpTo(source, end, file.bytes);
+  checkLayout(file, got);
+  if (std::optional<std::string> tail = unexpectedTail(source))
+    throw Error(file.path + ": " + *tail + " after the last tensor (the "
+                "data section ends at byte " + std::to_string(end) + ")");
   return file;
+}
+
+SafeTensorsFile readSafeTensors(const std::string &path) {
+  std::unique_ptr<ByteSource> source = openFile(path);
+  return readSafeTensors(*source);
 }
 
 std::string

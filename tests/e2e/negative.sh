@@ -41,6 +41,26 @@ expect "x" "$mlp" predict --params "$work/p.safetensors" --input "$root/tests/re
 printf 'not numpy' > "$work/bad.npy"
 expect "bad.npy" "$mlp" predict --params "$work/p.safetensors" --input "$work/bad.npy" --output "$work/y.npy"
 expect "missing.npy" "$mlp" predict --params "$work/p.safetensors" --input "$work/missing.npy" --output "$work/y.npy"
+# Endless streams, directories and pipes: a reader reads what its header announces, never more.
+expect "/dev/zero: header is not valid JSON" timeout 60 "$mlp" predict --params /dev/zero --input "$x" --output "$work/y.npy"
+expect "/dev/zero: not a .npy file" timeout 60 "$mlp" predict --params "$work/p.safetensors" --input /dev/zero --output "$work/y.npy"
+expect "$work: is a directory" "$mlp" predict --params "$work" --input "$x" --output "$work/y.npy"
+expect "$work: is a directory" "$mlp" predict --params "$work/p.safetensors" --input "$work" --output "$work/y.npy"
+expect "/dev/zero: not an IDX file" timeout 60 "$mlp" train --data /dev/zero,/dev/zero --epochs 1
+count=$((count + 1))
+if ! cat "$work/p.safetensors" | "$mlp" predict --params /dev/stdin --input "$x" --output "$work/y.npy" >/dev/null; then
+  echo "FAIL: parameters from a pipe (/dev/stdin)"; failures=$((failures + 1))
+fi
+# The .nnir parser reports line:col for integers outside int64 and for `%-` (it used to abort).
+printf 'graph @g() {\n  %%- = input "x" : f32[2]\n  return\n}\n' > "$work/minus.nnir"
+expect "minus.nnir:2:4: error: expected an integer" "$nnc" ir "$work/minus.nnir"
+printf 'graph @g() {\n  %%99999999999999999999 = input "x" : f32[2]\n  return\n}\n' > "$work/big.nnir"
+expect "big.nnir:2:4: error: integer \`99999999999999999999\` is out of range" "$nnc" ir "$work/big.nnir"
+printf 'graph @g() {\n  %%0 = input "x" : f32[4294967296*4294967296]\n  return %%0\n}\n' > "$work/dim.nnir"
+expect "dim.nnir:2:24: error: dimension \`4294967296*4294967296\` is too large" "$nnc" ir "$work/dim.nnir"
+printf 'graph @g() {\n  %%0 = input "x" : f32[4294967296, 4294967296]\n  return %%0\n}\n' > "$work/count.nnir"
+expect "count.nnir:2:23: error: shape [4294967296, 4294967296] has too many elements" "$nnc" ir "$work/count.nnir"
+
 # A failed write leaves no file behind and says where it tried.
 expect "no/such/dir" "$mlp" predict --params "$work/p.safetensors" --input "$x" --output "$work/no/such/dir/y.npy"
 # The previous checkpoint survives a failed `init` over it.

@@ -72,6 +72,10 @@ struct LoadedCheckpoint {
 LoadedCheckpoint readCheckpoint(const std::string &path,
                                 const Trainer &trainer);
 
+/// readCheckpoint over bytes from `source` (a pipe, memory), named by its
+/// name() in messages.
+LoadedCheckpoint readCheckpoint(ByteSource &source, const Trainer &trainer);
+
 /// Throws Error("<path>: ...") when `current` would give another batch
 /// order than the checkpoint's (seed, batch size, shuffling, validation
 /// fraction or number of training samples differ), or other inputs (another

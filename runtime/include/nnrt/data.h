@@ -21,6 +21,8 @@
 #ifndef NNRT_DATA_H
 #define NNRT_DATA_H
 
+#include "nnrt/byte_source.h"
+
 #include <cstdint>
 #include <optional>
 #include <span>
@@ -42,7 +44,8 @@ enum class TargetKind {
 
 /// N samples in memory, row-major.
 struct Dataset {
-  std::string source;               ///< file or directory, for messages
+  std::string source;               ///< the inputs' file, for messages
+  std::string targetSource;         ///< the targets' file (labels), likewise
   std::vector<int64_t> sampleShape; ///< shape of one input, e.g. [1, 28, 28]
   std::vector<float> inputs;        ///< [size(), sampleShape...]
   TargetKind targetKind = TargetKind::ClassIndex;
@@ -74,7 +77,8 @@ struct DataSplits {
 
 /// How CSV files are read.
 struct CsvOptions {
-  char delimiter = ',';
+  /// The field separator; unset: by the file name (csvDelimiterFor).
+  std::optional<char> delimiter;
   /// Whether line 1 is a header; unset: it is when none of its fields is a
   /// number.
   std::optional<bool> header;
@@ -144,13 +148,21 @@ Dataset loadNpyPair(const std::string &inputsPath,
                     const std::string &targetsPath, bool scaleBytes = true);
 
 /// A numeric CSV table; every column but the target is an input feature.
+/// Read as a stream, line by line: a NUL byte is refused as binary data, and
+/// a table larger than memoryLimit() (byte_source.h) is refused.
 Dataset loadCsv(const std::string &path, const CsvOptions &options = {});
+
+/// loadCsv over `source` (a pipe, memory), named by its name().
+Dataset loadCsv(ByteSource &source, const CsvOptions &options = {});
+
+/// The CSV delimiter a file's name implies: a tab for `.tsv`, else a comma.
+char csvDelimiterFor(const std::string &path);
 
 //===----------------------------------------------------------------------===//
 // Preprocessing
 //===----------------------------------------------------------------------===//
 
-/// Throws Error("<source>: label L of sample I is out of range for C
+/// Throws Error("<targetSource>: label L of sample I is out of range for C
 /// classes") unless every label is in [0, numClasses).
 void checkLabels(const Dataset &data, int64_t numClasses);
 

@@ -8,14 +8,18 @@
 // so MNIST's images start 0x00000803 (uint8, [N, rows, cols]) and its labels
 // 0x00000801 (uint8, [N]).
 //
-// Files are read whole, decompressing on the way when they are gzip: the
-// format is decided by the first two bytes (0x1f 0x8b), not by the name, so a
-// plain file called `x.gz` and a gzip file without the suffix both load.
+// Files are decompressed on the way when they are gzip: the format is decided
+// by the first two bytes (0x1f 0x8b), not by the name, so a plain file called
+// `x.gz` and a gzip file without the suffix both load. Only the bytes the
+// header announces are read (byte_source.h), so pipes work and endless
+// streams end.
 // Every refusal names the file ("train-images-idx3-ubyte.gz: ...").
 //
 //===----------------------------------------------------------------------===//
 #ifndef NNRT_DATA_IDX_H
 #define NNRT_DATA_IDX_H
+
+#include "nnrt/byte_source.h"
 
 #include <cstdint>
 #include <string>
@@ -47,17 +51,20 @@ struct IdxArray {
 /// Name of an IDX type code ("uint8"), or "" when it is not one.
 const char *idxTypeName(uint8_t typeCode);
 
-/// Reads the whole of a file, gunzipping it when it starts with the gzip
-/// magic. Throws Error("<path>: cannot open: ...") and, for damaged gzip data,
-/// Error("<path>: corrupt gzip data: <zlib's reason>").
-std::vector<uint8_t> readMaybeGzip(const std::string &path);
+/// Reads an IDX array from `source`: the magic number, the dimensions, then
+/// exactly the bytes they announce, then the end of the source. Throws
+/// Error("<name>: ...") for a wrong magic number, an unknown type code, a
+/// header cut short, a shape whose size overflows, data shorter than the
+/// header promises ("truncated"), data that would not fit in memory, or
+/// bytes after the data.
+IdxArray readIdx(ByteSource &source);
 
-/// Parses IDX bytes; `path` is only for messages. Throws Error("<path>: ...")
-/// for a wrong magic number, an unknown type code, a header cut short, data
-/// shorter than the header promises ("truncated") or bytes after the data.
-IdxArray parseIdx(std::vector<uint8_t> bytes, const std::string &path);
+/// readIdx over bytes in memory; `path` is only for messages.
+IdxArray parseIdx(const std::vector<uint8_t> &bytes, const std::string &path);
 
-/// readMaybeGzip + parseIdx.
+/// readIdx over the file, gunzipped when it starts with the gzip magic
+/// (gzip_source.h). Throws Error("<path>: cannot open: ...") and, for
+/// damaged gzip data, Error("<path>: corrupt gzip data: <zlib's reason>").
 IdxArray readIdx(const std::string &path);
 
 /// The bytes of an IDX file holding `data` (host order, elements of the

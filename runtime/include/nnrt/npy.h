@@ -15,6 +15,8 @@
 #ifndef NNRT_NPY_H
 #define NNRT_NPY_H
 
+#include "nnrt/byte_source.h"
+
 #include <cstdint>
 #include <string>
 #include <variant>
@@ -39,9 +41,15 @@ struct NpyArray {
   const std::vector<float> &floats(const std::string &path) const;
 };
 
-/// Reads a .npy file. Throws Error("<path>: <problem>") for a wrong magic, a
-/// truncated header, a header that is not the expected dict, fortran_order
-/// True, an unsupported dtype, or data shorter (or longer) than the shape.
+/// Reads a .npy array from `source`: the preamble, the header dict, then
+/// exactly the bytes its shape announces, then the end of the source. Throws
+/// Error("<name>: <problem>") for a wrong magic, a truncated or oversized
+/// header, a header that is not the expected dict, fortran_order True, an
+/// unsupported dtype, a shape whose size overflows, or data shorter (or
+/// longer) than the shape.
+NpyArray readNpy(ByteSource &source);
+
+/// readNpy over the file at `path` (a regular file, a pipe, /dev/stdin).
 NpyArray readNpy(const std::string &path);
 
 /// The bytes of a float32 .npy file (version 1.0, or 2.0 when the header

@@ -11,6 +11,8 @@
 #ifndef NNRT_SAFETENSORS_H
 #define NNRT_SAFETENSORS_H
 
+#include "nnrt/byte_source.h"
+
 #include <cstdint>
 #include <map>
 #include <string>
@@ -51,12 +53,19 @@ struct SafeTensorsFile {
   }
 };
 
-/// Reads and validates a file. Throws Error("<path>: <problem>") for a missing
-/// file, a file shorter than 8 bytes, a header length past the end of the
-/// file, a header that is not valid JSON or not an object, an entry missing
-/// dtype/shape/data_offsets, an unsupported dtype, data_offsets that do not
-/// match shape * dtype size, offsets past the end of the data, and
-/// overlapping offsets.
+/// Reads and validates a file from `source`: the header, then exactly the
+/// data its entries cover, then the end of the source. Throws
+/// Error("<name>: <problem>") for a file shorter than 8 bytes, a header
+/// length past the end of the file or above the 100 MB the format allows, a
+/// header that is not valid JSON or not an object, an entry missing
+/// dtype/shape/data_offsets, an unsupported dtype, a shape whose size
+/// overflows, data_offsets that do not match shape * dtype size, offsets past
+/// the end of the data, overlapping offsets, data that would not fit in
+/// memory, and bytes after the last tensor.
+SafeTensorsFile readSafeTensors(ByteSource &source);
+
+/// readSafeTensors over the file at `path` (a regular file, a pipe,
+/// /dev/stdin); throws Error("<path>: cannot open: ...") too.
 SafeTensorsFile readSafeTensors(const std::string &path);
 
 /// A float32 tensor to write.

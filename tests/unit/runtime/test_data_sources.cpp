@@ -79,7 +79,7 @@ TEST_CASE("loadData options: label range, reshape, normalisation") {
   DataOptions options;
   options.numClasses = 3; // label 3 is out of range
   NNRT_CHECK_ERROR(loadData(dir.path().string(), options),
-                   dir.file("train-images-idx3-ubyte") +
+                   dir.file("train-labels-idx1-ubyte") +
                        ": label 3 of sample 2 is out of range for 3 classes "
                        "(0..2)");
   options.numClasses = 4;

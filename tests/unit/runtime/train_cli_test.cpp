@@ -142,7 +142,7 @@ TEST_CASE("train refuses bad flags with a reason") {
                  dir.file("none") + ": cannot open"));
   FakeCode classes = classFakeCode();
   Run mismatch = runWith(classes.code, {"train", "--data", data});
-  CHECK(mismatch.err == "error: " + dir.file("x.npy") +
+  CHECK(mismatch.err == "error: " + dir.file("y.npy") +
                             ": the targets are values, not class labels, but "
                             "the model expects 2 classes\n");
   FakeCode values = fakeCode([](json &) {});
