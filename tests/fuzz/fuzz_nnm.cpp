@@ -5,12 +5,14 @@
 // `nnc check` does. Errors must arrive as diagnostics; an elaborated model's
 // forward graph must pass the verifier and survive printing and parsing.
 //
+// It runs on the compiler's large stack, as `nnc` does (base/large_stack.h).
 // loadProgram reads the main file by path, so the input is written to
 // `input.nnm` in a private temporary directory (imports resolve there). The
 // stdlib is NNC_STDLIB when set, else the source tree's stdlib/.
 //
 //===----------------------------------------------------------------------===//
 #include "base/diagnostics.h"
+#include "base/large_stack.h"
 #include "base/source.h"
 #include "fuzz_util.h"
 #include "ir/graph.h"
@@ -57,7 +59,9 @@ std::string printed(const nnc::ir::Graph &graph) {
 
 } // namespace
 
-extern "C" int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
+namespace {
+
+int compile(const uint8_t *data, size_t size) {
   const Setup &paths = setup();
   {
     std::ofstream out(paths.input, std::ios::binary | std::ios::trunc);
@@ -89,4 +93,14 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
                    text);
   FUZZ_REQUIRE(printed(*again) == text, "print/parse/print differs:\n" + text);
   return 0;
+}
+
+} // namespace
+
+// On the stack the `nnc` command gives the compiler (base/large_stack.h):
+// the front end's nesting limits are sized for it, not for the 8 MiB of
+// the fuzzer's thread under AddressSanitizer.
+extern "C" int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
+  return nnc::runWithStack(nnc::kCompilerStackBytes,
+                           [&] { return compile(data, size); });
 }
