@@ -13,26 +13,12 @@
 //
 //===----------------------------------------------------------------------===//
 #include "ir/printer_detail.h"
+#include "base/float_text.h"
 
 #include <cmath>
-#include <cstdio>
 #include <ostream>
 
 namespace nnc::ir {
-
-std::string formatDouble(double value) {
-  char buf[64];
-  for (int precision = 6; precision <= 17; ++precision) {
-    std::snprintf(buf, sizeof buf, "%.*g", precision, value);
-    if (std::strtod(buf, nullptr) == value)
-      break;
-  }
-  std::string s = buf;
-  // Keep a float looking like a float so the parser never sees an int.
-  if (s.find_first_of(".eEn") == std::string::npos)
-    s += ".0";
-  return s;
-}
 
 namespace {
 std::string intList(const std::vector<int64_t> &values) {
@@ -50,7 +36,7 @@ std::string attrsText(const Node &node) {
   case OpKind::Param:
     return "\"" + a.name + "\"";
   case OpKind::Const:
-    return formatDouble(a.value);
+    return floatText(a.value);
   case OpKind::Transpose:
     return "{perm = " + intList(a.axes) + "}";
   case OpKind::Reshape:

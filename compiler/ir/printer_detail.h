@@ -12,7 +12,5 @@ namespace nnc::ir {
 
 /// `"x"`, `0.5`, `{perm = [1, 0]}`, `{shape = [B, 784]}`, or empty.
 std::string attrsText(const Node &node);
-/// A double printed so that it parses back to the same bits.
-std::string formatDouble(double value);
 
 } // namespace nnc::ir

@@ -5,28 +5,12 @@
 //
 //===----------------------------------------------------------------------===//
 #include "syntax/ast.h"
+#include "base/float_text.h"
 
-#include <cstdio>
-#include <cstdlib>
 #include <ostream>
 
 namespace nnc::syntax {
 namespace {
-
-// The shortest text that reads back as the same double (std::to_string would
-// print 1e-5 as 0.000010 and cut 0.7978845608028654 to 0.797885).
-std::string floatText(double value) {
-  char buf[64];
-  for (int precision = 6; precision <= 17; ++precision) {
-    std::snprintf(buf, sizeof buf, "%.*g", precision, value);
-    if (std::strtod(buf, nullptr) == value)
-      break;
-  }
-  std::string s = buf;
-  if (s.find_first_of(".eEn") == std::string::npos)
-    s += ".0";
-  return s;
-}
 
 /// Writes expressions into one string with an explicit stack of pieces: a
 /// flat chain in the source (`a + b + ...`, `----x`, `x.T.T...`) is a tree

@@ -22,7 +22,7 @@
 //===----------------------------------------------------------------------===//
 #include "codegen/kernel/kernels.h"
 #include "base/diagnostics.h"
-#include "ir/printer_detail.h"
+#include "base/float_text.h"
 
 #include <algorithm>
 #include <set>
@@ -285,7 +285,7 @@ void printExpr(const Node *n, const Kernel &k, std::ostream &out) {
       return;
     }
   if (n->op == OpKind::Const) {
-    out << ir::formatDouble(n->attrs.value); // all the digits, as in the IR
+    out << floatText(n->attrs.value); // all the digits, as in the IR
     return;
   }
   out << ir::opInfo(n->op).mnemonic << "(";
