@@ -30,11 +30,6 @@ namespace fs = std::filesystem;
 
 namespace {
 
-std::string bytesOf(const std::string &path) {
-  std::vector<uint8_t> bytes = readFile(path);
-  return std::string(bytes.begin(), bytes.end());
-}
-
 // Class data whose inputs are far from mean 0 and std 1, so that
 // normalising them changes the model's outputs.
 Dataset shiftedClasses(int64_t n) {

@@ -10,6 +10,8 @@
 
 #include "nnrt/error.h"
 
+#include "nnrt/file_read.h"
+
 #include <doctest/doctest.h>
 #include <filesystem>
 #include <fstream>
@@ -36,6 +38,12 @@ public:
 private:
   std::filesystem::path path_;
 };
+
+/// The whole file as a string.
+inline std::string bytesOf(const std::string &path) {
+  std::vector<uint8_t> bytes = nnrt::readFile(path);
+  return std::string(bytes.begin(), bytes.end());
+}
 
 inline void writeBytesFile(const std::string &path, const std::string &bytes) {
   std::ofstream(path, std::ios::binary)

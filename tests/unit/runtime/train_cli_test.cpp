@@ -11,6 +11,7 @@
 //===----------------------------------------------------------------------===//
 #include "cli.h"
 #include "nnrt/file_io.h"
+#include "cli_run_util.h"
 #include "test_util.h"
 #include "train_test_util.h"
 
@@ -23,28 +24,16 @@ using nlohmann::json;
 
 namespace {
 
-struct Run {
-  int code;
-  std::string out, err;
-};
+using Run = CliRun;
 
 Run runWith(const ModelCode &code, std::vector<std::string> args) {
-  args.insert(args.begin(), "fake_model");
-  std::vector<const char *> argv;
-  for (const std::string &arg : args)
-    argv.push_back(arg.c_str());
-  std::ostringstream out, err;
-  int status = cli::runCli(code, int(argv.size()), argv.data(), out, err);
-  return {status, out.str(), err.str()};
+  return runCliWith(code, std::move(args));
 }
 
 Run run(std::vector<std::string> args) {
-  return runWith(linkedModelCode(), std::move(args));
+  return runCliWith(linkedModelCode(), std::move(args));
 }
 
-bool contains(const std::string &text, const std::string &fragment) {
-  return text.find(fragment) != std::string::npos;
-}
 
 std::vector<std::string> lines(const std::string &text) {
   std::vector<std::string> result;
@@ -61,11 +50,6 @@ std::vector<nlohmann::ordered_json> jsonLines(const std::string &path) {
   for (std::string line; std::getline(file, line);)
     records.push_back(nlohmann::ordered_json::parse(line));
   return records;
-}
-
-std::string bytesOf(const std::string &path) {
-  std::vector<uint8_t> bytes = readFile(path);
-  return std::string(bytes.begin(), bytes.end());
 }
 
 // A value-target .npy pair of 20 samples; returns the --data argument.

@@ -18,11 +18,6 @@ namespace fs = std::filesystem;
 
 namespace {
 
-std::string bytesOf(const std::string &path) {
-  std::vector<uint8_t> bytes = readFile(path);
-  return std::string(bytes.begin(), bytes.end());
-}
-
 struct TrainData {
   std::string x, y, spec;
 };
