@@ -27,6 +27,8 @@ shell-quoted key=value words: `<!-- doc-test: exit=1 mask=seconds setup="cp a b"
   exit=N          every command of the block must exit with status N (default 0); exit=0,1 gives
                   one status per command, in order
   mask=A,B        apply these masks of MASKS (below) to the expected and the actual output
+  rtol=R          numbers may differ by R, relatively (the rest of each line exactly as shown): for
+                  the results of training, whose last digits depend on the CPU's vector width
   setup=CMD       run CMD (bash) before the block, in the page's folder; it must exit 0; its output
                   is not shown. May be given more than once
   stdin=FILE      the commands read FILE (relative to the page's folder; default: /dev/null)
@@ -90,7 +92,10 @@ LISTING_LANGUAGES = {"nnm", "nnir", "ebnf", "c", "c++", "cpp", "json", "python",
 PAGE_GLOBS = ["README.md", "docs/*.md", "bench/README.md", "examples/**/README.md",
               "tests/**/README.md"]
 
-OPTION_KEYS = {"exit", "mask", "setup", "stdin", "file", "needs", "illustrative"}
+OPTION_KEYS = {"exit", "mask", "rtol", "setup", "stdin", "file", "needs", "illustrative"}
+
+# A decimal number in output text: "0.8712", "4.376e-05", "-6.17", "2,400" is two numbers.
+NUMBER = re.compile(r"[-+]?\d+(\.\d+)?([eE][-+]?\d+)?")
 
 FENCE = re.compile(r"^( *)(`{3,}|~{3,})\s*(.*)$")
 LIST_ITEM = re.compile(r"^( *)([-*+]|\d+[.)]) +")
@@ -276,6 +281,22 @@ def masked(lines, masks):
     return out
 
 
+def same_within(expected, actual, rtol):
+    """True when the lines are equal except for numbers that differ by at most rtol, relatively.
+
+    The text between the numbers must be equal, and so must the count of numbers."""
+    if len(expected) != len(actual):
+        return False
+    for want, got in zip(expected, actual):
+        if NUMBER.sub("#", want) != NUMBER.sub("#", got):
+            return False
+        for a, b in zip(NUMBER.finditer(want), NUMBER.finditer(got)):
+            x, y = float(a.group()), float(b.group())
+            if abs(x - y) > rtol * max(abs(x), abs(y)):
+                return False
+    return True
+
+
 class Session:
     """One page's scratch folder and environment."""
 
@@ -360,6 +381,16 @@ def check_page(root, page, nnc, update, numpy_ok):
             if kind != "console":
                 continue
             masks = [m for m in options.get("mask", "").split(",") if m]
+            rtol = None
+            if "rtol" in options:
+                try:
+                    rtol = float(options["rtol"])
+                except ValueError:
+                    rtol = -1.0
+                if not 0 < rtol < 1:
+                    failures.append(f"{block.where()}: rtol={options['rtol']} is not a number "
+                                    "between 0 and 1")
+                    continue
             commands = commands_of(block)
             statuses = [int(x) for x in options.get("exit", "0").split(",")]
             if len(statuses) == 1:
@@ -376,6 +407,9 @@ def check_page(root, page, nnc, update, numpy_ok):
                     failures.append(f"{block.where()}: `{command}` exited {status}, the page "
                                     f"expects {expected_status}; its output:\n" + "\n".join(output))
                 if masked(expected, masks) == masked(output, masks):
+                    continue
+                if rtol is not None and same_within(masked(expected, masks),
+                                                    masked(output, masks), rtol):
                     continue
                 if update and status == expected_status:
                     replacements.append((block.line + start, block.line + end,
