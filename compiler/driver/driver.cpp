@@ -368,7 +368,7 @@ int cmdRun(const Options &opts, const std::vector<std::string> &modelArgs,
   for (const std::string &a : args)
     argv.push_back(a.c_str());
   return nnrt::cli::runCli(jit->code(), static_cast<int>(argv.size()),
-                           argv.data(), out, err);
+                           argv.data(), out, err, c.program.paths);
 }
 
 /// SVG from DOT through Graphviz's `dot`, by way of a private temporary

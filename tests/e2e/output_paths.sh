@@ -33,6 +33,13 @@ printf 'import "helper.nnm"\nmodule Main {\n    h = Helper()\n    forward(x: [B,
 cp "$work/helper.nnm" "$work/helper.orig"
 expect "helper.nnm: is the source file" "$nnc" build "$work/main.nnm" --emit ir -o "$work/helper.nnm"
 check "the imported file is unchanged" cmp -s "$work/helper.nnm" "$work/helper.orig"
+# `nnc run` hands its sources to the model's command line: no output of it may replace them.
+expect "is the model's source" "$nnc" run "$work/m.nnm" -- init -o "$work/m.nnm"
+expect "is the model's source" "$nnc" run "$work/main.nnm" -- init -o "$work/helper.nnm"
+expect "is the model's source" "$nnc" run "$work/m.nnm" -- train --data "$root/examples/data/xor.csv" --epochs 1 --save "$work/hard.nnm"
+expect "is the model's source" "$nnc" run "$work/m.nnm" -- train --data "$root/examples/data/xor.csv" --epochs 1 --metrics "$work/m.nnm"
+check "the sources are unchanged" cmp -s "$work/m.nnm" "$work/m.orig"
+check "the imported source is unchanged" cmp -s "$work/helper.nnm" "$work/helper.orig"
 expect "is a directory" "$nnc" build "$work/m.nnm" -o "$work"
 expect "the folder \`$work/no/such\` does not exist" "$nnc" build "$work/m.nnm" --emit obj -o "$work/no/such/m.o"
 mkdir "$work/real"

@@ -27,14 +27,15 @@ std::string withThousands(int64_t value) {
 }
 
 int runCli(const ModelCode &code, int argc, const char *const *argv,
-           std::ostream &out, std::ostream &err) {
+           std::ostream &out, std::ostream &err,
+           const std::vector<std::string> &sources) {
   CLI::App app("A neural-network model compiled by nnc.", "model");
   if (argc > 0)
     app.name(argv[0]);
   // Not require_subcommand: with it, CLI11 answers `./model trian` with "A
   // subcommand is required" instead of naming the unexpected word.
   app.require_subcommand(0, 1);
-  Context context{code, out, err};
+  Context context{code, out, err, sources};
   std::vector<Command> commands = {addInfoCommand(app, context),
                                    addInitCommand(app, context),
                                    addPredictCommand(app, context),

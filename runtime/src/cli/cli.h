@@ -11,6 +11,7 @@
 #ifndef NNRT_CLI_CLI_H
 #define NNRT_CLI_CLI_H
 
+#include "nnrt/file_write.h"
 #include "nnrt/model.h"
 
 #include <CLI/CLI.hpp>
@@ -19,11 +20,20 @@
 
 namespace nnrt::cli {
 
-/// What every command gets: the compiled code and the output streams.
+/// What every command gets: the compiled code, the output streams, and the
+/// files the running program was compiled from (`nnc run` passes its .nnm
+/// sources), which no output may overwrite.
 struct Context {
   ModelCode code;
   std::ostream &out;
   std::ostream &err;
+  std::vector<std::string> sources;
+
+  /// Declares the sources as inputs of `files`.
+  void protectSources(OutputSet &files) const {
+    for (const std::string &source : sources)
+      files.addInput(source, "model's source");
+  }
 };
 
 /// A registered subcommand: its CLI11 app and the action to run when chosen.
@@ -40,9 +50,11 @@ Command addTrainCommand(CLI::App &parent, const Context &context);
 Command addEvalCommand(CLI::App &parent, const Context &context);
 
 /// Runs the command line; returns the process exit code (0 on success, 1 for
-/// an error of the run, CLI11's codes for bad flags).
+/// an error of the run, CLI11's codes for bad flags). `sources`: see
+/// Context.
 int runCli(const ModelCode &code, int argc, const char *const *argv,
-           std::ostream &out, std::ostream &err);
+           std::ostream &out, std::ostream &err,
+           const std::vector<std::string> &sources = {});
 
 /// 235146 -> "235,146".
 std::string withThousands(int64_t value);

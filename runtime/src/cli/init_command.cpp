@@ -22,8 +22,10 @@ struct InitOptions {
 
 void run(const Context &context, const InitOptions &options) {
   uint64_t seed = seedFlag("--seed", options.seed);
-  // Refuses a folder, a missing folder, ... before the work is done.
-  OutputFile check(options.output);
+  // Refuses a folder, a missing folder, a source ... before the work.
+  OutputSet files;
+  context.protectSources(files);
+  files.add(options.output, "-o");
   Model model(context.code);
   model.params().initAll(seed);
   model.params().save(options.output);

@@ -63,8 +63,9 @@ Error withInputFile(const Error &e, const Manifest &m,
 }
 
 // Every output checked, and every file it must not overwrite declared.
-OutputSet declareFiles(const PredictOptions &options) {
+OutputSet declareFiles(const Context &context, const PredictOptions &options) {
   OutputSet files;
+  context.protectSources(files);
   if (!options.params.empty())
     files.addInput(options.params, "--params");
   for (const std::string &input : options.inputs)
@@ -117,7 +118,7 @@ void run(const Context &context, const PredictOptions &options) {
   Model model(context.code);
   const Manifest &m = model.manifest();
   checkCounts(m, options);
-  OutputSet files = declareFiles(options);
+  OutputSet files = declareFiles(context, options);
   // A model without parameters or buffers needs no parameter file.
   Preprocessing prep;
   if (!options.params.empty())

@@ -161,8 +161,10 @@ private:
 // --save and --metrics may not overwrite --params or the data, nor each
 // other, and their folders must exist: all found before anything is read.
 // (With --resume, --save is read and rewritten: that is its job.)
-void checkOutputs(const TrainFlags &flags, const std::string &data) {
+void checkOutputs(const Context &context, const TrainFlags &flags,
+                  const std::string &data) {
   OutputSet outputs;
+  context.protectSources(outputs);
   if (!flags.params.empty())
     outputs.addInput(flags.params, "--params");
   for (const std::string &file : dataFiles(data))
@@ -177,7 +179,7 @@ void TrainRun::prepare() {
   requireTraining(model_);
   const TrainingSpec &t = *model_.manifest().training;
   s_ = resolve(t, flags_);
-  checkOutputs(flags_, s_.data);
+  checkOutputs(context_, flags_, s_.data);
   trainer_ = std::make_unique<Trainer>(model_, s_.optimizer);
   data_ = loadTrainingData(model_.manifest(),
                            {s_.data, s_.validation, s_.seed,
