@@ -22,4 +22,5 @@ for model in xor mlp; do
   echo "$out" | grep -q '"what":"train_step"' || { echo "FAIL: $model: not a training step"; exit 1; }
   echo "$out" | grep -q '"iterations":3' || { echo "FAIL: $model: iterations not reported"; exit 1; }
   echo "$out" | grep -q '"ms_per_step":' || { echo "FAIL: $model: no step time"; exit 1; }
+  echo "$out" | grep -q '"peak_memory_bytes":[1-9]' || { echo "FAIL: $model: no peak memory"; exit 1; }
 done

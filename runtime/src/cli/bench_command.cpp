@@ -21,6 +21,7 @@
 
 #include <algorithm>
 #include <chrono>
+#include <fstream>
 #include <functional>
 #include <cstdio>
 #include <nlohmann/json.hpp>
@@ -154,6 +155,18 @@ Batch randomBatch(const Manifest &m, const std::vector<int64_t> &dims, Lcg &rng)
   return batch;
 }
 
+// The process's peak resident memory in bytes (VmHWM: this program's own,
+// unlike getrusage's ru_maxrss, which keeps the peak of the process that
+// exec'd it); -1 where /proc does not say.
+int64_t peakResidentBytes() {
+  std::ifstream status("/proc/self/status");
+  std::string line;
+  while (std::getline(status, line))
+    if (line.rfind("VmHWM:", 0) == 0)
+      return std::stoll(line.substr(6)) * 1024; // "VmHWM:   10204 kB"
+  return -1;
+}
+
 void run(const Context &context, const BenchFlags &flags) {
   BenchOptions options = resolve(flags);
   Model model(context.code);
@@ -196,7 +209,8 @@ void run(const Context &context, const BenchFlags &flags) {
                         {"seconds", timing.seconds},
                         {std::string("ms_per_") + unit, timing.median * 1e3},
                         {"mean_ms", timing.mean * 1e3},
-                        {"samples_per_second", samples}};
+                        {"samples_per_second", samples},
+                        {"peak_memory_bytes", peakResidentBytes()}};
     context.out << j.dump() << "\n";
     return;
   }
