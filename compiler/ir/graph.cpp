@@ -1,34 +1,67 @@
 //===- graph.cpp - Building and interning graph nodes ---------------------===//
 //
-// Nodes are interned by (op, dtype, operands, attributes): building the same
-// expression twice yields one node, which is common-subexpression
-// elimination for free and keeps the printed IR deterministic.
+// Nodes are interned by value (op, dtype, operands, attributes, shape):
+// building the same expression twice yields one node, which is
+// common-subexpression elimination for free and keeps the printed IR
+// deterministic.
 //
 //===----------------------------------------------------------------------===//
 #include "ir/graph.h"
 #include "base/diagnostics.h"
-#include "ir/printer_detail.h"
-
 #include <algorithm>
+#include <bit>
+#include <functional>
+#include <map>
 #include <set>
 
 namespace nnc::ir {
 
+namespace {
+
+uint64_t bitsOf(double value) { return std::bit_cast<uint64_t>(value); }
+
+void mix(size_t &seed, size_t value) {
+  seed ^= value + 0x9e3779b97f4a7c15ULL + (seed << 6) + (seed >> 2);
+}
+
+// The interning key is the node itself, compared by value: every field of
+// Attrs takes part (its defaulted operator==), whatever the printer shows of
+// it. The constant is also compared by its bits, so that 0.0 and -0.0 stay
+// two nodes (a NaN, unequal to itself, is never merged; that only costs a
+// node).
+bool sameNode(const Node &a, const Node &b) {
+  return a.op == b.op && a.dtype == b.dtype && a.operands == b.operands &&
+         a.attrs == b.attrs && bitsOf(a.attrs.value) == bitsOf(b.attrs.value) &&
+         a.shape == b.shape;
+}
+
+size_t hashNode(const Node &node) {
+  size_t seed = static_cast<size_t>(node.op);
+  mix(seed, static_cast<size_t>(node.dtype));
+  for (const Node *operand : node.operands)
+    mix(seed, static_cast<size_t>(operand->id));
+  mix(seed, std::hash<std::string>{}(node.attrs.name));
+  mix(seed, bitsOf(node.attrs.value));
+  for (int64_t axis : node.attrs.axes)
+    mix(seed, static_cast<size_t>(axis));
+  mix(seed, node.attrs.keepdim);
+  mix(seed, node.attrs.shape.size());
+  mix(seed, node.shape.size());
+  return seed;
+}
+
+} // namespace
+
 const Node *Graph::intern(std::unique_ptr<Node> node) {
-  std::string key = std::string(opInfo(node->op).mnemonic) + " " +
-                    dtypeName(node->dtype);
-  for (const Node *operand : node->operands)
-    key += " %" + std::to_string(operand->id);
-  key += " " + attrsText(*node);
-  // Inputs and params are unique by name; equal keys mean the same node.
-  auto [begin, end] = index_.equal_range(key);
+  size_t hash = hashNode(*node);
+  auto [begin, end] = index_.equal_range(hash);
   for (auto it = begin; it != end; ++it)
-    if (it->second->shape == node->shape)
+    if (sameNode(*it->second, *node))
       return it->second;
   node->id = static_cast<int>(nodes_.size());
   const Node *result = node.get();
   nodes_.push_back(std::move(node));
-  index_.emplace(std::move(key), result);
+  index_.emplace(hash, result);
   if (result->op == OpKind::Input)
     inputs_.push_back(result);
   if (result->op == OpKind::Param)

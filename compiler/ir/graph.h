@@ -12,7 +12,7 @@
 #include "base/source.h"
 #include "ir/dim.h"
 
-#include <map>
+#include <unordered_map>
 #include <memory>
 #include <optional>
 #include <string>
@@ -44,6 +44,8 @@ enum class DType { F32, F64 };
 const char *dtypeName(DType t);
 
 /// Attributes; which ones an op uses is fixed by its kind (see the printer).
+/// Interning compares them with the defaulted operator==, so a field added
+/// here distinguishes nodes without further work.
 struct Attrs {
   std::string name;           ///< input/param: the tensor's name
   double value = 0;           ///< const: the scalar value
@@ -105,7 +107,7 @@ private:
   std::vector<std::unique_ptr<Node>> nodes_;
   std::vector<const Node *> inputs_, params_, outputs_;
   std::vector<std::string> symbols_;
-  std::multimap<std::string, const Node *> index_; ///< interning key -> node
+  std::unordered_multimap<size_t, const Node *> index_; ///< hashNode -> node
 };
 
 /// A copy of `graph` holding only the nodes that `outputs` depend on, in the

@@ -12,8 +12,8 @@
 // Deterministic: nodes print in their (topological) order with their ids.
 //
 //===----------------------------------------------------------------------===//
-#include "ir/printer_detail.h"
 #include "base/float_text.h"
+#include "ir/graph.h"
 
 #include <cmath>
 #include <ostream>
@@ -27,8 +27,8 @@ std::string intList(const std::vector<int64_t> &values) {
     out += (i ? ", " : "") + std::to_string(values[i]);
   return out + "]";
 }
-} // namespace
 
+/// `"x"`, `0.5`, `{perm = [1, 0]}`, `{shape = [B, 784]}`, or empty.
 std::string attrsText(const Node &node) {
   const Attrs &a = node.attrs;
   switch (node.op) {
@@ -50,6 +50,7 @@ std::string attrsText(const Node &node) {
     return "";
   }
 }
+} // namespace
 
 void printGraph(const Graph &graph, std::ostream &out) {
   out << "graph @" << graph.name() << "(";

@@ -274,6 +274,27 @@ TEST_CASE("ir: interning returns the first node for an equal request") {
     CHECK(g.nodes()[i]->id == static_cast<int>(i));
 }
 
+TEST_CASE("ir: interning compares attributes by value, not by their text") {
+  Graph g;
+  const Node *x = g.addLeaf(OpKind::Input, "x", constShape({2, 3}));
+  // The printer shows no name for a reduction; the nodes still differ.
+  Attrs a, b;
+  a.axes = b.axes = {1};
+  a.name = "one";
+  b.name = "two";
+  CHECK(g.add(OpKind::ReduceSum, {x}, a) != g.add(OpKind::ReduceSum, {x}, b));
+  CHECK(g.add(OpKind::ReduceSum, {x}, a) == g.add(OpKind::ReduceSum, {x}, a));
+  // keepdim is shown, and compared, for reductions.
+  Attrs kept = a;
+  kept.keepdim = true;
+  CHECK(g.add(OpKind::ReduceSum, {x}, kept) != g.add(OpKind::ReduceSum, {x}, a));
+  // 0.0 == -0.0 as doubles, but they are two constants (1 / c differs).
+  CHECK(g.constant(0.0) != g.constant(-0.0));
+  CHECK(g.constant(-0.0) == g.constant(-0.0));
+  // Constants that print alike at a short precision stay apart.
+  CHECK(g.constant(0.1) != g.constant(0.1 + 1e-17 + 1e-16));
+}
+
 TEST_CASE("ir: the IR parser interns a repeated node") {
   std::unique_ptr<Graph> g = parseOk("graph @g() {\n"
                                      "  %0 = input \"x\" : f32[4]\n"
