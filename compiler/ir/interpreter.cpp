@@ -2,11 +2,13 @@
 //
 // Each op is computed the textbook way over double-precision buffers:
 // elementwise ops walk the output index space and map it to each operand's
-// (broadcast) index; matmul is the triple loop; reductions accumulate into
-// the reduced index.
+// (broadcast) index and apply the op's reference scalar function
+// (scalar_reference.h); matmul is the triple loop; reductions combine into
+// the reduced index with theirs.
 //
 //===----------------------------------------------------------------------===//
 #include "ir/interpreter.h"
+#include "ir/scalar_reference.h"
 
 #include <algorithm>
 #include <cmath>
@@ -50,30 +52,6 @@ template <typename Fn> void forEach(const std::vector<int64_t> &shape, Fn fn) {
         break;
       idx[d] = 0;
     }
-  }
-}
-
-double scalar(OpKind op, const std::vector<double> &a) {
-  switch (op) {
-  case OpKind::Neg: return -a[0];
-  case OpKind::Exp: return std::exp(a[0]);
-  case OpKind::Log: return std::log(a[0]);
-  case OpKind::Tanh: return std::tanh(a[0]);
-  case OpKind::Erf: return std::erf(a[0]);
-  case OpKind::Sqrt: return std::sqrt(a[0]);
-  case OpKind::Abs: return std::fabs(a[0]);
-  case OpKind::Relu: return a[0] < 0 ? 0 : a[0];
-  case OpKind::Sigmoid: return 1 / (1 + std::exp(-a[0]));
-  case OpKind::Add: return a[0] + a[1];
-  case OpKind::Sub: return a[0] - a[1];
-  case OpKind::Mul: return a[0] * a[1];
-  case OpKind::Div: return a[0] / a[1];
-  case OpKind::Max: return std::isnan(a[0]) || a[0] > a[1] ? a[0] : a[1];
-  case OpKind::Min: return std::isnan(a[0]) || a[0] < a[1] ? a[0] : a[1];
-  case OpKind::Greater: return a[0] > a[1] ? 1 : 0;
-  case OpKind::Select: return a[0] != 0 ? a[1] : a[2];
-  case OpKind::Broadcast: return a[0];
-  default: throw std::logic_error("not an elementwise op");
   }
 }
 
@@ -128,7 +106,7 @@ private:
     forEach(shape, [&](const std::vector<int64_t> &idx, int64_t flat) {
       for (size_t k = 0; k < in.size(); ++k)
         args[k] = in[k]->data[broadcastIndex(idx, in[k]->shape, shape)];
-      out.data[flat] = scalar(n.op, args);
+      out.data[flat] = evalScalar(n.op, args);
     });
     return out;
   }
@@ -149,18 +127,16 @@ private:
 
   HostTensor reduce(const Node &n, const std::vector<int64_t> &shape) {
     const HostTensor &in = values_.at(n.operands[0]);
-    bool isMax = n.op == OpKind::ReduceMax;
     HostTensor out = HostTensor::zeros(shape);
-    std::fill(out.data.begin(), out.data.end(),
-              isMax ? -std::numeric_limits<double>::infinity() : 0.0);
+    std::fill(out.data.begin(), out.data.end(), reductionIdentity(n.op));
     // The keepdim shape of the result, to index it from the input's index.
     std::vector<int64_t> kept = in.shape;
     for (int64_t axis : n.attrs.axes)
       kept[axis] = 1;
     forEach(in.shape, [&](const std::vector<int64_t> &idx, int64_t flat) {
       int64_t o = broadcastIndex(idx, kept, in.shape);
-      double v = in.data[flat];
-      out.data[o] = isMax ? std::max(out.data[o], v) : out.data[o] + v;
+      double pair[2] = {out.data[o], in.data[flat]};
+      out.data[o] = evalScalar(n.op, pair);
     });
     return out;
   }

@@ -6,6 +6,7 @@
 // modules, Linear) lives in stdlib/*.nnm on top of these.
 //
 //===----------------------------------------------------------------------===//
+#include "ir/scalar_reference.h"
 #include "sema/elaborator.h"
 
 #include <algorithm>
@@ -23,29 +24,6 @@ struct BuiltinParam {
 };
 
 Value none() { return Value{}; }
-
-double scalarOf(ir::OpKind op, double x) {
-  switch (op) {
-  case ir::OpKind::Exp:
-    return std::exp(x);
-  case ir::OpKind::Log:
-    return std::log(x);
-  case ir::OpKind::Tanh:
-    return std::tanh(x);
-  case ir::OpKind::Erf:
-    return std::erf(x);
-  case ir::OpKind::Sqrt:
-    return std::sqrt(x);
-  case ir::OpKind::Abs:
-    return std::fabs(x);
-  case ir::OpKind::Relu:
-    return x > 0 ? x : 0;
-  case ir::OpKind::Sigmoid:
-    return 1 / (1 + std::exp(-x));
-  default:
-    return x;
-  }
-}
 
 const std::set<std::string> kNonlinearities = {
     "linear", "identity", "conv1d", "conv2d", "conv3d", "conv_transpose1d",
@@ -145,8 +123,10 @@ Value Elaborator::callBuiltin(const std::string &name, const CallArgs &args,
         params.push_back({kNames[i], none()});
     if (!bind(params))
       return Value::poison();
-    if (arity == 1 && a[0].isNumber())
-      return Value::ofFloat(scalarOf(*op, a[0].number()));
+    if (arity == 1 && a[0].isNumber()) {
+      double x = a[0].number();
+      return Value::ofFloat(ir::evalScalar(*op, {&x, 1}));
+    }
     std::vector<const ir::Node *> operands;
     bool anyTensor = false;
     for (size_t i = 0; i < a.size(); ++i) {
