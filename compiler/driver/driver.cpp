@@ -27,6 +27,7 @@
 #include "syntax/parser.h"
 
 #include "cli.h"
+#include "nnrt/cpu_features.h"
 #include "nnrt/error.h"
 #include "nnrt/file_write.h"
 
@@ -55,6 +56,7 @@ struct Options {
   std::string model;
   std::string emit;
   std::string target = "cpu";
+  std::string targetCpu = "native";
   std::string view = "forward";
   std::string format = "dot";
   bool json = false;
@@ -221,18 +223,24 @@ int writeText(std::optional<nnrt::OutputFile> &file, const std::string &text,
 }
 
 /// The model's LLVM module (forward, and the training entry points when it
-/// trains), verified and optimised for `machine`. Null after an internal
-/// error, reported on `err`.
+/// trains), verified and optimised for `machine`. `recordTarget`: the
+/// manifest names the CPU and the extensions the code may use, which the
+/// runtime checks before running it (not needed for code compiled in memory
+/// for this machine). Null after an internal error, reported on `err`.
 std::unique_ptr<llvm::Module>
 optimizedModule(const sema::Model &model, const codegen::KernelProgram &forward,
                 llvm::LLVMContext &context, llvm::TargetMachine &machine,
-                std::ostream &err) {
+                bool recordTarget, std::ostream &err) {
   std::optional<codegen::TrainingCode> training;
   if (model.training)
     training = lowerTraining(model, paramOffsets(model));
+  nlohmann::json manifest = manifestJson(model);
+  if (recordTarget)
+    manifest["target"] = {
+        {"cpu", machine.getTargetCPU().str()},
+        {"features", codegen::enabledFeatures(machine, nnrt::knownCpuFeatures())}};
   std::unique_ptr<llvm::Module> module = codegen::emitModule(
-      forward, training ? &*training : nullptr, manifestJson(model).dump(),
-      context);
+      forward, training ? &*training : nullptr, manifest.dump(), context);
   std::string verifyText;
   llvm::raw_string_ostream verifyOut(verifyText);
   if (llvm::verifyModule(*module, &verifyOut)) {
@@ -285,6 +293,13 @@ int cmdBuild(const Options &opts, std::ostream &out, std::ostream &err) {
         << "` is not supported yet; this nnc builds for `cpu`\n";
     return 1;
   }
+  std::string error;
+  std::unique_ptr<llvm::TargetMachine> machine =
+      codegen::cpuTargetMachine(opts.targetCpu, error);
+  if (!machine) {
+    err << "error: --target-cpu: " << error << "\n";
+    return 1;
+  }
   bool binary = emit == "exe" || emit == "obj";
   if (binary && opts.output.empty()) {
     err << "error: `build` needs `-o FILE` for --emit " << emit << "\n";
@@ -315,14 +330,8 @@ int cmdBuild(const Options &opts, std::ostream &out, std::ostream &err) {
     return writeText(output, text.str(), out, err);
   }
   llvm::LLVMContext context;
-  std::string error;
-  std::unique_ptr<llvm::TargetMachine> machine = codegen::hostTargetMachine(error);
-  if (!machine) {
-    err << "error: " << error << "\n";
-    return 1;
-  }
   std::unique_ptr<llvm::Module> module =
-      optimizedModule(model, kernels, context, *machine, err);
+      optimizedModule(model, kernels, context, *machine, true, err);
   if (!module)
     return 2;
   if (emit == "llvm") {
@@ -352,7 +361,7 @@ int cmdRun(const Options &opts, const std::vector<std::string> &modelArgs,
   codegen::KernelProgram kernels =
       codegen::lowerToKernels(*model.graph, paramOffsets(model));
   std::unique_ptr<llvm::Module> module =
-      optimizedModule(model, kernels, *context, *machine, err);
+      optimizedModule(model, kernels, *context, *machine, false, err);
   if (!module)
     return 2;
   std::unique_ptr<JitModel> jit =
@@ -519,6 +528,11 @@ int run(const std::vector<std::string> &args, std::ostream &out,
   build->add_option("--emit", opts.emit,
                     "what to write: exe (default), obj, ir, kernels or llvm");
   build->add_option("--target", opts.target, "cpu (cuda comes later)");
+  build->add_option("--target-cpu", opts.targetCpu,
+                    "the CPU to compile for: native (default: this machine's), "
+                    "x86-64, x86-64-v2, x86-64-v3, x86-64-v4 or an LLVM CPU "
+                    "name; the executable refuses to run on a CPU that lacks "
+                    "its instructions");
   CLI::App *graph = app.add_subcommand(
       "graph", "draw the module tree or the graph IR (Graphviz DOT or SVG)");
   addCommon(graph);

@@ -348,6 +348,10 @@ Manifest parseManifest(const std::string &text) {
   checkTensors(m);
   if (auto it = m.json.find("training"); it != m.json.end())
     m.training = parseTraining(*it, m);
+  if (auto it = m.json.find("target"); it != m.json.end())
+    m.target = TargetSpec{
+        fieldAs<std::string>(*it, "cpu", "target"),
+        fieldAs<std::vector<std::string>>(*it, "features", "target")};
   return m;
 }
 

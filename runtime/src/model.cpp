@@ -7,6 +7,7 @@
 //
 //===----------------------------------------------------------------------===//
 #include "nnrt/model.h"
+#include "nnrt/cpu_features.h"
 #include "nnrt/error.h"
 #include "nnrt/memory.h"
 
@@ -14,7 +15,11 @@ namespace nnrt {
 
 Model::Model(const ModelCode &code)
     : code_(code), manifest_(parseManifest(code.manifest ? code.manifest : "")),
-      params_(manifest_) {}
+      params_(manifest_) {
+  // Before any compiled code runs: an instruction this CPU lacks is SIGILL.
+  if (manifest_.target)
+    checkCpuFeatures(manifest_.target->cpu, manifest_.target->features);
+}
 
 std::vector<Tensor> Model::forward(const std::vector<InputRef> &inputs) {
   std::vector<std::vector<int64_t>> shapes;

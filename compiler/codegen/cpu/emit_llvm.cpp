@@ -13,6 +13,7 @@
 #include <llvm/IR/LegacyPassManager.h>
 #include <llvm/IR/Module.h>
 #include <llvm/IR/Verifier.h>
+#include <llvm/MC/MCSubtargetInfo.h>
 #include <llvm/MC/TargetRegistry.h>
 #include <llvm/Passes/PassBuilder.h>
 #include <llvm/Support/FileSystem.h>
@@ -46,23 +47,53 @@ std::unique_ptr<llvm::Module> emitModule(const KernelProgram &forward,
   return module;
 }
 
-std::unique_ptr<llvm::TargetMachine> hostTargetMachine(std::string &error) {
+std::unique_ptr<llvm::TargetMachine> cpuTargetMachine(const std::string &cpu,
+                                                      std::string &error) {
   llvm::InitializeNativeTarget();
   llvm::InitializeNativeTargetAsmPrinter();
   std::string triple = llvm::sys::getDefaultTargetTriple();
   const llvm::Target *target = llvm::TargetRegistry::lookupTarget(triple, error);
   if (!target)
     return nullptr;
+  std::string name = cpu;
   llvm::SubtargetFeatures features;
-  for (const auto &[name, enabled] : llvm::sys::getHostCPUFeatures())
-    features.AddFeature(name, enabled);
+  if (cpu == "native") {
+    name = llvm::sys::getHostCPUName().str();
+    for (const auto &[feature, enabled] : llvm::sys::getHostCPUFeatures())
+      features.AddFeature(feature, enabled);
+  } else {
+    // Checked first: LLVM itself only warns on stderr and builds generic code.
+    std::unique_ptr<llvm::MCSubtargetInfo> info(
+        target->createMCSubtargetInfo(triple, "", ""));
+    if (!info || !info->isCPUStringValid(cpu)) {
+      error = "`" + cpu + "` is not a CPU this nnc knows; use native (the "
+              "default), x86-64, x86-64-v2, x86-64-v3, x86-64-v4 or an LLVM "
+              "CPU name such as skylake-avx512 or znver4";
+      return nullptr;
+    }
+  }
   llvm::TargetOptions options;
   std::unique_ptr<llvm::TargetMachine> machine(target->createTargetMachine(
-      triple, llvm::sys::getHostCPUName(), features.getString(), options,
-      llvm::Reloc::PIC_, std::nullopt, llvm::CodeGenOptLevel::Aggressive));
+      triple, name, features.getString(), options, llvm::Reloc::PIC_,
+      std::nullopt, llvm::CodeGenOptLevel::Aggressive));
   if (!machine)
-    error = "cannot create a target machine for " + triple;
+    error = "cannot create a target machine for " + triple + " (" + name + ")";
   return machine;
+}
+
+std::unique_ptr<llvm::TargetMachine> hostTargetMachine(std::string &error) {
+  return cpuTargetMachine("native", error);
+}
+
+std::vector<std::string>
+enabledFeatures(const llvm::TargetMachine &machine,
+                const std::vector<std::string> &names) {
+  const llvm::MCSubtargetInfo *info = machine.getMCSubtargetInfo();
+  std::vector<std::string> enabled;
+  for (const std::string &name : names)
+    if (info->checkFeatures("+" + name))
+      enabled.push_back(name);
+  return enabled;
 }
 
 void optimizeModule(llvm::Module &module, llvm::TargetMachine &machine) {

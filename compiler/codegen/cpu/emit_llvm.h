@@ -12,6 +12,7 @@
 
 #include <memory>
 #include <string>
+#include <vector>
 
 namespace llvm {
 class LLVMContext;
@@ -44,9 +45,20 @@ std::unique_ptr<llvm::Module> emitModule(const KernelProgram &forward,
                                          const std::string &manifest,
                                          llvm::LLVMContext &context);
 
-/// A TargetMachine for the host CPU (its vector width: AVX-512 where there is
-/// one), position-independent. Returns nullptr and sets `error` on failure.
+/// A position-independent TargetMachine for `cpu`: "native" is this
+/// machine's CPU with the features it has (AVX-512 where there is one); any
+/// other name is an LLVM x86 CPU (x86-64, x86-64-v3, x86-64-v4,
+/// skylake-avx512, znver4, ...) with that CPU's features. Returns nullptr and
+/// sets `error` for an unknown name or a failure.
+std::unique_ptr<llvm::TargetMachine> cpuTargetMachine(const std::string &cpu,
+                                                      std::string &error);
+/// cpuTargetMachine("native").
 std::unique_ptr<llvm::TargetMachine> hostTargetMachine(std::string &error);
+
+/// Those of `names` (LLVM feature names) that code for `machine` may use.
+std::vector<std::string>
+enabledFeatures(const llvm::TargetMachine &machine,
+                const std::vector<std::string> &names);
 
 /// Runs LLVM's O3 pipeline for `machine` over `module`.
 void optimizeModule(llvm::Module &module, llvm::TargetMachine &machine);

@@ -98,6 +98,12 @@ struct TrainingSpec {
   int64_t numClasses() const;
 };
 
+/// The CPU the code was compiled for, and the extensions it may use.
+struct TargetSpec {
+  std::string cpu;
+  std::vector<std::string> features;
+};
+
 /// The whole manifest.
 struct Manifest {
   int format = 1;
@@ -111,6 +117,8 @@ struct Manifest {
   std::vector<ModuleSpec> modules;
   /// Present when the model has a `train` block with a loss.
   std::optional<TrainingSpec> training;
+  /// Absent in code compiled in memory (`nnc run`), which is for this CPU.
+  std::optional<TargetSpec> target;
   nlohmann::json json; ///< The document as parsed, for `info --json`.
 
   /// The tensor called `name`, or nullptr.
