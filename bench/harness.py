@@ -25,6 +25,11 @@ libblas.so.3 is the reference BLAS, against which every ratio would flatter nnc)
 OPENBLAS_CORETYPE and OPENBLAS_L2_SIZE so that OpenBLAS picks its kernel as a user's would; the
 kernel it picked (OPENBLAS_VERBOSE=2) is reported.
 
+Then, unless --only or --no-demo is given: the README demo (10 Fashion-MNIST epochs of
+examples/mlp.nnm with per-epoch test evaluation) against the same loop in PyTorch
+(bench/torch_train.py --eval), wall time and test accuracy; `nnc build` time of every example and
+of a 10,000-op chain; the executable's start-up time and peak memory.
+
 Writes DIR/results.json and DIR/results.md (default DIR: bench/results) and prints the Markdown.
 """
 import argparse
@@ -227,6 +232,41 @@ def build_times(nnc, work):
     return rows
 
 
+DEMO_DATA = "/usr/share/datasets/fashion-mnist"
+
+
+def demo(nnc, work, rounds):
+    """The README demo (examples/mlp.nnm: 10 Fashion-MNIST epochs, Adam, per-epoch test evaluation)
+    against the same loop in PyTorch (bench/torch_train.py --eval): seconds of training and
+    evaluation (loading excluded on both sides) and the final test accuracy, medians over rounds."""
+    exe = os.path.join(work, "demo")
+    build(nnc, "examples/mlp.nnm", exe)
+    samples = {}
+    for _ in range(rounds):
+        metrics = os.path.join(work, "demo.jsonl")
+        if os.path.exists(metrics):
+            os.remove(metrics)
+        subprocess.run([exe, "train", "--epochs", "10", "--progress", "plain", "--metrics",
+                        metrics, "--save", os.path.join(work, "demo.safetensors")],
+                       check=True, stdout=subprocess.DEVNULL)
+        with open(metrics) as f:
+            epochs = [json.loads(line) for line in f]
+        samples.setdefault("nnc", []).append(
+            (sum(e["seconds"] + e["eval_seconds"] for e in epochs), epochs[-1]["test_accuracy"]))
+        for label, threads, blas_threads in TORCH_CONFIGS:
+            cmd = [PYTHON, os.path.join(HERE, "torch_train.py"), "--epochs", "10", "--eval"]
+            if threads:
+                cmd += ["--threads", str(threads)]
+            r = run_json(cmd, torch_env(blas_threads))
+            samples.setdefault(label, []).append((r["seconds_total"], r["test_accuracy"]))
+    result = {}
+    for label, values in samples.items():
+        seconds = [v[0] for v in values]
+        result[label] = {"seconds": statistics.median(seconds), "spread": spread(seconds),
+                         "accuracy": statistics.median(v[1] for v in values)}
+    return result
+
+
 def startup_and_memory(exe):
     """Median wall time of `exe info` over 20 runs; peak memory of `bench --train` at 64 and 256."""
     times = []
@@ -267,6 +307,19 @@ def markdown(report):
     lines.append("")
     lines.append("Matrix products: PyTorch's column is OpenBLAS's `cblas_sgemm` called directly "
                  "(1t: OPENBLAS_NUM_THREADS=1). nnc uses one thread in every column.")
+    if report.get("demo"):
+        d = report["demo"]
+        best2 = min(("2t-default", "2t-1+2"), key=lambda k: d[k]["seconds"])
+        lines.append("")
+        lines.append("| README demo: 10 Fashion-MNIST epochs, Adam, batch 64, per-epoch test "
+                     "evaluation (loading excluded) | seconds | test accuracy | ratio | spread |")
+        lines.append("|---|---|---|---|---|")
+        lines.append(f"| nnc (1 thread) | {d['nnc']['seconds']:.2f} | {d['nnc']['accuracy']:.4f} "
+                     f"| | {100 * d['nnc']['spread']:.0f}% |")
+        for label, title in (("1t", "PyTorch, 1 thread"), (best2, f"PyTorch, 2 threads ({best2})")):
+            lines.append(f"| {title} | {d[label]['seconds']:.2f} | {d[label]['accuracy']:.4f} "
+                         f"| {d[label]['seconds'] / d['nnc']['seconds']:.2f} "
+                         f"| {100 * d[label]['spread']:.0f}% |")
     if report.get("build_times"):
         lines.append("")
         lines.append("| `nnc build` | seconds |")
@@ -302,6 +355,8 @@ def main():
     ap.add_argument("--rounds", type=int, default=3)
     ap.add_argument("--seconds", type=float, default=0.5)
     ap.add_argument("--only", default="", help="comma-separated workload names (default: all)")
+    ap.add_argument("--no-demo", action="store_true",
+                    help="skip the README demo's 10 Fashion-MNIST epochs (about a minute a round)")
     args = ap.parse_args()
     if args.rounds < 1 or not args.seconds >= 0:
         raise SystemExit("harness: --rounds must be at least 1 and --seconds not negative")
@@ -345,6 +400,11 @@ def main():
                             "peak_all_cores": peak_all},
             "workloads": results,
         }
+        if not args.only and not args.no_demo and os.path.isdir(DEMO_DATA):
+            report["demo"] = demo(nnc, work, args.rounds)
+            d = report["demo"]
+            print(f"README demo: nnc {d['nnc']['seconds']:.1f} s, PyTorch 1 thread "
+                  f"{d['1t']['seconds']:.1f} s", flush=True)
         if not args.only:
             report["build_times"] = build_times(nnc, work)
             mlp = os.path.join(work, "mlp_startup")
