@@ -5,6 +5,7 @@
 //
 //===----------------------------------------------------------------------===//
 #include "driver/summary.h"
+#include "nnrt_model.h"
 
 #include <algorithm>
 #include <iomanip>
@@ -149,6 +150,7 @@ nlohmann::json manifestJson(const sema::Model &model) {
                        {"offset", t.offset},
                        {"init", initJson(t.init)}});
   nlohmann::json manifest = {{"format", 1},
+          {"abi", NNC_MODEL_ABI_VERSION},
           {"model", model.name},
           {"source", model.source},
           {"symbols", model.graph->symbols()},

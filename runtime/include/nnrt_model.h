@@ -15,6 +15,12 @@
 
 #include <stdint.h>
 
+/// The version of this contract: the symbols below and their signatures.
+/// The compiler writes it into the manifest (`"abi"`), and the runtime
+/// refuses a model compiled for another version before it calls anything.
+/// Bump it with every change to a symbol's meaning or signature.
+#define NNC_MODEL_ABI_VERSION 1
+
 #ifdef __cplusplus
 extern "C" {
 #endif

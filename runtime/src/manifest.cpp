@@ -9,6 +9,7 @@
 //===----------------------------------------------------------------------===//
 #include "nnrt/manifest.h"
 #include "nnrt/error.h"
+#include "nnrt_model.h"
 
 #include <algorithm>
 #include <set>
@@ -329,6 +330,13 @@ Manifest parseManifest(const std::string &text) {
   if (m.format != 1)
     fail("format " + std::to_string(m.format) +
          " is not supported (this runtime reads format 1)");
+  // Before anything else is read: another ABI may mean other fields too.
+  int abi = fieldAs<int>(m.json, "abi", "the manifest");
+  if (abi != NNC_MODEL_ABI_VERSION)
+    fail("the model was compiled for model ABI " + std::to_string(abi) +
+         ", and this runtime implements ABI " +
+         std::to_string(NNC_MODEL_ABI_VERSION) +
+         "; rebuild it with the nnc that goes with this runtime");
   m.model = fieldOr<std::string>(m.json, "model", "", "the manifest");
   m.source = fieldOr<std::string>(m.json, "source", "", "the manifest");
   m.symbols =

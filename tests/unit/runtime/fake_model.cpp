@@ -23,7 +23,7 @@
 #include <cstdlib>
 
 extern "C" const char nnc_model_manifest[] = R"json({
-  "format": 1,
+  "format": 1, "abi": 1,
   "model": "Fake",
   "source": "fake.nnm",
   "symbols": ["B"],

@@ -10,7 +10,7 @@
 #include "nnrt_model.h"
 
 extern "C" const char nnc_model_manifest[] = R"json({
-  "format": 1,
+  "format": 1, "abi": 1,
   "model": "Doubler",
   "source": "doubler.nnm",
   "symbols": ["B"],

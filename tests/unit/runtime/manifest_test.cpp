@@ -14,7 +14,7 @@ using namespace nnrt;
 namespace {
 
 Manifest imageManifest() {
-  return parseManifest(R"({"format": 1, "symbols": ["B", "T"],
+  return parseManifest(R"({"format": 1, "abi": 1, "symbols": ["B", "T"],
     "inputs": [{"name": "x", "shape": ["B", 1, 28, 28]},
                {"name": "s", "shape": ["B", "T", "2*T"]}],
     "outputs": [{"name": "y", "shape": ["B*T", 10]}],
@@ -22,7 +22,7 @@ Manifest imageManifest() {
 }
 
 std::string withTensors(const std::string &tensors, int arena = 10) {
-  return R"({"format": 1, "inputs": [], "outputs": [], "arena_elements": )" +
+  return R"({"format": 1, "abi": 1, "inputs": [], "outputs": [], "arena_elements": )" +
          std::to_string(arena) + R"(, "tensors": [)" + tensors + "]}";
 }
 
@@ -85,7 +85,7 @@ TEST_CASE("binding symbols from input shapes") {
 }
 
 TEST_CASE("a symbol no input binds on its own is an error") {
-  Manifest m = parseManifest(R"({"format": 1, "symbols": ["B"],
+  Manifest m = parseManifest(R"({"format": 1, "abi": 1, "symbols": ["B"],
     "inputs": [{"name": "x", "shape": ["B*784"]}], "outputs": [],
     "arena_elements": 0, "tensors": []})");
   NNRT_CHECK_ERROR(bindSymbols(m, {{784}}), "symbol `B` is not the whole of");
@@ -97,8 +97,14 @@ TEST_CASE("invalid manifests are refused with a reason") {
   NNRT_CHECK_ERROR(parseManifest(R"({"format": 2})"),
                    "manifest: format 2 is not supported");
   NNRT_CHECK_ERROR(
-      parseManifest(R"({"format": 1, "inputs": [], "outputs": []})"),
+      parseManifest(R"({"format": 1, "abi": 1, "inputs": [], "outputs": []})"),
       "manifest: the manifest has no `arena_elements`");
+  // A model compiled for another contract is refused before its code runs.
+  NNRT_CHECK_ERROR(parseManifest(R"({"format": 1, "abi": 2})"),
+                   "manifest: the model was compiled for model ABI 2, and this "
+                   "runtime implements ABI 1; rebuild it");
+  NNRT_CHECK_ERROR(parseManifest(R"({"format": 1, "inputs": []})"),
+                   "manifest: the manifest has no `abi`");
   std::string w =
       R"({"name": "w", "shape": [2, 3], "offset": 0, "init": {"fn": "zeros"}})";
   CHECK(parseManifest(withTensors(w)).tensors.size() == 1);

@@ -69,7 +69,7 @@ void constForward(const int64_t *, const float *arena, const float *const *,
   outputs[0][1] = arena[1];
 }
 const char kConstManifest[] = R"json({
-  "format": 1, "model": "Const", "symbols": [], "inputs": [],
+  "format": 1, "abi": 1, "model": "Const", "symbols": [], "inputs": [],
   "outputs": [{"name": "y", "shape": [2], "dtype": "f32"}],
   "arena_elements": 2,
   "tensors": [{"name": "c", "kind": "param", "trainable": true, "shape": [2],
