@@ -9,19 +9,37 @@
 //===----------------------------------------------------------------------===//
 #include "codegen/cpu/emit_update.h"
 #include "codegen/cpu/loops.h"
+#include "nnrt_model.h"
 
 #include <llvm/IR/Module.h>
+
+#include <cstddef>
 
 namespace nnc::codegen {
 namespace {
 
 using llvm::Value;
 
-/// Field indices of `nnc_update` (nnrt_model.h); every field is 4 bytes.
+/// The fields of `nnc_update` the loops read, in this order.
 enum UpdateField {
   kRule, kLr, kWeightDecay, kDecay, kKeep, kTake, kKeep2, kTake2, kDCoef,
   kS1Coef, kBias2Sqrt, kEps, kFieldCount
 };
+
+/// Their byte offsets, from the one definition of the struct (nnrt_model.h)
+/// that the runtime fills: the layout is not written a second time here.
+constexpr size_t kFieldOffset[kFieldCount] = {
+    offsetof(nnc_update, rule),       offsetof(nnc_update, lr),
+    offsetof(nnc_update, weight_decay), offsetof(nnc_update, decay),
+    offsetof(nnc_update, keep),       offsetof(nnc_update, take),
+    offsetof(nnc_update, keep2),      offsetof(nnc_update, take2),
+    offsetof(nnc_update, d_coef),     offsetof(nnc_update, s1_coef),
+    offsetof(nnc_update, bias2_sqrt), offsetof(nnc_update, eps)};
+// The loads below are an i32 for the rule and a float for the rest, and
+// every field of the struct is read (one added there must be handled here).
+static_assert(sizeof(nnc_update::rule) == 4 && sizeof(nnc_update::lr) == 4);
+static_assert(sizeof(nnc_update) == kFieldCount * 4,
+              "nnc_update has a field emit_update.cpp does not read");
 
 /// fn(p, g, s1, s2, n, scalars...) with noalias pointers.
 llvm::Function *declareLoop(llvm::Module &m, const char *name, int scalars) {
@@ -112,7 +130,8 @@ void emitOptimizerUpdate(llvm::IRBuilder<> &b, llvm::Value *arena,
   llvm::Function *sgd = emitLoopFunction(m, "nnc_update_sgd", 6, sgdStep, false);
   llvm::Function *adam = emitLoopFunction(m, "nnc_update_adam", 9, adamStep, true);
   auto field = [&](int index) -> Value * {
-    Value *at = b.CreateConstInBoundsGEP1_64(b.getInt8Ty(), update, 4 * index);
+    Value *at = b.CreateConstInBoundsGEP1_64(b.getInt8Ty(), update,
+                                             kFieldOffset[index]);
     return index == kRule ? b.CreateLoad(b.getInt32Ty(), at, "rule")
                           : b.CreateLoad(b.getFloatTy(), at);
   };
@@ -124,7 +143,8 @@ void emitOptimizerUpdate(llvm::IRBuilder<> &b, llvm::Value *arena,
   auto *sgdBlock = llvm::BasicBlock::Create(ctx, "update.sgd", fn);
   auto *adamBlock = llvm::BasicBlock::Create(ctx, "update.adam", fn);
   auto *done = llvm::BasicBlock::Create(ctx, "update.done", fn);
-  b.CreateCondBr(b.CreateICmpEQ(f[kRule], b.getInt32(0)), sgdBlock, adamBlock);
+  b.CreateCondBr(b.CreateICmpEQ(f[kRule], b.getInt32(NNC_UPDATE_SGD)), sgdBlock,
+                 adamBlock);
   auto calls = [&](llvm::Function *loop, const std::vector<Value *> &scalars) {
     for (const auto &[begin, end] : ranges) {
       auto slice = [&](Value *base, int64_t offset) {
