@@ -240,7 +240,8 @@ optimizedModule(const sema::Model &model, const codegen::KernelProgram &forward,
         {"cpu", machine.getTargetCPU().str()},
         {"features", codegen::enabledFeatures(machine, nnrt::knownCpuFeatures())}};
   std::unique_ptr<llvm::Module> module = codegen::emitModule(
-      forward, training ? &*training : nullptr, manifest.dump(), context);
+      forward, training ? &*training : nullptr, manifest.dump(), context,
+      codegen::cpuTarget(machine));
   std::string verifyText;
   llvm::raw_string_ostream verifyOut(verifyText);
   if (llvm::verifyModule(*module, &verifyOut)) {

@@ -1,7 +1,9 @@
 //===- emit_entry.cpp - An entry point of the model and its workspace size ===//
 //
-// Layout of the workspace: a table of one pointer per buffer of the program,
-// then each workspace buffer, 64-byte aligned, in buffer order.
+// Layout of the workspace: a table of pointers (slot 0: the matrix products'
+// packing scratch, null when the program has none; slot 1 + b: buffer b),
+// then each workspace buffer, 64-byte aligned, in buffer order, then the
+// scratch.
 //
 // Constant tables, one set per entry point:
 //   <entry>.buffers  {i64 a, i32 kind, i32 symStart, i32 symCount} per buffer:
@@ -13,7 +15,7 @@
 //   <entry>.symbols  i32 symbol positions, with repetition (B*B);
 //   <entry>.calls    {ptr thunk, i32 argStart, i32 constStart} per kernel,
 //                    in order;
-//   <entry>.args     i32 buffer numbers: the output, then the reads;
+//   <entry>.args     i32 table slots: the output's, then the reads';
 //   <entry>.consts   double: each elementwise kernel's constants.
 // Functions:
 //   <entry>.layout(dims, arena, state, inputs, outputs, workspace): walks
@@ -23,12 +25,15 @@
 //   <entry>: calls its layout, then each kernel's thunk in order, then (for
 //     the training step) the optimizer update.
 // A thunk `void(ptr table, ptr args, ptr dims, ptr consts)` loads its
-// buffers' pointers, its constants and the symbols, and calls the kernel's
+// buffers' pointers (and a matrix product the scratch's, from slot 0: the
+// same slot in every entry point, as thunks are shared), its constants and
+// the symbols, and calls the kernel's
 // function, whose `noalias` arguments LLVM keeps once the kernel is inlined
 // into its thunk.
 //
 //===----------------------------------------------------------------------===//
 #include "codegen/cpu/emit_entry.h"
+#include "codegen/cpu/emit_gemm.h"
 #include "codegen/cpu/emit_kernels.h"
 #include "codegen/cpu/emit_llvm.h"
 #include "codegen/cpu/emit_update.h"
@@ -48,10 +53,15 @@ class EntryEmitter {
 public:
   EntryEmitter(llvm::Module &m, const KernelProgram &p, std::string entry,
                std::string workspace, KernelThunks &thunks,
-               const TrainingCode *training)
+               const TrainingCode *training, const CpuTarget &target)
       : m_(m), p_(p), entryName_(std::move(entry)),
         workspaceName_(std::move(workspace)), thunks_(thunks),
-        training_(training), b_(m.getContext()) {}
+        training_(training), target_(target), b_(m.getContext()) {
+    for (const Kernel &k : p_.kernels)
+      if (k.kind == Kernel::MatMul)
+        scratchBytes_ = gemmTiling(target.vectorBits, f64()).scratchElements() *
+                        elementBytes();
+  }
 
   void run() {
     emitTables();
@@ -70,7 +80,7 @@ private:
   llvm::Type *elemTy() { return f64() ? b_.getDoubleTy() : b_.getFloatTy(); }
   int64_t elementBytes() const { return f64() ? 8 : 4; }
   int64_t tableBytes() const {
-    return (static_cast<int64_t>(p_.buffers.size()) * 8 + 63) / 64 * 64;
+    return ((1 + static_cast<int64_t>(p_.buffers.size())) * 8 + 63) / 64 * 64;
   }
   llvm::FunctionType *thunkType() {
     return llvm::FunctionType::get(b_.getVoidTy(),
@@ -159,9 +169,9 @@ private:
       calls.push_back(llvm::ConstantStruct::get(
           callTy_, {thunkFor(kernel), llvm::ConstantInt::get(i32(), args.size()),
                     llvm::ConstantInt::get(i32(), consts.size())}));
-      args.push_back(kernel.out);
+      args.push_back(1 + kernel.out);
       for (const auto &[node, buffer] : kernel.reads)
-        args.push_back(buffer);
+        args.push_back(1 + buffer);
       for (const ir::Node *c : kernelConstants(kernel))
         consts.push_back(llvm::ConstantFP::get(b_.getDoubleTy(), c->attrs.value));
     }
@@ -186,7 +196,7 @@ private:
     if (thunk)
       return thunk;
     std::string name = entryName_ + ".kernel" + std::to_string(thunks_.size() - 1);
-    llvm::Function *body = emitKernel(m_, p_, kernel, name + ".body");
+    llvm::Function *body = emitKernel(m_, p_, kernel, name + ".body", target_);
     thunk = llvm::Function::Create(thunkType(), llvm::Function::InternalLinkage,
                                    name, m_);
     thunk->addFnAttr(llvm::Attribute::NoUnwind);
@@ -199,6 +209,8 @@ private:
       operands.push_back(b.CreateLoad(
           ptrTy(), b.CreateInBoundsGEP(ptrTy(), table, b.CreateSExt(buffer, i64()))));
     }
+    if (kernel.kind == Kernel::MatMul)
+      operands.push_back(b.CreateLoad(ptrTy(), table));
     // Rounded to float32 as a constant in the code would be.
     for (size_t c = 0; c < kernelConstants(kernel).size(); ++c)
       operands.push_back(b.CreateFPCast(
@@ -222,6 +234,11 @@ private:
                                b_.CreateExtractValue(pair, 1)),
                    overflow);
     return b_.CreateExtractValue(pair, 0);
+  }
+
+  /// The table slot of buffer `i`.
+  Value *slot(Value *table, Value *i) {
+    return b_.CreateInBoundsGEP(ptrTy(), table, b_.CreateAdd(i, b_.getInt64(1)));
   }
 
   /// With `bind`, the entry's layout function (the entry's signature,
@@ -265,7 +282,7 @@ private:
           llvm::BasicBlock *block = llvm::BasicBlock::Create(ctx(), "buffer", fn);
           cases->addCase(b_.getInt32(k), block);
           b_.SetInsertPoint(block);
-          b_.CreateStore(at(), b_.CreateInBoundsGEP(ptrTy(), workspace, i));
+          b_.CreateStore(at(), slot(workspace, i));
           b_.CreateBr(done);
         };
         pointerCase(kInput, [&] {
@@ -305,13 +322,25 @@ private:
       Value *start = b_.CreateLoad(i64(), offset);
       if (bind)
         b_.CreateStore(b_.CreateInBoundsGEP(b_.getInt8Ty(), workspace, start),
-                       b_.CreateInBoundsGEP(ptrTy(), workspace, i));
+                       slot(workspace, i));
       b_.CreateStore(checked(llvm::Intrinsic::sadd_with_overflow, start, bytes,
                              overflow),
                      offset);
       b_.CreateBr(done);
       b_.SetInsertPoint(done);
     });
+    // The scratch last, so that the buffers keep their offsets.
+    Value *scratch = llvm::ConstantPointerNull::get(llvm::PointerType::getUnqual(ctx()));
+    if (scratchBytes_ > 0) {
+      Value *start = b_.CreateLoad(i64(), offset);
+      if (bind)
+        scratch = b_.CreateInBoundsGEP(b_.getInt8Ty(), workspace, start);
+      b_.CreateStore(checked(llvm::Intrinsic::sadd_with_overflow, start,
+                             b_.getInt64(scratchBytes_), overflow),
+                     offset);
+    }
+    if (bind)
+      b_.CreateStore(scratch, workspace);
     b_.CreateRet(b_.CreateSelect(b_.CreateLoad(b_.getInt1Ty(), overflow),
                                  b_.getInt64(-1), b_.CreateLoad(i64(), offset)));
     return fn;
@@ -350,6 +379,8 @@ private:
   std::string entryName_, workspaceName_;
   KernelThunks &thunks_;
   const TrainingCode *training_;
+  const CpuTarget &target_;
+  int64_t scratchBytes_ = 0; ///< the matrix products' packing memory
   llvm::IRBuilder<> b_;
   llvm::StructType *bufferTy_ = nullptr, *callTy_ = nullptr;
   llvm::GlobalVariable *buffers_ = nullptr, *symbols_ = nullptr,
@@ -360,8 +391,9 @@ private:
 
 void emitEntryPoint(llvm::Module &module, const KernelProgram &program,
                     const std::string &entry, const std::string &workspace,
-                    KernelThunks &thunks, const TrainingCode *training) {
-  EntryEmitter(module, program, entry, workspace, thunks, training).run();
+                    KernelThunks &thunks, const TrainingCode *training,
+                    const CpuTarget &target) {
+  EntryEmitter(module, program, entry, workspace, thunks, training, target).run();
 }
 
 } // namespace nnc::codegen

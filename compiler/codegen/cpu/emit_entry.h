@@ -10,6 +10,7 @@
 //===----------------------------------------------------------------------===//
 #pragma once
 
+#include "codegen/cpu/cpu_target.h"
 #include "codegen/kernel/kernels.h"
 
 #include <llvm/IR/Module.h>
@@ -31,6 +32,7 @@ using KernelThunks = std::map<KernelKey, llvm::Function *>;
 /// signature, gradient outputs and optimizer update.
 void emitEntryPoint(llvm::Module &module, const KernelProgram &program,
                     const std::string &entry, const std::string &workspace,
-                    KernelThunks &thunks, const TrainingCode *training);
+                    KernelThunks &thunks, const TrainingCode *training,
+                    const CpuTarget &target);
 
 } // namespace nnc::codegen

@@ -1,14 +1,15 @@
 //===- emit_kernels.cpp - One LLVM function per kernel --------------------===//
 //
-// Each kernel function takes (out, read0, read1, ..., const0, ..., sym0,
-// sym1, ...): the buffer pointers, all `noalias`, the values of the
-// expression's constants (kernelConstants), then the values of the symbolic
-// dimensions. Extents and row-major strides are computed from the shapes;
+// Each kernel function takes (out, read0, read1, ..., [scratch,] const0, ...,
+// sym0, sym1, ...): the buffer pointers, all `noalias`, a matrix product's
+// packing scratch, the values of the expression's constants
+// (kernelConstants), then the values of the symbolic dimensions. Extents and row-major strides are computed from the shapes;
 // a broadcast dimension has stride 0.
 //
 //===----------------------------------------------------------------------===//
 #include "codegen/cpu/emit_kernels.h"
 #include "base/diagnostics.h"
+#include "codegen/cpu/emit_gemm.h"
 #include "codegen/cpu/loops.h"
 #include "codegen/cpu/scalar_emitters.h"
 
@@ -23,26 +24,27 @@ using llvm::Value;
 
 class KernelEmitter {
 public:
-  KernelEmitter(llvm::Module &m, const KernelProgram &p, const Kernel &k)
-      : m_(m), p_(p), k_(k), b_(m.getContext()) {}
+  KernelEmitter(llvm::Module &m, const KernelProgram &p, const Kernel &k,
+                const CpuTarget &target)
+      : m_(m), p_(p), k_(k), target_(target), b_(m.getContext()) {}
 
   llvm::Function *run(const std::string &name) {
     llvm::LLVMContext &ctx = m_.getContext();
     elem_ = p_.element == ir::DType::F64 ? llvm::Type::getDoubleTy(ctx)
                                             : llvm::Type::getFloatTy(ctx);
     constants_ = kernelConstants(k_);
-    std::vector<llvm::Type *> params(1 + k_.reads.size(),
-                                     llvm::PointerType::getUnqual(ctx));
+    pointers_ = 1 + k_.reads.size() + (k_.kind == Kernel::MatMul ? 1 : 0);
+    std::vector<llvm::Type *> params(pointers_, llvm::PointerType::getUnqual(ctx));
     params.insert(params.end(), constants_.size(), elem_);
     params.insert(params.end(), p_.symbols.size(), b_.getInt64Ty());
     auto *type = llvm::FunctionType::get(b_.getVoidTy(), params, false);
     fn_ = llvm::Function::Create(type, llvm::Function::InternalLinkage, name, m_);
     fn_->addFnAttr(llvm::Attribute::NoUnwind);
-    for (size_t i = 0; i < 1 + k_.reads.size(); ++i) {
+    for (size_t i = 0; i < pointers_; ++i) {
       fn_->addParamAttr(static_cast<unsigned>(i), llvm::Attribute::NoAlias);
       fn_->addParamAttr(static_cast<unsigned>(i), llvm::Attribute::NoCapture);
     }
-    size_t firstSymbol = 1 + k_.reads.size() + constants_.size();
+    size_t firstSymbol = pointers_ + constants_.size();
     for (size_t s = 0; s < p_.symbols.size(); ++s)
       symbols_[p_.symbols[s]] = fn_->getArg(static_cast<unsigned>(firstSymbol + s));
     b_.SetInsertPoint(llvm::BasicBlock::Create(ctx, "entry", fn_));
@@ -70,6 +72,7 @@ public:
 private:
   Value *out() { return fn_->getArg(0); }
   Value *read(size_t i) { return fn_->getArg(static_cast<unsigned>(1 + i)); }
+  Value *scratch() { return fn_->getArg(static_cast<unsigned>(1 + k_.reads.size())); }
 
   Value *dim(const ir::Dim &d) {
     Value *v = b_.getInt64(d.coeff);
@@ -132,8 +135,7 @@ private:
       for (size_t r = 0; r < k_.reads.size(); ++r)
         values[k_.reads[r].first] = load(read(r), dot(idx, readStrides[r]));
       for (size_t c = 0; c < constants_.size(); ++c)
-        values[constants_[c]] =
-            fn_->getArg(static_cast<unsigned>(1 + k_.reads.size() + c));
+        values[constants_[c]] = fn_->getArg(static_cast<unsigned>(pointers_ + c));
       store(scalar(k_.root, values), out(), dot(idx, outStrides));
     });
   }
@@ -160,6 +162,24 @@ private:
     const ir::Shape &aShape = k_.reads[0].first->shape;
     Value *M = dim(c[0]), *N = dim(c[1]);
     Value *K = dim(k_.transA ? aShape[0] : aShape[1]);
+    // Enough rows: the packed, register-blocked product. Fewer (a batch of
+    // one): the loops below, which read each operand once.
+    GemmTiling tiling = gemmTiling(target_.vectorBits, p_.element == ir::DType::F64);
+    llvm::BasicBlock *blocked = llvm::BasicBlock::Create(m_.getContext(), "gemm", fn_);
+    llvm::BasicBlock *loops = llvm::BasicBlock::Create(m_.getContext(), "few.rows", fn_);
+    llvm::BasicBlock *done = llvm::BasicBlock::Create(m_.getContext(), "matmul.done", fn_);
+    b_.CreateCondBr(b_.CreateICmpSGE(M, b_.getInt64(tiling.minRows)), blocked, loops);
+    b_.SetInsertPoint(blocked);
+    b_.CreateCall(gemmFunction(m_, elem_, tiling, k_.transA, k_.transB),
+                  {M, N, K, read(0), read(1), out(), scratch()});
+    b_.CreateBr(done);
+    b_.SetInsertPoint(loops);
+    fewRows(M, N, K);
+    b_.CreateBr(done);
+    b_.SetInsertPoint(done);
+  }
+
+  void fewRows(Value *M, Value *N, Value *K) {
     auto aIndex = [&](Value *i, Value *k) {
       return k_.transA ? b_.CreateAdd(b_.CreateMul(k, M), i)
                        : b_.CreateAdd(b_.CreateMul(i, K), k);
@@ -268,6 +288,8 @@ private:
   llvm::Module &m_;
   const KernelProgram &p_;
   const Kernel &k_;
+  const CpuTarget &target_;
+  size_t pointers_ = 0; ///< the buffer arguments, scratch included
   llvm::IRBuilder<> b_;
   llvm::Function *fn_ = nullptr;
   llvm::Type *elem_ = nullptr;
@@ -278,8 +300,9 @@ private:
 } // namespace
 
 llvm::Function *emitKernel(llvm::Module &module, const KernelProgram &program,
-                           const Kernel &kernel, const std::string &name) {
-  return KernelEmitter(module, program, kernel).run(name);
+                           const Kernel &kernel, const std::string &name,
+                           const CpuTarget &target) {
+  return KernelEmitter(module, program, kernel, target).run(name);
 }
 
 } // namespace nnc::codegen

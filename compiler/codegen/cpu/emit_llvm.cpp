@@ -28,7 +28,8 @@ namespace nnc::codegen {
 std::unique_ptr<llvm::Module> emitModule(const KernelProgram &forward,
                                          const TrainingCode *training,
                                          const std::string &manifest,
-                                         llvm::LLVMContext &context) {
+                                         llvm::LLVMContext &context,
+                                         const CpuTarget &target) {
   auto module = std::make_unique<llvm::Module>("nnc_model", context);
   llvm::Constant *text = llvm::ConstantDataArray::getString(context, manifest, true);
   auto *global = new llvm::GlobalVariable(*module, text->getType(), true,
@@ -37,12 +38,12 @@ std::unique_ptr<llvm::Module> emitModule(const KernelProgram &forward,
   global->setAlignment(llvm::Align(1));
   KernelThunks thunks;
   emitEntryPoint(*module, forward, "nnc_model_forward",
-                 "nnc_model_forward_workspace", thunks, nullptr);
+                 "nnc_model_forward_workspace", thunks, nullptr, target);
   if (training) {
     emitEntryPoint(*module, training->evaluate, "nnc_model_evaluate",
-                   "nnc_model_evaluate_workspace", thunks, nullptr);
+                   "nnc_model_evaluate_workspace", thunks, nullptr, target);
     emitEntryPoint(*module, training->trainStep, "nnc_model_train_step",
-                   "nnc_model_train_workspace", thunks, training);
+                   "nnc_model_train_workspace", thunks, training, target);
   }
   return module;
 }
@@ -83,6 +84,16 @@ std::unique_ptr<llvm::TargetMachine> cpuTargetMachine(const std::string &cpu,
 
 std::unique_ptr<llvm::TargetMachine> hostTargetMachine(std::string &error) {
   return cpuTargetMachine("native", error);
+}
+
+CpuTarget cpuTarget(const llvm::TargetMachine &machine) {
+  const llvm::MCSubtargetInfo *info = machine.getMCSubtargetInfo();
+  CpuTarget target;
+  if (info->checkFeatures("+avx512f"))
+    target.vectorBits = 512;
+  else if (info->checkFeatures("+avx"))
+    target.vectorBits = 256;
+  return target;
 }
 
 std::vector<std::string>

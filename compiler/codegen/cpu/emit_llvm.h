@@ -8,6 +8,7 @@
 //===----------------------------------------------------------------------===//
 #pragma once
 
+#include "codegen/cpu/cpu_target.h"
 #include "codegen/kernel/kernels.h"
 
 #include <memory>
@@ -39,11 +40,13 @@ struct TrainingCode {
 };
 
 /// Builds the module that defines the symbols of runtime/include/nnrt_model.h
-/// (the training entry points only when `training` is given).
+/// (the training entry points only when `training` is given), for a CPU
+/// described by `target`.
 std::unique_ptr<llvm::Module> emitModule(const KernelProgram &forward,
                                          const TrainingCode *training,
                                          const std::string &manifest,
-                                         llvm::LLVMContext &context);
+                                         llvm::LLVMContext &context,
+                                         const CpuTarget &target);
 
 /// A position-independent TargetMachine for `cpu`: "native" is this
 /// machine's CPU with the features it has (AVX-512 where there is one); any
@@ -54,6 +57,9 @@ std::unique_ptr<llvm::TargetMachine> cpuTargetMachine(const std::string &cpu,
                                                       std::string &error);
 /// cpuTargetMachine("native").
 std::unique_ptr<llvm::TargetMachine> hostTargetMachine(std::string &error);
+
+/// What the emitters need to know of `machine`'s CPU.
+CpuTarget cpuTarget(const llvm::TargetMachine &machine);
 
 /// Those of `names` (LLVM feature names) that code for `machine` may use.
 std::vector<std::string>

@@ -70,7 +70,7 @@ Work measure(int n, bool constants) {
     }
   work.distinct = keys.size();
   llvm::LLVMContext context;
-  auto module = codegen::emitModule(forward, &training, "{}", context);
+  auto module = codegen::emitModule(forward, &training, "{}", context, codegen::CpuTarget{});
   for (const llvm::Function &fn : *module)
     work.instructions += fn.getInstructionCount();
   return work;

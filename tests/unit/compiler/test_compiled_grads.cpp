@@ -71,12 +71,13 @@ CompiledCheck checkModel(const sema::Model &model) {
   }
   codegen::KernelProgram program = codegen::lowerToKernels(*clean, offsets);
   program.element = ir::DType::F64;
-  auto context = std::make_unique<llvm::LLVMContext>();
-  std::unique_ptr<llvm::Module> module =
-      codegen::emitModule(program, nullptr, "{}", *context);
   std::string error;
   std::unique_ptr<llvm::TargetMachine> machine = codegen::hostTargetMachine(error);
   REQUIRE(machine);
+  auto context = std::make_unique<llvm::LLVMContext>();
+  std::unique_ptr<llvm::Module> module =
+      codegen::emitModule(program, nullptr, "{}", *context,
+                          codegen::cpuTarget(*machine));
   codegen::optimizeModule(*module, *machine);
   std::unique_ptr<driver::JitModel> jit =
       driver::JitModel::create(std::move(module), std::move(context), error);

@@ -58,11 +58,12 @@ struct Compiled {
 Compiled compileGraph(ir::Graph &g) {
   codegen::KernelProgram program = codegen::lowerToKernels(g, {});
   program.element = ir::DType::F64;
-  auto context = std::make_unique<llvm::LLVMContext>();
-  std::unique_ptr<llvm::Module> module = codegen::emitModule(program, nullptr, "{}", *context);
   std::string error;
   std::unique_ptr<llvm::TargetMachine> machine = codegen::hostTargetMachine(error);
   REQUIRE(machine);
+  auto context = std::make_unique<llvm::LLVMContext>();
+  std::unique_ptr<llvm::Module> module = codegen::emitModule(program, nullptr, "{}", *context,
+                          codegen::cpuTarget(*machine));
   codegen::optimizeModule(*module, *machine);
   Compiled c;
   c.jit = driver::JitModel::create(std::move(module), std::move(context), error);

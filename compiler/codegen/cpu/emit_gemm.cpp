@@ -1,0 +1,402 @@
+//===- emit_gemm.cpp - A packed, register-blocked matrix product ----------===//
+//
+// Four functions per (element type, transA, transB), named after the
+// tiling's prefix:
+//   .packA  copies an mc x kc block of op(A) into panels of mr rows, each
+//           k-major (the mr values of one k are adjacent), zero-padded;
+//   .packB  copies a kc x nc block of op(B) into panels of nr columns, each
+//           k-major, zero-padded;
+//   .micro  C[mr, nr] (+)= packed A panel x packed B panel: per k, two
+//           vector loads of B and mr broadcasts of A feed 2 * mr fused
+//           multiply-adds into accumulators that stay in registers; a tile
+//           at the edge of C is stored under a lane mask;
+//   the driver: BLIS's loops over blocks of N (nc), K (kc) and M (mc), then
+//           over the panels.
+// Each sum over K runs in one order, k ascending within a block of kc and
+// the blocks in order, whatever the shapes: results do not depend on how C
+// is cut into tiles.
+//
+//===----------------------------------------------------------------------===//
+#include "codegen/cpu/emit_gemm.h"
+#include "codegen/cpu/loops.h"
+
+#include <llvm/IR/IRBuilder.h>
+#include <llvm/IR/Intrinsics.h>
+#include <llvm/IR/Module.h>
+
+namespace nnc::codegen {
+namespace {
+
+using llvm::Value;
+
+class GemmEmitter {
+public:
+  GemmEmitter(llvm::Module &m, llvm::Type *element, const GemmTiling &t)
+      : m_(m), ctx_(m.getContext()), elem_(element), t_(t),
+        elemBytes_(element->isDoubleTy() ? 8 : 4),
+        vec_(llvm::FixedVectorType::get(element, t.lanes)),
+        ptr_(llvm::PointerType::getUnqual(m.getContext())),
+        i64_(llvm::Type::getInt64Ty(m.getContext())) {
+    prefix_ = std::string("nnc.gemm.") + (element->isDoubleTy() ? "f64" : "f32") +
+              "." + std::to_string(t.mr) + "x" + std::to_string(t.nr);
+  }
+
+  llvm::Function *driver(bool transA, bool transB) {
+    std::string name = prefix_ + (transA ? ".t" : ".n") + (transB ? "t" : "n");
+    if (llvm::Function *existing = m_.getFunction(name))
+      return existing;
+    llvm::Function *packA = packAFunction(transA);
+    llvm::Function *packB = packBFunction(transB);
+    llvm::Function *micro = microFunction();
+    llvm::Function *fn = create(name, {i64_, i64_, i64_, ptr_, ptr_, ptr_, ptr_},
+                                {3, 4, 5, 6});
+    llvm::IRBuilder<> b(llvm::BasicBlock::Create(ctx_, "entry", fn));
+    Value *M = fn->getArg(0), *N = fn->getArg(1), *K = fn->getArg(2);
+    Value *A = fn->getArg(3), *B = fn->getArg(4), *C = fn->getArg(5);
+    Value *scratch = fn->getArg(6);
+
+    // An empty sum: C is zero.
+    llvm::BasicBlock *empty = llvm::BasicBlock::Create(ctx_, "empty.sum", fn);
+    llvm::BasicBlock *blocks = llvm::BasicBlock::Create(ctx_, "blocks", fn);
+    b.CreateCondBr(b.CreateICmpSLE(K, b.getInt64(0)), empty, blocks);
+    b.SetInsertPoint(empty);
+    b.CreateMemSet(C, b.getInt8(0),
+                   b.CreateMul(b.CreateMul(M, N, "", true, true),
+                               b.getInt64(elemBytes_), "", true, true),
+                   llvm::MaybeAlign(elemBytes_));
+    b.CreateRetVoid();
+
+    b.SetInsertPoint(blocks);
+    Value *ap = scratch;
+    Value *bp = b.CreateInBoundsGEP(elem_, scratch, b.getInt64(t_.mc * t_.kc));
+    emitLoop(b, ceilDiv(b, N, t_.nc), [&](Value *jb) {
+      Value *jc = mul(b, jb, t_.nc);
+      Value *nc = smin(b, b.getInt64(t_.nc), b.CreateSub(N, jc, "", true, true));
+      emitLoop(b, ceilDiv(b, K, t_.kc), [&](Value *pb) {
+        Value *pc = mul(b, pb, t_.kc);
+        Value *kc = smin(b, b.getInt64(t_.kc), b.CreateSub(K, pc, "", true, true));
+        Value *accumulate = b.CreateICmpSGT(pb, b.getInt64(0));
+        b.CreateCall(packB, {B, K, N, pc, jc, kc, nc, bp});
+        emitLoop(b, ceilDiv(b, M, t_.mc), [&](Value *ib) {
+          Value *ic = mul(b, ib, t_.mc);
+          Value *mc = smin(b, b.getInt64(t_.mc), b.CreateSub(M, ic, "", true, true));
+          b.CreateCall(packA, {A, M, K, ic, pc, mc, kc, ap});
+          emitLoop(b, ceilDiv(b, nc, t_.nr), [&](Value *q) {
+            Value *jr = mul(b, q, t_.nr);
+            Value *nr = smin(b, b.getInt64(t_.nr), b.CreateSub(nc, jr, "", true, true));
+            Value *bPanel = b.CreateInBoundsGEP(elem_, bp, b.CreateMul(jr, kc, "", true, true));
+            emitLoop(b, ceilDiv(b, mc, t_.mr), [&](Value *p) {
+              Value *ir = mul(b, p, t_.mr);
+              Value *mr = smin(b, b.getInt64(t_.mr), b.CreateSub(mc, ir, "", true, true));
+              Value *aPanel = b.CreateInBoundsGEP(elem_, ap, b.CreateMul(ir, kc, "", true, true));
+              Value *row = b.CreateAdd(ic, ir, "", true, true);
+              Value *cTile = b.CreateInBoundsGEP(
+                  elem_, C,
+                  b.CreateAdd(b.CreateMul(row, N, "", true, true),
+                              b.CreateAdd(jc, jr, "", true, true), "", true, true));
+              b.CreateCall(micro, {kc, aPanel, bPanel, cTile, N, mr, nr, accumulate});
+            });
+          });
+        });
+      });
+    });
+    b.CreateRetVoid();
+    return fn;
+  }
+
+private:
+  /// An internal function of `params` whose pointer arguments `noaliases`
+  /// do not alias; 512-bit vectors stay legal in it on CPUs whose tuning
+  /// prefers 256-bit ones.
+  llvm::Function *create(const std::string &name, std::vector<llvm::Type *> params,
+                         std::vector<unsigned> noaliases) {
+    auto *type = llvm::FunctionType::get(llvm::Type::getVoidTy(ctx_), params, false);
+    auto *fn = llvm::Function::Create(type, llvm::Function::InternalLinkage, name, m_);
+    fn->addFnAttr(llvm::Attribute::NoUnwind);
+    fn->addFnAttr("min-legal-vector-width",
+                  std::to_string(t_.lanes * elemBytes_ * 8));
+    for (unsigned i : noaliases) {
+      fn->addParamAttr(i, llvm::Attribute::NoAlias);
+      fn->addParamAttr(i, llvm::Attribute::NoCapture);
+    }
+    return fn;
+  }
+
+  static Value *mul(llvm::IRBuilder<> &b, Value *x, int64_t c) {
+    return b.CreateMul(x, b.getInt64(c), "", true, true);
+  }
+  static Value *ceilDiv(llvm::IRBuilder<> &b, Value *x, int64_t c) {
+    return b.CreateSDiv(b.CreateAdd(x, b.getInt64(c - 1), "", true, true), b.getInt64(c));
+  }
+  static Value *smin(llvm::IRBuilder<> &b, Value *x, Value *y) {
+    return b.CreateBinaryIntrinsic(llvm::Intrinsic::smin, x, y);
+  }
+  llvm::Value *loadElem(llvm::IRBuilder<> &b, Value *base, Value *index) {
+    return b.CreateLoad(elem_, b.CreateInBoundsGEP(elem_, base, index));
+  }
+  llvm::Align vectorAlign() const { return llvm::Align(t_.lanes * elemBytes_); }
+
+  /// (A, M, K, ic, pc, mc, kc, ap): ap[p*mr*kc + k*mr + r] = op(A)[ic + p*mr
+  /// + r, pc + k], zero past row mc.
+  llvm::Function *packAFunction(bool transA) {
+    std::string name = prefix_ + ".packA" + (transA ? ".t" : ".n");
+    if (llvm::Function *existing = m_.getFunction(name))
+      return existing;
+    llvm::Function *fn = create(
+        name, {ptr_, i64_, i64_, i64_, i64_, i64_, i64_, ptr_}, {0, 7});
+    llvm::IRBuilder<> b(llvm::BasicBlock::Create(ctx_, "entry", fn));
+    Value *A = fn->getArg(0), *M = fn->getArg(1), *K = fn->getArg(2);
+    Value *ic = fn->getArg(3), *pc = fn->getArg(4), *mc = fn->getArg(5),
+          *kc = fn->getArg(6), *ap = fn->getArg(7);
+    Value *lastRow = b.CreateSub(mc, b.getInt64(1));
+    Value *zero = llvm::ConstantFP::get(elem_, 0.0);
+    emitLoop(b, ceilDiv(b, mc, t_.mr), [&](Value *p) {
+      Value *panel = b.CreateInBoundsGEP(
+          elem_, ap, b.CreateMul(mul(b, p, t_.mr), kc, "", true, true));
+      emitLoop(b, kc, [&](Value *k) {
+        Value *col = b.CreateAdd(pc, k, "", true, true);
+        for (unsigned r = 0; r < t_.mr; ++r) {
+          Value *i = b.CreateAdd(mul(b, p, t_.mr), b.getInt64(r), "", true, true);
+          // Rows past the block read its last row (always in bounds) and
+          // store zero.
+          Value *row = b.CreateAdd(ic, smin(b, i, lastRow), "", true, true);
+          Value *index = transA ? b.CreateAdd(b.CreateMul(col, M, "", true, true), row)
+                                : b.CreateAdd(b.CreateMul(row, K, "", true, true), col);
+          Value *v = b.CreateSelect(b.CreateICmpSLT(i, mc), loadElem(b, A, index), zero);
+          b.CreateStore(v, b.CreateInBoundsGEP(
+                               elem_, panel,
+                               b.CreateAdd(mul(b, k, t_.mr), b.getInt64(r))));
+        }
+      });
+    });
+    b.CreateRetVoid();
+    return fn;
+  }
+
+  /// (B, K, N, pc, jc, kc, nc, bp): bp[q*nr*kc + k*nr + c] = op(B)[pc + k,
+  /// jc + q*nr + c], zero past column nc.
+  llvm::Function *packBFunction(bool transB) {
+    std::string name = prefix_ + ".packB" + (transB ? ".t" : ".n");
+    if (llvm::Function *existing = m_.getFunction(name))
+      return existing;
+    llvm::Function *fn = create(
+        name, {ptr_, i64_, i64_, i64_, i64_, i64_, i64_, ptr_}, {0, 7});
+    llvm::IRBuilder<> b(llvm::BasicBlock::Create(ctx_, "entry", fn));
+    Value *B = fn->getArg(0), *K = fn->getArg(1), *N = fn->getArg(2);
+    Value *pc = fn->getArg(3), *jc = fn->getArg(4), *kc = fn->getArg(5),
+          *nc = fn->getArg(6), *bp = fn->getArg(7);
+    Value *lastCol = b.CreateSub(nc, b.getInt64(1));
+    Value *zero = llvm::ConstantFP::get(elem_, 0.0);
+    emitLoop(b, ceilDiv(b, nc, t_.nr), [&](Value *q) {
+      Value *j0 = mul(b, q, t_.nr);
+      Value *panel = b.CreateInBoundsGEP(elem_, bp, b.CreateMul(j0, kc, "", true, true));
+      if (transB) {
+        // Column j of op(B) is row j of the stored B: read along it.
+        emitLoop(b, b.getInt64(t_.nr), [&](Value *c) {
+          Value *j = b.CreateAdd(j0, c, "", true, true);
+          Value *valid = b.CreateICmpSLT(j, nc);
+          Value *col = b.CreateAdd(jc, smin(b, j, lastCol), "", true, true);
+          Value *src = b.CreateInBoundsGEP(
+              elem_, B, b.CreateAdd(b.CreateMul(col, K, "", true, true), pc, "", true, true));
+          emitLoop(b, kc, [&](Value *k) {
+            Value *v = b.CreateSelect(valid, loadElem(b, src, k), zero);
+            b.CreateStore(v, b.CreateInBoundsGEP(
+                                 elem_, panel,
+                                 b.CreateAdd(mul(b, k, t_.nr), c, "", true, true)));
+          });
+        });
+        return;
+      }
+      // Rows of the stored B are contiguous: whole vectors when the panel
+      // is full, element by element at the edge.
+      llvm::Function *f = b.GetInsertBlock()->getParent();
+      llvm::BasicBlock *full = llvm::BasicBlock::Create(ctx_, "panel.full", f);
+      llvm::BasicBlock *edge = llvm::BasicBlock::Create(ctx_, "panel.edge", f);
+      llvm::BasicBlock *join = llvm::BasicBlock::Create(ctx_, "panel.done", f);
+      b.CreateCondBr(b.CreateICmpSLE(b.CreateAdd(j0, b.getInt64(t_.nr)), nc), full, edge);
+      b.SetInsertPoint(full);
+      emitLoop(b, kc, [&](Value *k) {
+        Value *src = b.CreateInBoundsGEP(
+            elem_, B,
+            b.CreateAdd(b.CreateMul(b.CreateAdd(pc, k, "", true, true), N, "", true, true),
+                        b.CreateAdd(jc, j0, "", true, true), "", true, true));
+        Value *dst = b.CreateInBoundsGEP(elem_, panel, mul(b, k, t_.nr));
+        for (unsigned v = 0; v < t_.nr / t_.lanes; ++v) {
+          Value *x = b.CreateAlignedLoad(
+              vec_, b.CreateConstInBoundsGEP1_64(elem_, src, v * t_.lanes),
+              llvm::Align(elemBytes_));
+          b.CreateAlignedStore(x, b.CreateConstInBoundsGEP1_64(elem_, dst, v * t_.lanes),
+                               vectorAlign());
+        }
+      });
+      b.CreateBr(join);
+      b.SetInsertPoint(edge);
+      emitLoop(b, kc, [&](Value *k) {
+        Value *rowStart = b.CreateMul(b.CreateAdd(pc, k, "", true, true), N, "", true, true);
+        for (unsigned c = 0; c < t_.nr; ++c) {
+          Value *j = b.CreateAdd(j0, b.getInt64(c), "", true, true);
+          Value *col = b.CreateAdd(jc, smin(b, j, lastCol), "", true, true);
+          Value *v = b.CreateSelect(b.CreateICmpSLT(j, nc),
+                                    loadElem(b, B, b.CreateAdd(rowStart, col)), zero);
+          b.CreateStore(v, b.CreateInBoundsGEP(
+                               elem_, panel, b.CreateAdd(mul(b, k, t_.nr), b.getInt64(c))));
+        }
+      });
+      b.CreateBr(join);
+      b.SetInsertPoint(join);
+    });
+    b.CreateRetVoid();
+    return fn;
+  }
+
+  /// (kc, ap, bp, c, ldc, mr, nr, accumulate): the mr x nr tile at c (row
+  /// stride ldc) gets, or with `accumulate` gets added, the product of a
+  /// packed A panel and a packed B panel over kc.
+  llvm::Function *microFunction() {
+    std::string name = prefix_ + ".micro";
+    if (llvm::Function *existing = m_.getFunction(name))
+      return existing;
+    llvm::Function *fn = create(name,
+                                {i64_, ptr_, ptr_, ptr_, i64_, i64_, i64_,
+                                 llvm::Type::getInt1Ty(ctx_)},
+                                {1, 2, 3});
+    llvm::BasicBlock *entry = llvm::BasicBlock::Create(ctx_, "entry", fn);
+    llvm::BasicBlock *loop = llvm::BasicBlock::Create(ctx_, "k", fn);
+    llvm::BasicBlock *exit = llvm::BasicBlock::Create(ctx_, "k.done", fn);
+    llvm::IRBuilder<> b(entry);
+    Value *kc = fn->getArg(0), *ap = fn->getArg(1), *bp = fn->getArg(2),
+          *c = fn->getArg(3), *ldc = fn->getArg(4), *mr = fn->getArg(5),
+          *nr = fn->getArg(6), *accumulate = fn->getArg(7);
+    const unsigned vectors = t_.nr / t_.lanes;
+    const unsigned tiles = t_.mr * vectors;
+    Value *zero = llvm::ConstantAggregateZero::get(vec_);
+    b.CreateCondBr(b.CreateICmpSGT(kc, b.getInt64(0)), loop, exit);
+
+    b.SetInsertPoint(loop);
+    llvm::PHINode *k = b.CreatePHI(i64_, 2, "k");
+    k->addIncoming(b.getInt64(0), entry);
+    std::vector<llvm::PHINode *> acc(tiles);
+    for (llvm::PHINode *&a : acc) {
+      a = b.CreatePHI(vec_, 2, "acc");
+      a->addIncoming(zero, entry);
+    }
+    Value *bRow = b.CreateInBoundsGEP(elem_, bp, mul(b, k, t_.nr));
+    std::vector<Value *> bv(vectors);
+    for (unsigned v = 0; v < vectors; ++v)
+      bv[v] = b.CreateAlignedLoad(
+          vec_, b.CreateConstInBoundsGEP1_64(elem_, bRow, v * t_.lanes), vectorAlign());
+    Value *aRow = b.CreateInBoundsGEP(elem_, ap, mul(b, k, t_.mr));
+    std::vector<Value *> next(tiles);
+    for (unsigned r = 0; r < t_.mr; ++r) {
+      Value *a = b.CreateVectorSplat(
+          t_.lanes, b.CreateLoad(elem_, b.CreateConstInBoundsGEP1_64(elem_, aRow, r)));
+      for (unsigned v = 0; v < vectors; ++v)
+        next[r * vectors + v] = b.CreateIntrinsic(
+            llvm::Intrinsic::fmuladd, {vec_}, {a, bv[v], acc[r * vectors + v]});
+    }
+    Value *kNext = b.CreateAdd(k, b.getInt64(1), "", true, true);
+    k->addIncoming(kNext, loop);
+    for (unsigned i = 0; i < tiles; ++i)
+      acc[i]->addIncoming(next[i], loop);
+    b.CreateCondBr(b.CreateICmpSLT(kNext, kc), loop, exit);
+
+    b.SetInsertPoint(exit);
+    std::vector<Value *> sums(tiles);
+    for (unsigned i = 0; i < tiles; ++i) {
+      llvm::PHINode *s = b.CreatePHI(vec_, 2, "sum");
+      s->addIncoming(zero, entry);
+      s->addIncoming(next[i], loop);
+      sums[i] = s;
+    }
+
+    // Four ways to store: whole tile or masked edge, set or accumulate.
+    llvm::BasicBlock *done = llvm::BasicBlock::Create(ctx_, "done", fn);
+    llvm::BasicBlock *whole = llvm::BasicBlock::Create(ctx_, "whole", fn);
+    llvm::BasicBlock *edge = llvm::BasicBlock::Create(ctx_, "edge", fn);
+    Value *isWhole = b.CreateAnd(b.CreateICmpEQ(mr, b.getInt64(t_.mr)),
+                                 b.CreateICmpEQ(nr, b.getInt64(t_.nr)));
+    b.CreateCondBr(isWhole, whole, edge);
+    auto storeTile = [&](llvm::BasicBlock *at, bool masked) {
+      b.SetInsertPoint(at);
+      llvm::BasicBlock *set = llvm::BasicBlock::Create(ctx_, "set", fn);
+      llvm::BasicBlock *add = llvm::BasicBlock::Create(ctx_, "add", fn);
+      b.CreateCondBr(accumulate, add, set);
+      for (bool adding : {false, true}) {
+        b.SetInsertPoint(adding ? add : set);
+        for (unsigned r = 0; r < t_.mr; ++r) {
+          if (masked && r > 0) {
+            // Rows run in order: the first one past mr ends the tile.
+            llvm::BasicBlock *rowBlock = llvm::BasicBlock::Create(ctx_, "row", fn);
+            b.CreateCondBr(b.CreateICmpSLT(b.getInt64(r), mr), rowBlock, done);
+            b.SetInsertPoint(rowBlock);
+          }
+          Value *row = b.CreateInBoundsGEP(elem_, c, b.CreateMul(b.getInt64(r), ldc));
+          for (unsigned v = 0; v < vectors; ++v) {
+            Value *at = b.CreateConstInBoundsGEP1_64(elem_, row, v * t_.lanes);
+            Value *sum = sums[r * vectors + v];
+            llvm::Align align(elemBytes_);
+            if (!masked) {
+              if (adding)
+                sum = b.CreateFAdd(b.CreateAlignedLoad(vec_, at, align), sum);
+              b.CreateAlignedStore(sum, at, align);
+              continue;
+            }
+            Value *mask = laneMask(b, v * t_.lanes, nr);
+            if (adding)
+              sum = b.CreateFAdd(b.CreateMaskedLoad(vec_, at, align, mask, zero), sum);
+            b.CreateMaskedStore(sum, at, align, mask);
+          }
+        }
+        b.CreateBr(done);
+      }
+    };
+    storeTile(whole, false);
+    storeTile(edge, true);
+    b.SetInsertPoint(done);
+    b.CreateRetVoid();
+    return fn;
+  }
+
+  /// Lane l is on when first + l < n.
+  Value *laneMask(llvm::IRBuilder<> &b, unsigned first, Value *n) {
+    std::vector<llvm::Constant *> lanes;
+    for (unsigned l = 0; l < t_.lanes; ++l)
+      lanes.push_back(b.getInt64(first + l));
+    return b.CreateICmpSLT(llvm::ConstantVector::get(lanes),
+                           b.CreateVectorSplat(t_.lanes, n));
+  }
+
+  llvm::Module &m_;
+  llvm::LLVMContext &ctx_;
+  llvm::Type *elem_;
+  GemmTiling t_;
+  unsigned elemBytes_;
+  llvm::FixedVectorType *vec_;
+  llvm::PointerType *ptr_;
+  llvm::Type *i64_;
+  std::string prefix_;
+};
+
+} // namespace
+
+GemmTiling gemmTiling(unsigned vectorBits, bool f64) {
+  GemmTiling t;
+  unsigned bits = vectorBits >= 512 ? 512 : vectorBits >= 256 ? 256 : 128;
+  t.lanes = bits / (f64 ? 64 : 32);
+  t.nr = 2 * t.lanes;
+  // 2 * mr accumulators and the two vectors of B fit in the register file:
+  // 32 registers with AVX-512, 16 below it.
+  t.mr = bits == 512 ? 12 : 6;
+  t.kc = 256;
+  t.mc = 96;
+  t.nc = 2048;
+  t.minRows = 4;
+  return t;
+}
+
+llvm::Function *gemmFunction(llvm::Module &module, llvm::Type *element,
+                             const GemmTiling &tiling, bool transA, bool transB) {
+  return GemmEmitter(module, element, tiling).driver(transA, transB);
+}
+
+} // namespace nnc::codegen

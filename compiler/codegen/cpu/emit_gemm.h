@@ -1,0 +1,51 @@
+//===- emit_gemm.h - A packed, register-blocked matrix product ------------===//
+//
+// The matrix product of the CPU back end, generated for the target's vector
+// width: BLIS's five loops around a microkernel that keeps an mr x nr tile of
+// C in vector registers. Operands are copied ("packed") into the scratch
+// memory the entry point provides, so that the microkernel reads both from
+// consecutive addresses whatever their layout; a transposed operand costs
+// nothing more than a plain one.
+//
+//===----------------------------------------------------------------------===//
+#pragma once
+
+#include <cstdint>
+
+namespace llvm {
+class Function;
+class Module;
+class Type;
+} // namespace llvm
+
+namespace nnc::codegen {
+
+/// The blocking for one vector width and element type. An mr x nr tile of C
+/// lives in registers (nr is two vectors); a packed kc x nr sliver of B
+/// stays in L1 while the packed mc x kc block of A streams from L2; a packed
+/// kc x nc panel of B serves every block of A.
+struct GemmTiling {
+  unsigned lanes = 4; ///< elements per vector
+  unsigned mr = 6, nr = 8;
+  int64_t kc = 256, mc = 96, nc = 2048;
+  /// Below this many rows of C, packing costs more than it saves (a batch
+  /// of one is a matrix-vector product, bound by reading the weights once),
+  /// and the plain loops run instead.
+  int64_t minRows = 4;
+  /// Elements of scratch memory: the packed block of A, then that of B.
+  int64_t scratchElements() const { return mc * kc + kc * nc; }
+};
+
+/// The tiling for vectors of `vectorBits` bits (128, 256 or 512) of float32
+/// or (with `f64`) float64 elements.
+GemmTiling gemmTiling(unsigned vectorBits, bool f64);
+
+/// `void(i64 M, i64 N, i64 K, ptr A, ptr B, ptr C, ptr scratch)`: C = op(A)
+/// op(B), C row-major M x N; A is M x K row-major, or with `transA` stored
+/// K x M; B is K x N, or with `transB` stored N x K. `scratch` holds
+/// tiling.scratchElements() elements, aligned to 64 bytes. Emitted into
+/// `module` once per (element, transA, transB) and reused.
+llvm::Function *gemmFunction(llvm::Module &module, llvm::Type *element,
+                             const GemmTiling &tiling, bool transA, bool transB);
+
+} // namespace nnc::codegen

@@ -1,0 +1,230 @@
+//===- test_matmul_kernels.cpp - The packed matrix product against the oracle //
+//
+// The CPU back end's matrix product (codegen/cpu/emit_gemm.cpp) packs its
+// operands into tiles of mr x nr and blocks of mc, kc and nc. Every edge of
+// that blocking is a place for an off-by-one: rows and columns that are not
+// a multiple of the tile, sums longer than one block of K, more columns
+// than one panel of B, one row (the loops without packing), transposed
+// operands. Each is compiled in float32 and float64 for each vector width
+// (AVX-512 where this machine has it, AVX2, SSE2: each its own tiling), and
+// checked against the reference interpreter on random data.
+//
+//===----------------------------------------------------------------------===//
+#include "codegen/cpu/emit_gemm.h"
+#include "codegen/cpu/emit_llvm.h"
+#include "driver/jit.h"
+#include "ir/interpreter.h"
+#include "test_support.h"
+
+#include <llvm/IR/LLVMContext.h>
+#include <llvm/IR/Module.h>
+#include <llvm/Target/TargetMachine.h>
+
+#include <cmath>
+#include <cstring>
+#include <random>
+
+namespace nnc::test {
+namespace {
+
+using WorkspaceFn = int64_t (*)(const int64_t *);
+
+/// C[M, N] = op(a) op(b) with symbolic M, N, K, compiled once per layout.
+struct CompiledMatMul {
+  std::unique_ptr<ir::Graph> graph;
+  std::unique_ptr<driver::JitModel> jit;
+  std::vector<std::string> symbols; ///< the order of dims
+  bool f64 = false;
+  bool transA = false, transB = false;
+  void *forward = nullptr;
+  WorkspaceFn workspaceSize = nullptr;
+};
+
+std::unique_ptr<llvm::TargetMachine> targetMachine(const std::string &cpu) {
+  std::string error;
+  std::unique_ptr<llvm::TargetMachine> machine = codegen::cpuTargetMachine(cpu, error);
+  INFO(error);
+  REQUIRE(machine);
+  return machine;
+}
+
+/// The CPUs whose code runs here, one per vector width.
+std::vector<std::string> testedCpus() {
+  std::vector<std::string> cpus = {"x86-64", "x86-64-v3"};
+  if (codegen::cpuTarget(*targetMachine("native")).vectorBits == 512)
+    cpus.push_back("native");
+  return cpus;
+}
+
+CompiledMatMul compileMatMul(bool transA, bool transB, bool f64,
+                             const std::string &cpu = "native") {
+  CompiledMatMul c;
+  c.f64 = f64;
+  c.transA = transA;
+  c.transB = transB;
+  std::string text = "graph @g(M, N, K) {\n";
+  text += transA ? "  %0 = input \"a\" : f32[K, M]\n" : "  %0 = input \"a\" : f32[M, K]\n";
+  text += transB ? "  %1 = input \"b\" : f32[N, K]\n" : "  %1 = input \"b\" : f32[K, N]\n";
+  std::string a = "%0", b = "%1";
+  int next = 2;
+  if (transA) {
+    text += "  %2 = transpose %0 {perm = [1, 0]} : f32[M, K]\n";
+    a = "%2";
+    next = 3;
+  }
+  if (transB) {
+    text += "  %" + std::to_string(next) + " = transpose %1 {perm = [1, 0]} : f32[K, N]\n";
+    b = "%" + std::to_string(next++);
+  }
+  text += "  %" + std::to_string(next) + " = matmul " + a + ", " + b + " : f32[M, N]\n";
+  text += "  return %" + std::to_string(next) + "\n}\n";
+  std::string error;
+  c.graph = ir::parseGraph(text, error);
+  INFO(text << error);
+  REQUIRE(c.graph);
+  codegen::KernelProgram program = codegen::lowerToKernels(*c.graph, {});
+  REQUIRE(program.kernels.size() == 1);
+  REQUIRE(program.kernels[0].kind == codegen::Kernel::MatMul);
+  CHECK(program.kernels[0].transA == transA);
+  CHECK(program.kernels[0].transB == transB);
+  if (f64)
+    program.element = ir::DType::F64;
+  c.symbols = program.symbols;
+  std::unique_ptr<llvm::TargetMachine> machine = targetMachine(cpu);
+  auto context = std::make_unique<llvm::LLVMContext>();
+  std::unique_ptr<llvm::Module> module = codegen::emitModule(
+      program, nullptr, "{}", *context, codegen::cpuTarget(*machine));
+  codegen::optimizeModule(*module, *machine);
+  c.jit = driver::JitModel::create(std::move(module), std::move(context), error);
+  INFO(error);
+  REQUIRE(c.jit);
+  c.forward = reinterpret_cast<void *>(c.jit->lookup("nnc_model_forward"));
+  c.workspaceSize =
+      reinterpret_cast<WorkspaceFn>(c.jit->lookup("nnc_model_forward_workspace"));
+  REQUIRE(bool(c.forward));
+  REQUIRE(bool(c.workspaceSize));
+  return c;
+}
+
+/// Runs the compiled product on `a` and `b` (stored as the layout says).
+template <typename T>
+std::vector<double> runAs(const CompiledMatMul &c, int64_t M, int64_t N, int64_t K,
+                          const std::vector<double> &a, const std::vector<double> &b) {
+  std::map<std::string, int64_t> bound = {{"M", M}, {"N", N}, {"K", K}};
+  std::vector<int64_t> dims;
+  for (const std::string &s : c.symbols)
+    dims.push_back(bound.at(s));
+  std::vector<T> at(a.begin(), a.end()), bt(b.begin(), b.end());
+  // NaN where the product must write: a result left unwritten shows.
+  std::vector<T> out(static_cast<size_t>(M * N), std::numeric_limits<T>::quiet_NaN());
+  int64_t bytes = c.workspaceSize(dims.data());
+  REQUIRE(bytes >= 0);
+  std::vector<double> workspace(static_cast<size_t>(bytes) / 8 + 16);
+  void *aligned = reinterpret_cast<void *>(
+      (reinterpret_cast<uintptr_t>(workspace.data()) + 63) & ~uintptr_t(63));
+  const T *inputs[2] = {at.data(), bt.data()};
+  T *outputs[1] = {out.data()};
+  T arena[1] = {0};
+  using Forward = void (*)(const int64_t *, const T *, const T *const *, T *const *, void *);
+  reinterpret_cast<Forward>(c.forward)(dims.data(), arena, inputs, outputs, aligned);
+  return std::vector<double>(out.begin(), out.end());
+}
+
+std::vector<double> run(const CompiledMatMul &c, int64_t M, int64_t N, int64_t K,
+                        const std::vector<double> &a, const std::vector<double> &b) {
+  return c.f64 ? runAs<double>(c, M, N, K, a, b) : runAs<float>(c, M, N, K, a, b);
+}
+
+std::vector<double> randomValues(size_t n, std::mt19937 &rng, bool f64) {
+  std::uniform_real_distribution<double> dist(-1.0, 1.0);
+  std::vector<double> v(n);
+  for (double &x : v)
+    x = f64 ? dist(rng) : static_cast<double>(static_cast<float>(dist(rng)));
+  return v;
+}
+
+void checkShape(const CompiledMatMul &c, int64_t M, int64_t N, int64_t K, std::mt19937 &rng) {
+  std::vector<double> a = randomValues(static_cast<size_t>(M * K), rng, c.f64);
+  std::vector<double> b = randomValues(static_cast<size_t>(K * N), rng, c.f64);
+  std::vector<double> got = run(c, M, N, K, a, b);
+  std::map<std::string, ir::HostTensor> leaves;
+  leaves["a"] = {c.transA ? std::vector<int64_t>{K, M} : std::vector<int64_t>{M, K}, a};
+  leaves["b"] = {c.transB ? std::vector<int64_t>{N, K} : std::vector<int64_t>{K, N}, b};
+  std::vector<ir::HostTensor> want =
+      ir::interpret(*c.graph, {{"M", M}, {"N", N}, {"K", K}}, leaves);
+  REQUIRE(want.size() == 1);
+  // Each term is at most 1 in magnitude: a sum of K of them rounds by at
+  // most about K ulps of its largest partial sum.
+  double tolerance = static_cast<double>(K + 1) * (c.f64 ? 1e-15 : 1e-7) * 4;
+  int wrong = 0;
+  for (size_t i = 0; i < got.size(); ++i)
+    if (!(std::fabs(got[i] - want[0].data[i]) <= tolerance) && ++wrong <= 3)
+      FAIL_CHECK("M=" << M << " N=" << N << " K=" << K << " transA=" << c.transA
+                      << " transB=" << c.transB << " f64=" << c.f64 << ": C[" << i / N
+                      << ", " << i % N << "] = " << got[i] << ", reference "
+                      << want[0].data[i]);
+  CHECK(wrong == 0);
+}
+
+TEST_CASE("matmul kernels: tile edges, blocks and layouts against the interpreter") {
+  for (const std::string &cpu : testedCpus())
+  for (bool f64 : {false, true}) {
+    INFO("--target-cpu " << cpu);
+    codegen::GemmTiling t =
+        codegen::gemmTiling(codegen::cpuTarget(*targetMachine(cpu)).vectorBits, f64);
+    const int64_t mr = t.mr, nr = t.nr;
+    // One row (no packing), the first packed size, a tile and one more,
+    // two blocks of mc and a part, ...
+    const std::vector<int64_t> rows = {1, t.minRows - 1, t.minRows, mr - 1, mr, mr + 1,
+                                       t.mc + mr + 3};
+    const std::vector<int64_t> cols = {1, 10, nr - 1, nr, nr + 1, 3 * nr + 5};
+    const std::vector<int64_t> depths = {1, 7, t.kc, t.kc + 1, 2 * t.kc + 37};
+    for (bool transA : {false, true})
+      for (bool transB : {false, true}) {
+        CompiledMatMul c = compileMatMul(transA, transB, f64, cpu);
+        std::mt19937 rng(static_cast<unsigned>(17 + transA * 2 + transB));
+        for (int64_t M : rows)
+          for (int64_t N : cols)
+            for (int64_t K : depths)
+              checkShape(c, M, N, K, rng);
+        // More columns than one panel of packed B.
+        checkShape(c, mr + 2, t.nc + nr + 3, 5, rng);
+      }
+  }
+}
+
+TEST_CASE("matmul kernels: a row of C does not depend on the rows around it") {
+  // Every element is one sum over K in one order, whatever the tiling cuts:
+  // so threads that split the rows cannot change a result.
+  CompiledMatMul c = compileMatMul(false, true, false);
+  codegen::GemmTiling t =
+      codegen::gemmTiling(codegen::cpuTarget(*targetMachine("native")).vectorBits, false);
+  std::mt19937 rng(5);
+  const int64_t N = 70, K = 2 * t.kc + 9, many = t.mc + 2 * t.mr + 1;
+  std::vector<double> a = randomValues(static_cast<size_t>(many * K), rng, false);
+  std::vector<double> b = randomValues(static_cast<size_t>(N * K), rng, false);
+  std::vector<double> all = run(c, many, N, K, a, b);
+  for (int64_t first : {int64_t(0), int64_t(t.mr) - 1, t.mc - 1}) {
+    const int64_t M = t.minRows + 3;
+    std::vector<double> part(a.begin() + first * K, a.begin() + (first + M) * K);
+    std::vector<double> some = run(c, M, N, K, part, b);
+    for (int64_t i = 0; i < M * N; ++i)
+      if (some[static_cast<size_t>(i)] != all[static_cast<size_t>(first * N + i)]) {
+        FAIL_CHECK("row " << first + i / N << " column " << i % N << ": " << some[static_cast<size_t>(i)]
+                          << " alone, " << all[static_cast<size_t>(first * N + i)] << " among "
+                          << many << " rows");
+        break;
+      }
+  }
+}
+
+TEST_CASE("matmul kernels: an empty sum writes zeros") {
+  CompiledMatMul c = compileMatMul(false, false, false);
+  std::vector<double> none;
+  std::vector<double> got = run(c, 5, 3, 0, none, none);
+  for (double v : got)
+    CHECK(v == 0.0);
+}
+
+} // namespace
+} // namespace nnc::test
