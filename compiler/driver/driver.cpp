@@ -38,6 +38,7 @@
 #include <llvm/Support/raw_os_ostream.h>
 #include <llvm/Target/TargetMachine.h>
 
+#include <cctype>
 #include <cerrno>
 #include <cstring>
 #include <filesystem>
@@ -57,6 +58,8 @@ struct Options {
   std::string emit;
   std::string target = "cpu";
   std::string targetCpu = "native";
+  std::string prefix = codegen::kDefaultSymbolPrefix;
+  bool prefixGiven = false;
   std::string view = "forward";
   std::string format = "dot";
   bool json = false;
@@ -222,6 +225,20 @@ int writeText(std::optional<nnrt::OutputFile> &file, const std::string &text,
   return 0;
 }
 
+/// Why `prefix` cannot start the model's C symbols, or "".
+std::string prefixProblem(const std::string &prefix) {
+  if (prefix.empty())
+    return "the prefix is empty";
+  if (prefix.size() > 64)
+    return "the prefix is longer than 64 characters";
+  if (std::isdigit(static_cast<unsigned char>(prefix[0])))
+    return "`" + prefix + "` starts with a digit; a C identifier does not";
+  for (char c : prefix)
+    if (!std::isalnum(static_cast<unsigned char>(c)) && c != '_')
+      return "`" + prefix + "` is not a C identifier (letters, digits and _)";
+  return "";
+}
+
 /// The model's LLVM module (forward, and the training entry points when it
 /// trains), verified and optimised for `machine`. `recordTarget`: the
 /// manifest names the CPU and the extensions the code may use, which the
@@ -230,7 +247,8 @@ int writeText(std::optional<nnrt::OutputFile> &file, const std::string &text,
 std::unique_ptr<llvm::Module>
 optimizedModule(const sema::Model &model, const codegen::KernelProgram &forward,
                 llvm::LLVMContext &context, llvm::TargetMachine &machine,
-                bool recordTarget, std::ostream &err) {
+                bool recordTarget, std::ostream &err,
+                const std::string &prefix = codegen::kDefaultSymbolPrefix) {
   std::optional<codegen::TrainingCode> training;
   if (model.training)
     training = lowerTraining(model, paramOffsets(model));
@@ -241,7 +259,7 @@ optimizedModule(const sema::Model &model, const codegen::KernelProgram &forward,
         {"features", codegen::enabledFeatures(machine, nnrt::knownCpuFeatures())}};
   std::unique_ptr<llvm::Module> module = codegen::emitModule(
       forward, training ? &*training : nullptr, manifest.dump(), context,
-      codegen::cpuTarget(machine));
+      codegen::cpuTarget(machine), prefix);
   std::string verifyText;
   llvm::raw_string_ostream verifyOut(verifyText);
   if (llvm::verifyModule(*module, &verifyOut)) {
@@ -301,6 +319,16 @@ int cmdBuild(const Options &opts, std::ostream &out, std::ostream &err) {
     err << "error: --target-cpu: " << error << "\n";
     return 1;
   }
+  if (std::string problem = prefixProblem(opts.prefix); !problem.empty()) {
+    err << "error: --prefix: " << problem << "\n";
+    return 1;
+  }
+  if (opts.prefixGiven && emit == "exe" && opts.prefix != codegen::kDefaultSymbolPrefix) {
+    err << "error: --prefix names the symbols of an object file (--emit obj); an "
+           "executable's runtime links the model `"
+        << codegen::kDefaultSymbolPrefix << "_model`\n";
+    return 1;
+  }
   bool binary = emit == "exe" || emit == "obj";
   if (binary && opts.output.empty()) {
     err << "error: `build` needs `-o FILE` for --emit " << emit << "\n";
@@ -332,7 +360,7 @@ int cmdBuild(const Options &opts, std::ostream &out, std::ostream &err) {
   }
   llvm::LLVMContext context;
   std::unique_ptr<llvm::Module> module =
-      optimizedModule(model, kernels, context, *machine, true, err);
+      optimizedModule(model, kernels, context, *machine, true, err, opts.prefix);
   if (!module)
     return 2;
   if (emit == "llvm") {
@@ -534,6 +562,11 @@ int run(const std::vector<std::string> &args, std::ostream &out,
                     "x86-64, x86-64-v2, x86-64-v3, x86-64-v4 or an LLVM CPU "
                     "name; the executable refuses to run on a CPU that lacks "
                     "its instructions");
+  build->add_option("--prefix", opts.prefix,
+                    "with --emit obj or llvm: the object's one external symbol "
+                    "is the model descriptor PREFIX_model (default: nnc_model), "
+                    "so that several models link into one program")
+      ->each([&](const std::string &) { opts.prefixGiven = true; });
   CLI::App *graph = app.add_subcommand(
       "graph", "draw the module tree or the graph IR (Graphviz DOT or SVG)");
   addCommon(graph);

@@ -3,12 +3,12 @@
 // LLJIT for the host CPU at the aggressive code-generation level (the module
 // is already optimised by the O3 pipeline, as for `nnc build`). The kernels
 // call libm (expf, tanhf, ...), which the JIT resolves from this process.
-// The training symbols exist only for models with a train block; their
-// absence leaves the pointers null, as the weak references of a linked
-// executable do.
+// The module's one external symbol is its descriptor (nnrt_model.h), built
+// with the default prefix.
 //
 //===----------------------------------------------------------------------===//
 #include "driver/jit.h"
+#include "codegen/cpu/emit_llvm.h"
 
 #include <llvm/ExecutionEngine/Orc/ExecutionUtils.h>
 #include <llvm/ExecutionEngine/Orc/LLJIT.h>
@@ -59,30 +59,13 @@ JitModel::create(std::unique_ptr<llvm::Module> module,
 
   // The first lookup compiles the module: its errors (an unresolved symbol)
   // are worth reporting whole.
-  auto manifest = (*jit)->lookup("nnc_model_manifest");
-  if (!manifest)
-    return fail(manifest.takeError());
+  auto descriptor = (*jit)->lookup(std::string(codegen::kDefaultSymbolPrefix) + "_model");
+  if (!descriptor)
+    return fail(descriptor.takeError());
   std::unique_ptr<JitModel> result(new JitModel);
   result->jit_ = std::move(*jit);
-  const JitModel &m = *result;
-  nnrt::ModelCode &code = result->code_;
-  code.manifest = manifest->toPtr<const char *>();
-  code.workspace = reinterpret_cast<nnrt::ModelCode::WorkspaceFn>(
-      m.lookup("nnc_model_forward_workspace"));
-  code.forward = reinterpret_cast<nnrt::ModelCode::EvaluateFn>(
-      m.lookup("nnc_model_forward"));
-  if (!code.manifest || !code.workspace || !code.forward) {
-    error = "JIT: the module lacks the forward entry points of nnrt_model.h";
-    return nullptr;
-  }
-  code.evaluateWorkspace = reinterpret_cast<nnrt::ModelCode::WorkspaceFn>(
-      m.lookup("nnc_model_evaluate_workspace"));
-  code.evaluate = reinterpret_cast<nnrt::ModelCode::EvaluateFn>(
-      m.lookup("nnc_model_evaluate"));
-  code.trainWorkspace = reinterpret_cast<nnrt::ModelCode::WorkspaceFn>(
-      m.lookup("nnc_model_train_workspace"));
-  code.trainStep = reinterpret_cast<nnrt::ModelCode::TrainStepFn>(
-      m.lookup("nnc_model_train_step"));
+  result->code_ =
+      nnrt::ModelCode::fromDescriptor(*descriptor->toPtr<const nnc_model_descriptor *>());
   return result;
 }
 

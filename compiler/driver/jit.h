@@ -25,8 +25,9 @@ namespace nnc::driver {
 
 class JitModel {
 public:
-  /// JIT-compiles `module` (optimised for the host) and looks up the symbols
-  /// of nnrt_model.h. Returns null and sets `error` on failure.
+  /// JIT-compiles `module` (optimised for the host, built with the default
+  /// symbol prefix) and reads its descriptor (nnrt_model.h). Returns null
+  /// and sets `error` on failure.
   static std::unique_ptr<JitModel> create(std::unique_ptr<llvm::Module> module,
                                           std::unique_ptr<llvm::LLVMContext> context,
                                           std::string &error);

@@ -1,13 +1,16 @@
 //===- nnrt_model.h - The contract between compiled model code and libnnrt ===//
 //
-// `nnc build` emits an object file that defines the symbols below; libnnrt
-// (and the executable's command line on top of it) uses nothing else of the
-// compiled model. The manifest says what the arena, the inputs and the outputs
-// look like; docs/manifest.md describes its JSON schema.
+// `nnc build` emits an object file whose one external symbol is a model
+// descriptor, `<prefix>_model` (`--prefix`, default `nnc`: `nnc_model`, the
+// one an executable's runtime links to), holding the manifest and the entry
+// points below; several models built with different prefixes live in one
+// program. libnnrt (and the executable's command line on top of it) uses
+// nothing else of the compiled model. The manifest says what the arena, the
+// inputs and the outputs look like; docs/manifest.md describes its JSON
+// schema.
 //
-// Models whose source has a `train` block with a `loss` also define the
-// training symbols (nnc_model_evaluate*, nnc_model_train_step*); the others do
-// not, and the runtime refers to them weakly.
+// Every entry point takes a context first: what the runtime lends the code
+// for one call (its threads now; the hook table and the device next).
 //
 //===----------------------------------------------------------------------===//
 #ifndef NNRT_MODEL_H
@@ -15,51 +18,37 @@
 
 #include <stdint.h>
 
-/// The version of this contract: the symbols below and their signatures.
-/// The compiler writes it into the manifest (`"abi"`), and the runtime
-/// refuses a model compiled for another version before it calls anything.
-/// Bump it with every change to a symbol's meaning or signature.
-#define NNC_MODEL_ABI_VERSION 1
+/// The version of this contract: the descriptor, the context and the entry
+/// points' signatures. The compiler writes it into the descriptor and the
+/// manifest (`"abi"`), and the runtime refuses a model compiled for another
+/// version before it calls anything. Bump it with every change to a
+/// symbol's meaning or signature.
+#define NNC_MODEL_ABI_VERSION 2
 
 #ifdef __cplusplus
 extern "C" {
 #endif
 
-/// NUL-terminated JSON manifest of the compiled model.
-extern const char nnc_model_manifest[];
+/// A task of nnc_context::parallel_for: the `index`th of its calls.
+typedef void (*nnc_task_fn)(void *data, int64_t index);
 
-/// Bytes of scratch memory `nnc_model_forward` needs when the manifest's
-/// symbols (in manifest order) take the values `dims`; -1 when that size
-/// does not fit in int64 (so do the other two workspace functions).
-int64_t nnc_model_forward_workspace(const int64_t *dims);
-
-/// Runs the forward pass.
-///   dims:      one value per manifest symbol, in manifest order.
-///   arena:     the parameter arena: every manifest tensor at its element
-///              offset, float32, row-major.
-///   inputs:    one dense row-major float32 buffer per manifest input.
-///   outputs:   one dense row-major float32 buffer per manifest output,
-///              sized by the output shapes evaluated at `dims`.
-///   workspace: at least nnc_model_forward_workspace(dims) bytes, 64-byte
-///              aligned.
-void nnc_model_forward(const int64_t *dims, const float *arena,
-                       const float *const *inputs, float *const *outputs,
-                       void *workspace);
-
-//===----------------------------------------------------------------------===//
-// Training (only in models with a train block; see the manifest's `training`)
-//===----------------------------------------------------------------------===//
-
-/// Bytes of workspace nnc_model_evaluate needs at `dims`.
-int64_t nnc_model_evaluate_workspace(const int64_t *dims);
-
-/// The forward pass and the loss, without gradients.
-///   inputs:  the manifest inputs, then the target (training.target's shape).
-///   outputs: the manifest outputs, then the loss (one float: the mean over
-///            the batch, as the train block's loss computes it).
-void nnc_model_evaluate(const int64_t *dims, const float *arena,
-                        const float *const *inputs, float *const *outputs,
-                        void *workspace);
+/// What the runtime lends the compiled code for one call. Entry points
+/// accept a null context: they then run on the calling thread alone.
+typedef struct nnc_context {
+  /// Threads that parallel_for may run tasks on at once, the caller's
+  /// included (at least 1). The workspace sizes depend on it: call an entry
+  /// point with the context its workspace was sized for.
+  int32_t threads;
+  int32_t reserved0;
+  /// Calls task(data, i) for every i in [0, count), at most `threads` at a
+  /// time, the calling thread taking part, and returns when all have
+  /// returned. The compiled code's results do not depend on which thread
+  /// runs which task. Null: the code runs its tasks itself, in order.
+  void (*parallel_for)(void *pool, int64_t count, nnc_task_fn task, void *data);
+  void *pool;   ///< parallel_for's first argument
+  void *hooks;  ///< reserved for the hook table; null
+  void *device; ///< reserved for the device and stream; null
+} nnc_context;
 
 /// The optimizer update rules of nnc_model_train_step.
 enum { NNC_UPDATE_SGD = 0, NNC_UPDATE_ADAM = 1 };
@@ -89,8 +78,25 @@ typedef struct nnc_update {
   float eps;          ///< Adam
 } nnc_update;
 
-/// Bytes of workspace nnc_model_train_step needs at `dims`.
-int64_t nnc_model_train_workspace(const int64_t *dims);
+/// Bytes of scratch memory an entry point needs when the manifest's symbols
+/// (in manifest order) take the values `dims`, called with `ctx`; -1 when
+/// that size does not fit in int64.
+typedef int64_t (*nnc_workspace_fn)(const nnc_context *ctx, const int64_t *dims);
+
+/// The forward pass (and evaluate: the forward pass and the loss).
+///   dims:      one value per manifest symbol, in manifest order.
+///   arena:     the parameter arena: every manifest tensor at its element
+///              offset, float32, row-major.
+///   inputs:    one dense row-major float32 buffer per manifest input
+///              (evaluate: then the target, of training.target's shape).
+///   outputs:   one dense row-major float32 buffer per manifest output,
+///              sized by the output shapes evaluated at `dims` (evaluate:
+///              then the loss, one float: the mean over the batch, as the
+///              train block's loss computes it).
+///   workspace: at least the workspace function's bytes, 64-byte aligned.
+typedef void (*nnc_run_fn)(const nnc_context *ctx, const int64_t *dims,
+                           const float *arena, const float *const *inputs,
+                           float *const *outputs, void *workspace);
 
 /// One training step: forward, loss, backward, and the update of every
 /// trainable parameter in place.
@@ -103,9 +109,26 @@ int64_t nnc_model_train_workspace(const int64_t *dims);
 ///   outputs: the manifest outputs, then the loss (one float), all computed
 ///            with the parameters before the update (for the epoch's
 ///            training loss and accuracy).
-void nnc_model_train_step(const int64_t *dims, float *arena, float *state,
-                          const float *const *inputs, float *const *outputs,
-                          const nnc_update *update, void *workspace);
+typedef void (*nnc_train_step_fn)(const nnc_context *ctx, const int64_t *dims,
+                                  float *arena, float *state,
+                                  const float *const *inputs,
+                                  float *const *outputs,
+                                  const nnc_update *update, void *workspace);
+
+/// The one external symbol of a compiled model, `<prefix>_model`. The
+/// training entry points are null in a model without a `train` block with
+/// a `loss` (the manifest then has no `training`).
+typedef struct nnc_model_descriptor {
+  int32_t abi_version; ///< NNC_MODEL_ABI_VERSION of the compiler
+  int32_t reserved0;
+  const char *manifest; ///< NUL-terminated JSON manifest
+  nnc_workspace_fn forward_workspace;
+  nnc_run_fn forward;
+  nnc_workspace_fn evaluate_workspace;
+  nnc_run_fn evaluate;
+  nnc_workspace_fn train_workspace;
+  nnc_train_step_fn train_step;
+} nnc_model_descriptor;
 
 #ifdef __cplusplus
 }

@@ -13,12 +13,49 @@
 
 namespace nnrt {
 
-Model::Model(const ModelCode &code)
-    : code_(code), manifest_(parseManifest(code.manifest ? code.manifest : "")),
+namespace {
+
+/// The descriptor's version, checked before its manifest is read: another
+/// ABI may lay out even the descriptor differently.
+const ModelCode &checkedAbi(const ModelCode &code) {
+  if (code.abiVersion != NNC_MODEL_ABI_VERSION)
+    throw Error("the model was compiled for model ABI " +
+                std::to_string(code.abiVersion) + ", and this runtime implements ABI " +
+                std::to_string(NNC_MODEL_ABI_VERSION) +
+                "; rebuild it with the nnc that goes with this runtime");
+  return code;
+}
+
+} // namespace
+
+ModelCode ModelCode::fromDescriptor(const nnc_model_descriptor &d) {
+  ModelCode code;
+  code.abiVersion = d.abi_version;
+  if (d.abi_version != NNC_MODEL_ABI_VERSION)
+    return code; // nothing else of it can be trusted; Model says so
+  code.manifest = d.manifest;
+  code.workspace = d.forward_workspace;
+  code.forward = d.forward;
+  code.evaluateWorkspace = d.evaluate_workspace;
+  code.evaluate = d.evaluate;
+  code.trainWorkspace = d.train_workspace;
+  code.trainStep = d.train_step;
+  return code;
+}
+
+Model::Model(const ModelCode &code, int threads)
+    : code_(checkedAbi(code)),
+      manifest_(parseManifest(code.manifest ? code.manifest : "")),
       params_(manifest_) {
   // Before any compiled code runs: an instruction this CPU lacks is SIGILL.
   if (manifest_.target)
     checkCpuFeatures(manifest_.target->cpu, manifest_.target->features);
+  if (threads <= 0)
+    threads = availableCpus();
+  pool_ = std::make_unique<ThreadPool>(threads);
+  context_.threads = threads;
+  context_.parallel_for = &ThreadPool::parallelFor;
+  context_.pool = pool_.get();
 }
 
 std::vector<Tensor> Model::forward(const std::vector<InputRef> &inputs) {
@@ -43,11 +80,11 @@ std::vector<Tensor> Model::forward(const std::vector<InputRef> &inputs) {
   for (const InputRef &input : inputs)
     inputPointers.push_back(input.data);
 
-  size_t bytes = workspaceBytes(code_.workspace(dims.data()),
+  size_t bytes = workspaceBytes(code_.workspace(&context_, dims.data()),
                                 "the forward workspace");
   if (bytes > workspace_.bytes())
     workspace_ = AlignedBuffer(bytes, "the forward workspace");
-  code_.forward(dims.data(), params_.arena(), inputPointers.data(),
+  code_.forward(&context_, dims.data(), params_.arena(), inputPointers.data(),
                 outputPointers.data(), workspace_.data());
   return outputs;
 }

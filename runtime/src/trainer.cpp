@@ -36,8 +36,8 @@ void requireTraining(const Model &model) {
   if (!model.code().hasTraining())
     throw Error("the manifest of model `" + m.model +
                 "` has a `training` object, but the executable lacks the "
-                "training entry points (nnc_model_train_step, "
-                "nnc_model_evaluate and their workspace sizes); rebuild it "
+                "training entry points (train_step, evaluate and their "
+                "workspace sizes); rebuild it "
                 "with `nnc build`");
 }
 
@@ -161,9 +161,9 @@ int64_t Trainer::countCorrect(const Batch &batch) const {
 StepResult Trainer::step(const Batch &batch) {
   std::vector<int64_t> dims = prepare(batch);
   const ModelCode &code = model_.code();
-  void *ws = workspace(code.trainWorkspace(dims.data()));
+  void *ws = workspace(code.trainWorkspace(model_.context(), dims.data()));
   nnc_update update = optimizerUpdate(optimizer_, steps_ + 1);
-  code.trainStep(dims.data(), model_.params().arena(), state(), inputs_.data(),
+  code.trainStep(model_.context(), dims.data(), model_.params().arena(), state(), inputs_.data(),
                  outputPointers_.data(), &update, ws);
   ++steps_;
   return {outputs_.back().data[0], batch.size, countCorrect(batch)};
@@ -180,8 +180,8 @@ EvalResult Trainer::evaluate(const Dataset &data, int64_t batchSize) {
   EvalResult result;
   while (loader.next(batch)) {
     std::vector<int64_t> dims = prepare(batch);
-    void *ws = workspace(code.evaluateWorkspace(dims.data()));
-    code.evaluate(dims.data(), model_.params().arena(), inputs_.data(),
+    void *ws = workspace(code.evaluateWorkspace(model_.context(), dims.data()));
+    code.evaluate(model_.context(), dims.data(), model_.params().arena(), inputs_.data(),
                   outputPointers_.data(), ws);
     lossSum += double(outputs_.back().data[0]) * double(batch.size);
     correct += countCorrect(batch);

@@ -69,9 +69,11 @@ import tempfile
 MASKS = {
     # wall-clock seconds: "0.01 s", "1.21 s/epoch", "in 12.99 s"
     "seconds": (re.compile(r"\b\d+(\.\d+)? s\b"), "N s"),
-    # bench's throughput line: "0.6462 ms per batch, 99,033 samples/s (1548 iterations)", or per step
-    "throughput": (re.compile(r"[\d.]+ ms per (batch|step), [\d,]+ samples/s \(\d+ iterations\)"),
-                   r"N ms per \1, N samples/s (N iterations)"),
+    # bench's throughput line: "0.6462 ms per batch, 99,033 samples/s (1548 iterations, 2
+    # threads)", or per step; the thread count is the machine's
+    "throughput": (re.compile(r"[\d.]+ ms per (batch|step), [\d,]+ samples/s "
+                              r"\(\d+ iterations, \d+ threads?\)"),
+                   r"N ms per \1, N samples/s (N iterations, N threads)"),
     # the physical memory of the machine: "this machine's memory (23.5 GiB)"
     "memory": (re.compile(r"this machine's memory \([\d.]+ [KMGTPE]?i?B\)"),
                "this machine's memory (N GiB)"),

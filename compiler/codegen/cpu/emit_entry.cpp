@@ -3,7 +3,7 @@
 // Layout of the workspace: a table of pointers (slot 0: the matrix products'
 // packing scratch, null when the program has none; slot 1 + b: buffer b),
 // then each workspace buffer, 64-byte aligned, in buffer order, then the
-// scratch.
+// scratch: one per thread of the call's context.
 //
 // Constant tables, one set per entry point:
 //   <entry>.buffers  {i64 a, i32 kind, i32 symStart, i32 symCount} per buffer:
@@ -18,21 +18,23 @@
 //   <entry>.args     i32 table slots: the output's, then the reads';
 //   <entry>.consts   double: each elementwise kernel's constants.
 // Functions:
-//   <entry>.layout(dims, arena, state, inputs, outputs, workspace): walks
-//     the buffers, writes each one's pointer into the table, and returns the
-//     workspace size; <workspace>(dims) runs the same walk without writing;
+//   <entry>.layout(ctx, dims, arena, state, inputs, outputs, update,
+//     workspace): walks the buffers, writes each one's pointer into the
+//     table, and returns the workspace size; <workspace>(ctx, dims) runs the
+//     same walk without writing;
 //     both compute sizes with overflow-checked arithmetic (-1 on overflow);
 //   <entry>: calls its layout, then each kernel's thunk in order, then (for
 //     the training step) the optimizer update.
-// A thunk `void(ptr table, ptr args, ptr dims, ptr consts)` loads its
-// buffers' pointers (and a matrix product the scratch's, from slot 0: the
-// same slot in every entry point, as thunks are shared), its constants and
-// the symbols, and calls the kernel's
-// function, whose `noalias` arguments LLVM keeps once the kernel is inlined
-// into its thunk.
+// All internal: the model's descriptor (emit_llvm.cpp) is what points to
+// them. A thunk `void(ptr table, ptr args, ptr dims, ptr consts, ptr ctx)`
+// loads its buffers' pointers (and a matrix product the scratch's, from slot
+// 0: the same slot in every entry point, as thunks are shared), its
+// constants and the symbols, and calls the kernel's function, whose
+// `noalias` arguments LLVM keeps once the kernel is inlined into its thunk.
 //
 //===----------------------------------------------------------------------===//
 #include "codegen/cpu/emit_entry.h"
+#include "codegen/cpu/context.h"
 #include "codegen/cpu/emit_gemm.h"
 #include "codegen/cpu/emit_kernels.h"
 #include "codegen/cpu/emit_llvm.h"
@@ -63,12 +65,11 @@ public:
                         elementBytes();
   }
 
-  void run() {
+  EntryFunctions run() {
     emitTables();
     llvm::Function *bind = emitLayout(entryName_ + ".layout", true);
-    llvm::Function *size = emitLayout(workspaceName_, false);
-    size->setLinkage(llvm::Function::ExternalLinkage);
-    emitEntry(bind);
+    llvm::Function *workspace = emitLayout(workspaceName_, false);
+    return {emitEntry(bind), workspace};
   }
 
 private:
@@ -84,12 +85,12 @@ private:
   }
   llvm::FunctionType *thunkType() {
     return llvm::FunctionType::get(b_.getVoidTy(),
-                                   {ptrTy(), ptrTy(), ptrTy(), ptrTy()}, false);
+                                   {ptrTy(), ptrTy(), ptrTy(), ptrTy(), ptrTy()}, false);
   }
   /// The signature of the entry point and of its layout function.
   llvm::FunctionType *entryType() {
     return llvm::FunctionType::get(
-        b_.getVoidTy(), std::vector<llvm::Type *>(training_ ? 7 : 5, ptrTy()),
+        b_.getVoidTy(), std::vector<llvm::Type *>(training_ ? 8 : 6, ptrTy()),
         false);
   }
 
@@ -202,15 +203,18 @@ private:
     thunk->addFnAttr(llvm::Attribute::NoUnwind);
     llvm::IRBuilder<> b(llvm::BasicBlock::Create(ctx(), "entry", thunk));
     Value *table = thunk->getArg(0), *args = thunk->getArg(1),
-          *dims = thunk->getArg(2), *consts = thunk->getArg(3);
+          *dims = thunk->getArg(2), *consts = thunk->getArg(3),
+          *context = thunk->getArg(4);
     std::vector<Value *> operands;
     for (size_t i = 0; i < 1 + kernel.reads.size(); ++i) {
       Value *buffer = b.CreateLoad(i32(), b.CreateConstInBoundsGEP1_64(i32(), args, i));
       operands.push_back(b.CreateLoad(
           ptrTy(), b.CreateInBoundsGEP(ptrTy(), table, b.CreateSExt(buffer, i64()))));
     }
-    if (kernel.kind == Kernel::MatMul)
+    if (kernel.kind == Kernel::MatMul) {
       operands.push_back(b.CreateLoad(ptrTy(), table));
+      operands.push_back(context);
+    }
     // Rounded to float32 as a constant in the code would be.
     for (size_t c = 0; c < kernelConstants(kernel).size(); ++c)
       operands.push_back(b.CreateFPCast(
@@ -247,20 +251,21 @@ private:
   llvm::Function *emitLayout(const std::string &name, bool bind) {
     llvm::FunctionType *type =
         bind ? llvm::FunctionType::get(
-                   i64(), std::vector<llvm::Type *>(training_ ? 7 : 5, ptrTy()),
+                   i64(), std::vector<llvm::Type *>(training_ ? 8 : 6, ptrTy()),
                    false)
-             : llvm::FunctionType::get(i64(), {ptrTy()}, false);
+             : llvm::FunctionType::get(i64(), {ptrTy(), ptrTy()}, false);
     auto *fn = llvm::Function::Create(type, llvm::Function::InternalLinkage,
                                       name, m_);
     fn->addFnAttr(llvm::Attribute::NoUnwind);
     b_.SetInsertPoint(llvm::BasicBlock::Create(ctx(), "entry", fn));
     bool t = training_ != nullptr;
-    Value *dims = fn->getArg(0);
-    Value *arena = bind ? fn->getArg(1) : nullptr;
-    Value *state = bind && t ? fn->getArg(2) : nullptr;
-    Value *inputs = bind ? fn->getArg(t ? 3 : 2) : nullptr;
-    Value *outputs = bind ? fn->getArg(t ? 4 : 3) : nullptr;
-    Value *workspace = bind ? fn->getArg(t ? 6 : 4) : nullptr;
+    Value *context = fn->getArg(0);
+    Value *dims = fn->getArg(1);
+    Value *arena = bind ? fn->getArg(2) : nullptr;
+    Value *state = bind && t ? fn->getArg(3) : nullptr;
+    Value *inputs = bind ? fn->getArg(t ? 4 : 3) : nullptr;
+    Value *outputs = bind ? fn->getArg(t ? 5 : 4) : nullptr;
+    Value *workspace = bind ? fn->getArg(t ? 7 : 5) : nullptr;
 
     Value *offset = b_.CreateAlloca(i64());
     Value *overflow = b_.CreateAlloca(b_.getInt1Ty());
@@ -335,8 +340,11 @@ private:
       Value *start = b_.CreateLoad(i64(), offset);
       if (bind)
         scratch = b_.CreateInBoundsGEP(b_.getInt8Ty(), workspace, start);
-      b_.CreateStore(checked(llvm::Intrinsic::sadd_with_overflow, start,
-                             b_.getInt64(scratchBytes_), overflow),
+      // One scratch per thread of the context.
+      Value *bytes = checked(llvm::Intrinsic::smul_with_overflow,
+                             contextThreads(b_, context), b_.getInt64(scratchBytes_),
+                             overflow);
+      b_.CreateStore(checked(llvm::Intrinsic::sadd_with_overflow, start, bytes, overflow),
                      offset);
     }
     if (bind)
@@ -347,8 +355,8 @@ private:
   }
 
   //===--- the entry point ------------------------------------------------===//
-  void emitEntry(llvm::Function *layout) {
-    auto *fn = llvm::Function::Create(entryType(), llvm::Function::ExternalLinkage,
+  llvm::Function *emitEntry(llvm::Function *layout) {
+    auto *fn = llvm::Function::Create(entryType(), llvm::Function::InternalLinkage,
                                       entryName_, m_);
     b_.SetInsertPoint(llvm::BasicBlock::Create(ctx(), "entry", fn));
     std::vector<Value *> all;
@@ -356,7 +364,8 @@ private:
       all.push_back(&arg);
     b_.CreateCall(layout, all);
     bool t = training_ != nullptr;
-    Value *dims = fn->getArg(0), *workspace = fn->getArg(t ? 6 : 4);
+    Value *context = fn->getArg(0), *dims = fn->getArg(1),
+          *workspace = fn->getArg(t ? 7 : 5);
     emitLoop(b_, b_.getInt64(static_cast<int64_t>(p_.kernels.size())), [&](Value *k) {
       Value *call = b_.CreateInBoundsGEP(callTy_, calls_, k);
       Value *thunk = b_.CreateLoad(ptrTy(), b_.CreateStructGEP(callTy_, call, 0));
@@ -365,13 +374,14 @@ private:
       Value *args = b_.CreateInBoundsGEP(i32(), args_, b_.CreateSExt(argStart, i64()));
       Value *consts = b_.CreateInBoundsGEP(b_.getDoubleTy(), consts_,
                                            b_.CreateSExt(constStart, i64()));
-      b_.CreateCall(thunkType(), thunk, {workspace, args, dims, consts});
+      b_.CreateCall(thunkType(), thunk, {workspace, args, dims, consts, context});
     });
     // Every kernel has read the parameters by now; only then may they change.
     if (training_)
-      emitOptimizerUpdate(b_, fn->getArg(1), fn->getArg(2), fn->getArg(5),
+      emitOptimizerUpdate(b_, fn->getArg(2), fn->getArg(3), fn->getArg(6),
                           training_->arenaElements, training_->updateRanges);
     b_.CreateRetVoid();
+    return fn;
   }
 
   llvm::Module &m_;
@@ -389,11 +399,11 @@ private:
 
 } // namespace
 
-void emitEntryPoint(llvm::Module &module, const KernelProgram &program,
+EntryFunctions emitEntryPoint(llvm::Module &module, const KernelProgram &program,
                     const std::string &entry, const std::string &workspace,
                     KernelThunks &thunks, const TrainingCode *training,
                     const CpuTarget &target) {
-  EntryEmitter(module, program, entry, workspace, thunks, training, target).run();
+  return EntryEmitter(module, program, entry, workspace, thunks, training, target).run();
 }
 
 } // namespace nnc::codegen

@@ -12,12 +12,14 @@
 //           at the edge of C is stored under a lane mask;
 //   the driver: BLIS's loops over blocks of N (nc), K (kc) and M (mc), then
 //           over the panels.
-// Each sum over K runs in one order, k ascending within a block of kc and
+// The entry cuts C into one part per thread of the call's context
+// (nnrt_model.h) and runs the loops above on each. Each sum over K runs in one order, k ascending within a block of kc and
 // the blocks in order, whatever the shapes: results do not depend on how C
 // is cut into tiles.
 //
 //===----------------------------------------------------------------------===//
 #include "codegen/cpu/emit_gemm.h"
+#include "codegen/cpu/context.h"
 #include "codegen/cpu/loops.h"
 
 #include <llvm/IR/IRBuilder.h>
@@ -41,29 +43,144 @@ public:
               "." + std::to_string(t.mr) + "x" + std::to_string(t.nr);
   }
 
-  llvm::Function *driver(bool transA, bool transB) {
+  /// The entry: (ctx, M, N, K, A, B, C, scratch) on dense operands. It cuts
+  /// C into one part per thread of the context, by columns (whole panels
+  /// of nr) when there are enough of them, else by rows (whole tiles of
+  /// mr), and runs the blocked product on each part with its own scratch.
+  llvm::Function *parallel(bool transA, bool transB) {
     std::string name = prefix_ + (transA ? ".t" : ".n") + (transB ? "t" : "n");
+    if (llvm::Function *existing = m_.getFunction(name))
+      return existing;
+    llvm::Function *serial = serialFunction(transA, transB);
+    llvm::StructType *taskTy = llvm::StructType::get(
+        ctx_, {i64_, i64_, i64_, ptr_, ptr_, ptr_, ptr_, i64_, i64_});
+    enum { kM, kN, kK, kA, kB, kC, kScratch, kParts, kByColumns };
+    llvm::Function *task = create(name + ".part", {ptr_, i64_}, {});
+    {
+      llvm::IRBuilder<> b(llvm::BasicBlock::Create(ctx_, "entry", task));
+      Value *data = task->getArg(0), *part = task->getArg(1);
+      auto field = [&](unsigned i, llvm::Type *type) {
+        return b.CreateLoad(type, b.CreateStructGEP(taskTy, data, i));
+      };
+      Value *M = field(kM, i64_), *N = field(kN, i64_), *K = field(kK, i64_);
+      Value *A = field(kA, ptr_), *B = field(kB, ptr_), *C = field(kC, ptr_);
+      Value *parts = field(kParts, i64_);
+      Value *scratch = b.CreateInBoundsGEP(
+          elem_, field(kScratch, ptr_), mul(b, part, t_.scratchElements()));
+      llvm::BasicBlock *byColumns = llvm::BasicBlock::Create(ctx_, "columns", task);
+      llvm::BasicBlock *byRows = llvm::BasicBlock::Create(ctx_, "rows", task);
+      llvm::BasicBlock *done = llvm::BasicBlock::Create(ctx_, "done", task);
+      b.CreateCondBr(b.CreateICmpNE(field(kByColumns, i64_), b.getInt64(0)), byColumns,
+                     byRows);
+      // [first, last) of `extent`, in whole units of `unit`.
+      auto range = [&](Value *extent, int64_t unit) {
+        Value *units = ceilDiv(b, extent, unit);
+        Value *each = b.CreateSDiv(b.CreateAdd(units, b.CreateSub(parts, b.getInt64(1))), parts);
+        Value *first = smin(b, extent, b.CreateMul(mul(b, part, unit), each));
+        Value *last = smin(b, extent, b.CreateMul(mul(b, b.CreateAdd(part, b.getInt64(1)), unit), each));
+        return std::pair{first, b.CreateSub(last, first)};
+      };
+      b.SetInsertPoint(byColumns);
+      {
+        auto [first, count] = range(N, t_.nr);
+        llvm::BasicBlock *work = llvm::BasicBlock::Create(ctx_, "columns.work", task);
+        b.CreateCondBr(b.CreateICmpSGT(count, b.getInt64(0)), work, done);
+        b.SetInsertPoint(work);
+        Value *bPart = b.CreateInBoundsGEP(elem_, B, transB ? b.CreateMul(first, K) : first);
+        b.CreateCall(serial, {M, count, K, A, transA ? M : K, bPart, transB ? K : N,
+                              b.CreateInBoundsGEP(elem_, C, first), N, scratch});
+        b.CreateBr(done);
+      }
+      b.SetInsertPoint(byRows);
+      {
+        auto [first, count] = range(M, t_.mr);
+        llvm::BasicBlock *work = llvm::BasicBlock::Create(ctx_, "rows.work", task);
+        b.CreateCondBr(b.CreateICmpSGT(count, b.getInt64(0)), work, done);
+        b.SetInsertPoint(work);
+        Value *aPart = b.CreateInBoundsGEP(elem_, A, transA ? first : b.CreateMul(first, K));
+        b.CreateCall(serial, {count, N, K, aPart, transA ? M : K, B, transB ? K : N,
+                              b.CreateInBoundsGEP(elem_, C, b.CreateMul(first, N)), N,
+                              scratch});
+        b.CreateBr(done);
+      }
+      b.SetInsertPoint(done);
+      b.CreateRetVoid();
+    }
+
+    llvm::Function *fn = create(name, {ptr_, i64_, i64_, i64_, ptr_, ptr_, ptr_, ptr_},
+                                {4, 5, 6, 7});
+    llvm::IRBuilder<> b(llvm::BasicBlock::Create(ctx_, "entry", fn));
+    Value *context = fn->getArg(0), *M = fn->getArg(1), *N = fn->getArg(2),
+          *K = fn->getArg(3), *A = fn->getArg(4), *B = fn->getArg(5), *C = fn->getArg(6),
+          *scratch = fn->getArg(7);
+    Value *threads = contextThreads(b, context);
+    Value *work = b.CreateMul(b.CreateMul(M, N), K);
+    llvm::BasicBlock *alone = llvm::BasicBlock::Create(ctx_, "alone", fn);
+    llvm::BasicBlock *pool = llvm::BasicBlock::Create(ctx_, "pool", fn);
+    llvm::BasicBlock *split = llvm::BasicBlock::Create(ctx_, "split", fn);
+    // More than one thread implies a context to read.
+    b.CreateCondBr(b.CreateAnd(b.CreateICmpSGT(threads, b.getInt64(1)),
+                               b.CreateICmpSGE(work, b.getInt64(kParallelWork))),
+                   pool, alone);
+    b.SetInsertPoint(pool);
+    Value *parallelFor = contextPointer(b, context, offsetof(nnc_context, parallel_for));
+    b.CreateCondBr(b.CreateIsNull(parallelFor), alone, split);
+    b.SetInsertPoint(alone);
+    b.CreateCall(serial, {M, N, K, A, transA ? M : K, B, transB ? K : N, C, N, scratch});
+    b.CreateRetVoid();
+    b.SetInsertPoint(split);
+    Value *data = b.CreateAlloca(taskTy);
+    auto set = [&](unsigned i, Value *v) { b.CreateStore(v, b.CreateStructGEP(taskTy, data, i)); };
+    set(kM, M);
+    set(kN, N);
+    set(kK, K);
+    set(kA, A);
+    set(kB, B);
+    set(kC, C);
+    set(kScratch, scratch);
+    set(kParts, threads);
+    // Columns when each thread gets at least two panels of them.
+    set(kByColumns, b.CreateZExt(b.CreateICmpSGE(ceilDiv(b, N, t_.nr),
+                                                 b.CreateMul(threads, b.getInt64(2))),
+                                 i64_));
+    auto *taskFnTy = llvm::FunctionType::get(llvm::Type::getVoidTy(ctx_),
+                                             {ptr_, i64_, ptr_, ptr_}, false);
+    b.CreateCall(taskFnTy, parallelFor,
+                 {contextPointer(b, context, offsetof(nnc_context, pool)), threads, task, data});
+    b.CreateRetVoid();
+    return fn;
+  }
+
+  /// Products smaller than this many multiply-adds run on one thread: a
+  /// fork and join costs more than they take.
+  static constexpr int64_t kParallelWork = int64_t(1) << 18;
+
+  /// (M, N, K, A, lda, B, ldb, C, ldc, scratch): BLIS's loops on one thread.
+  llvm::Function *serialFunction(bool transA, bool transB) {
+    std::string name = prefix_ + (transA ? ".t" : ".n") + (transB ? "t" : "n") + ".serial";
     if (llvm::Function *existing = m_.getFunction(name))
       return existing;
     llvm::Function *packA = packAFunction(transA);
     llvm::Function *packB = packBFunction(transB);
     llvm::Function *micro = microFunction();
-    llvm::Function *fn = create(name, {i64_, i64_, i64_, ptr_, ptr_, ptr_, ptr_},
-                                {3, 4, 5, 6});
+    llvm::Function *fn = create(
+        name, {i64_, i64_, i64_, ptr_, i64_, ptr_, i64_, ptr_, i64_, ptr_}, {3, 5, 7, 9});
     llvm::IRBuilder<> b(llvm::BasicBlock::Create(ctx_, "entry", fn));
     Value *M = fn->getArg(0), *N = fn->getArg(1), *K = fn->getArg(2);
-    Value *A = fn->getArg(3), *B = fn->getArg(4), *C = fn->getArg(5);
-    Value *scratch = fn->getArg(6);
+    Value *A = fn->getArg(3), *lda = fn->getArg(4), *B = fn->getArg(5),
+          *ldb = fn->getArg(6), *C = fn->getArg(7), *ldc = fn->getArg(8);
+    Value *scratch = fn->getArg(9);
 
     // An empty sum: C is zero.
     llvm::BasicBlock *empty = llvm::BasicBlock::Create(ctx_, "empty.sum", fn);
     llvm::BasicBlock *blocks = llvm::BasicBlock::Create(ctx_, "blocks", fn);
     b.CreateCondBr(b.CreateICmpSLE(K, b.getInt64(0)), empty, blocks);
     b.SetInsertPoint(empty);
-    b.CreateMemSet(C, b.getInt8(0),
-                   b.CreateMul(b.CreateMul(M, N, "", true, true),
-                               b.getInt64(elemBytes_), "", true, true),
-                   llvm::MaybeAlign(elemBytes_));
+    emitLoop(b, M, [&](Value *i) {
+      b.CreateMemSet(b.CreateInBoundsGEP(elem_, C, b.CreateMul(i, ldc, "", true, true)),
+                     b.getInt8(0), b.CreateMul(N, b.getInt64(elemBytes_), "", true, true),
+                     llvm::MaybeAlign(elemBytes_));
+    });
     b.CreateRetVoid();
 
     b.SetInsertPoint(blocks);
@@ -76,11 +193,11 @@ public:
         Value *pc = mul(b, pb, t_.kc);
         Value *kc = smin(b, b.getInt64(t_.kc), b.CreateSub(K, pc, "", true, true));
         Value *accumulate = b.CreateICmpSGT(pb, b.getInt64(0));
-        b.CreateCall(packB, {B, K, N, pc, jc, kc, nc, bp});
+        b.CreateCall(packB, {B, ldb, pc, jc, kc, nc, bp});
         emitLoop(b, ceilDiv(b, M, t_.mc), [&](Value *ib) {
           Value *ic = mul(b, ib, t_.mc);
           Value *mc = smin(b, b.getInt64(t_.mc), b.CreateSub(M, ic, "", true, true));
-          b.CreateCall(packA, {A, M, K, ic, pc, mc, kc, ap});
+          b.CreateCall(packA, {A, lda, ic, pc, mc, kc, ap});
           emitLoop(b, ceilDiv(b, nc, t_.nr), [&](Value *q) {
             Value *jr = mul(b, q, t_.nr);
             Value *nr = smin(b, b.getInt64(t_.nr), b.CreateSub(nc, jr, "", true, true));
@@ -92,9 +209,9 @@ public:
               Value *row = b.CreateAdd(ic, ir, "", true, true);
               Value *cTile = b.CreateInBoundsGEP(
                   elem_, C,
-                  b.CreateAdd(b.CreateMul(row, N, "", true, true),
+                  b.CreateAdd(b.CreateMul(row, ldc, "", true, true),
                               b.CreateAdd(jc, jr, "", true, true), "", true, true));
-              b.CreateCall(micro, {kc, aPanel, bPanel, cTile, N, mr, nr, accumulate});
+              b.CreateCall(micro, {kc, aPanel, bPanel, cTile, ldc, mr, nr, accumulate});
             });
           });
         });
@@ -136,18 +253,17 @@ private:
   }
   llvm::Align vectorAlign() const { return llvm::Align(t_.lanes * elemBytes_); }
 
-  /// (A, M, K, ic, pc, mc, kc, ap): ap[p*mr*kc + k*mr + r] = op(A)[ic + p*mr
-  /// + r, pc + k], zero past row mc.
+  /// (A, lda, ic, pc, mc, kc, ap): ap[p*mr*kc + k*mr + r] = op(A)[ic + p*mr
+  /// + r, pc + k], zero past row mc; lda is the stored A's row stride.
   llvm::Function *packAFunction(bool transA) {
     std::string name = prefix_ + ".packA" + (transA ? ".t" : ".n");
     if (llvm::Function *existing = m_.getFunction(name))
       return existing;
-    llvm::Function *fn = create(
-        name, {ptr_, i64_, i64_, i64_, i64_, i64_, i64_, ptr_}, {0, 7});
+    llvm::Function *fn = create(name, {ptr_, i64_, i64_, i64_, i64_, i64_, ptr_}, {0, 6});
     llvm::IRBuilder<> b(llvm::BasicBlock::Create(ctx_, "entry", fn));
-    Value *A = fn->getArg(0), *M = fn->getArg(1), *K = fn->getArg(2);
-    Value *ic = fn->getArg(3), *pc = fn->getArg(4), *mc = fn->getArg(5),
-          *kc = fn->getArg(6), *ap = fn->getArg(7);
+    Value *A = fn->getArg(0), *lda = fn->getArg(1);
+    Value *ic = fn->getArg(2), *pc = fn->getArg(3), *mc = fn->getArg(4),
+          *kc = fn->getArg(5), *ap = fn->getArg(6);
     Value *lastRow = b.CreateSub(mc, b.getInt64(1));
     Value *zero = llvm::ConstantFP::get(elem_, 0.0);
     emitLoop(b, ceilDiv(b, mc, t_.mr), [&](Value *p) {
@@ -160,8 +276,8 @@ private:
           // Rows past the block read its last row (always in bounds) and
           // store zero.
           Value *row = b.CreateAdd(ic, smin(b, i, lastRow), "", true, true);
-          Value *index = transA ? b.CreateAdd(b.CreateMul(col, M, "", true, true), row)
-                                : b.CreateAdd(b.CreateMul(row, K, "", true, true), col);
+          Value *index = transA ? b.CreateAdd(b.CreateMul(col, lda, "", true, true), row)
+                                : b.CreateAdd(b.CreateMul(row, lda, "", true, true), col);
           Value *v = b.CreateSelect(b.CreateICmpSLT(i, mc), loadElem(b, A, index), zero);
           b.CreateStore(v, b.CreateInBoundsGEP(
                                elem_, panel,
@@ -173,18 +289,17 @@ private:
     return fn;
   }
 
-  /// (B, K, N, pc, jc, kc, nc, bp): bp[q*nr*kc + k*nr + c] = op(B)[pc + k,
-  /// jc + q*nr + c], zero past column nc.
+  /// (B, ldb, pc, jc, kc, nc, bp): bp[q*nr*kc + k*nr + c] = op(B)[pc + k,
+  /// jc + q*nr + c], zero past column nc; ldb is the stored B's row stride.
   llvm::Function *packBFunction(bool transB) {
     std::string name = prefix_ + ".packB" + (transB ? ".t" : ".n");
     if (llvm::Function *existing = m_.getFunction(name))
       return existing;
-    llvm::Function *fn = create(
-        name, {ptr_, i64_, i64_, i64_, i64_, i64_, i64_, ptr_}, {0, 7});
+    llvm::Function *fn = create(name, {ptr_, i64_, i64_, i64_, i64_, i64_, ptr_}, {0, 6});
     llvm::IRBuilder<> b(llvm::BasicBlock::Create(ctx_, "entry", fn));
-    Value *B = fn->getArg(0), *K = fn->getArg(1), *N = fn->getArg(2);
-    Value *pc = fn->getArg(3), *jc = fn->getArg(4), *kc = fn->getArg(5),
-          *nc = fn->getArg(6), *bp = fn->getArg(7);
+    Value *B = fn->getArg(0), *ldb = fn->getArg(1);
+    Value *pc = fn->getArg(2), *jc = fn->getArg(3), *kc = fn->getArg(4),
+          *nc = fn->getArg(5), *bp = fn->getArg(6);
     Value *lastCol = b.CreateSub(nc, b.getInt64(1));
     Value *zero = llvm::ConstantFP::get(elem_, 0.0);
     emitLoop(b, ceilDiv(b, nc, t_.nr), [&](Value *q) {
@@ -197,7 +312,7 @@ private:
           Value *valid = b.CreateICmpSLT(j, nc);
           Value *col = b.CreateAdd(jc, smin(b, j, lastCol), "", true, true);
           Value *src = b.CreateInBoundsGEP(
-              elem_, B, b.CreateAdd(b.CreateMul(col, K, "", true, true), pc, "", true, true));
+              elem_, B, b.CreateAdd(b.CreateMul(col, ldb, "", true, true), pc, "", true, true));
           emitLoop(b, kc, [&](Value *k) {
             Value *v = b.CreateSelect(valid, loadElem(b, src, k), zero);
             b.CreateStore(v, b.CreateInBoundsGEP(
@@ -218,7 +333,7 @@ private:
       emitLoop(b, kc, [&](Value *k) {
         Value *src = b.CreateInBoundsGEP(
             elem_, B,
-            b.CreateAdd(b.CreateMul(b.CreateAdd(pc, k, "", true, true), N, "", true, true),
+            b.CreateAdd(b.CreateMul(b.CreateAdd(pc, k, "", true, true), ldb, "", true, true),
                         b.CreateAdd(jc, j0, "", true, true), "", true, true));
         Value *dst = b.CreateInBoundsGEP(elem_, panel, mul(b, k, t_.nr));
         for (unsigned v = 0; v < t_.nr / t_.lanes; ++v) {
@@ -232,7 +347,7 @@ private:
       b.CreateBr(join);
       b.SetInsertPoint(edge);
       emitLoop(b, kc, [&](Value *k) {
-        Value *rowStart = b.CreateMul(b.CreateAdd(pc, k, "", true, true), N, "", true, true);
+        Value *rowStart = b.CreateMul(b.CreateAdd(pc, k, "", true, true), ldb, "", true, true);
         for (unsigned c = 0; c < t_.nr; ++c) {
           Value *j = b.CreateAdd(j0, b.getInt64(c), "", true, true);
           Value *col = b.CreateAdd(jc, smin(b, j, lastCol), "", true, true);
@@ -396,7 +511,7 @@ GemmTiling gemmTiling(unsigned vectorBits, bool f64) {
 
 llvm::Function *gemmFunction(llvm::Module &module, llvm::Type *element,
                              const GemmTiling &tiling, bool transA, bool transB) {
-  return GemmEmitter(module, element, tiling).driver(transA, transB);
+  return GemmEmitter(module, element, tiling).parallel(transA, transB);
 }
 
 } // namespace nnc::codegen

@@ -1,9 +1,10 @@
 //===- emit_kernels.cpp - One LLVM function per kernel --------------------===//
 //
-// Each kernel function takes (out, read0, read1, ..., [scratch,] const0, ...,
-// sym0, sym1, ...): the buffer pointers, all `noalias`, a matrix product's
-// packing scratch, the values of the expression's constants
-// (kernelConstants), then the values of the symbolic dimensions. Extents and row-major strides are computed from the shapes;
+// Each kernel function takes (out, read0, read1, ..., [scratch, context,]
+// const0, ..., sym0, sym1, ...): the buffer pointers, all `noalias`, a
+// matrix product's packing scratch and the call's nnc_context (its threads),
+// the values of the expression's constants (kernelConstants), then the
+// values of the symbolic dimensions. Extents and row-major strides are computed from the shapes;
 // a broadcast dimension has stride 0.
 //
 //===----------------------------------------------------------------------===//
@@ -33,14 +34,15 @@ public:
     elem_ = p_.element == ir::DType::F64 ? llvm::Type::getDoubleTy(ctx)
                                             : llvm::Type::getFloatTy(ctx);
     constants_ = kernelConstants(k_);
-    pointers_ = 1 + k_.reads.size() + (k_.kind == Kernel::MatMul ? 1 : 0);
+    buffers_ = 1 + k_.reads.size() + (k_.kind == Kernel::MatMul ? 1 : 0);
+    pointers_ = buffers_ + (k_.kind == Kernel::MatMul ? 1 : 0);
     std::vector<llvm::Type *> params(pointers_, llvm::PointerType::getUnqual(ctx));
     params.insert(params.end(), constants_.size(), elem_);
     params.insert(params.end(), p_.symbols.size(), b_.getInt64Ty());
     auto *type = llvm::FunctionType::get(b_.getVoidTy(), params, false);
     fn_ = llvm::Function::Create(type, llvm::Function::InternalLinkage, name, m_);
     fn_->addFnAttr(llvm::Attribute::NoUnwind);
-    for (size_t i = 0; i < pointers_; ++i) {
+    for (size_t i = 0; i < buffers_; ++i) {
       fn_->addParamAttr(static_cast<unsigned>(i), llvm::Attribute::NoAlias);
       fn_->addParamAttr(static_cast<unsigned>(i), llvm::Attribute::NoCapture);
     }
@@ -73,6 +75,7 @@ private:
   Value *out() { return fn_->getArg(0); }
   Value *read(size_t i) { return fn_->getArg(static_cast<unsigned>(1 + i)); }
   Value *scratch() { return fn_->getArg(static_cast<unsigned>(1 + k_.reads.size())); }
+  Value *context() { return fn_->getArg(static_cast<unsigned>(2 + k_.reads.size())); }
 
   Value *dim(const ir::Dim &d) {
     Value *v = b_.getInt64(d.coeff);
@@ -171,7 +174,7 @@ private:
     b_.CreateCondBr(b_.CreateICmpSGE(M, b_.getInt64(tiling.minRows)), blocked, loops);
     b_.SetInsertPoint(blocked);
     b_.CreateCall(gemmFunction(m_, elem_, tiling, k_.transA, k_.transB),
-                  {M, N, K, read(0), read(1), out(), scratch()});
+                  {context(), M, N, K, read(0), read(1), out(), scratch()});
     b_.CreateBr(done);
     b_.SetInsertPoint(loops);
     fewRows(M, N, K);
@@ -289,7 +292,8 @@ private:
   const KernelProgram &p_;
   const Kernel &k_;
   const CpuTarget &target_;
-  size_t pointers_ = 0; ///< the buffer arguments, scratch included
+  size_t buffers_ = 0;  ///< the `noalias` arguments: buffers and scratch
+  size_t pointers_ = 0; ///< those and the context
   llvm::IRBuilder<> b_;
   llvm::Function *fn_ = nullptr;
   llvm::Type *elem_ = nullptr;

@@ -1,13 +1,15 @@
 //===- emit_llvm.cpp - The model's module: entry points, manifest, object -===//
 //
-// Emits the symbols of runtime/include/nnrt_model.h: each entry point with
+// Emits the model of runtime/include/nnrt_model.h: each entry point with
 // its workspace-size function (emit_entry.cpp; the kernels equal across
-// entry points are emitted once), and nnc_model_manifest, the JSON
-// manifest; then optimises and writes object code for the host.
+// entry points are emitted once), the JSON manifest, and the descriptor
+// `<prefix>_model` that points to them, the module's one external symbol;
+// then optimises and writes object code.
 //
 //===----------------------------------------------------------------------===//
 #include "codegen/cpu/emit_llvm.h"
 #include "codegen/cpu/emit_entry.h"
+#include "nnrt_model.h"
 
 #include <llvm/IR/IRBuilder.h>
 #include <llvm/IR/LegacyPassManager.h>
@@ -25,26 +27,60 @@
 
 namespace nnc::codegen {
 
+// The descriptor is emitted as {i32, i32, ptr x 7}: the struct of
+// nnrt_model.h must have that layout.
+static_assert(offsetof(nnc_model_descriptor, abi_version) == 0 &&
+              offsetof(nnc_model_descriptor, manifest) == 8 &&
+              offsetof(nnc_model_descriptor, forward_workspace) == 16 &&
+              offsetof(nnc_model_descriptor, forward) == 24 &&
+              offsetof(nnc_model_descriptor, evaluate_workspace) == 32 &&
+              offsetof(nnc_model_descriptor, evaluate) == 40 &&
+              offsetof(nnc_model_descriptor, train_workspace) == 48 &&
+              offsetof(nnc_model_descriptor, train_step) == 56 &&
+              sizeof(nnc_model_descriptor) == 64,
+              "nnc_model_descriptor's layout changed: update emitModule");
+
 std::unique_ptr<llvm::Module> emitModule(const KernelProgram &forward,
                                          const TrainingCode *training,
                                          const std::string &manifest,
                                          llvm::LLVMContext &context,
-                                         const CpuTarget &target) {
-  auto module = std::make_unique<llvm::Module>("nnc_model", context);
+                                         const CpuTarget &target,
+                                         const std::string &prefix) {
+  auto module = std::make_unique<llvm::Module>(prefix + "_model", context);
   llvm::Constant *text = llvm::ConstantDataArray::getString(context, manifest, true);
   auto *global = new llvm::GlobalVariable(*module, text->getType(), true,
-                                          llvm::GlobalValue::ExternalLinkage,
-                                          text, "nnc_model_manifest");
+                                          llvm::GlobalValue::InternalLinkage,
+                                          text, prefix + "_manifest");
   global->setAlignment(llvm::Align(1));
   KernelThunks thunks;
-  emitEntryPoint(*module, forward, "nnc_model_forward",
-                 "nnc_model_forward_workspace", thunks, nullptr, target);
+  EntryFunctions entries[3];
+  entries[0] = emitEntryPoint(*module, forward, prefix + "_forward",
+                              prefix + "_forward_workspace", thunks, nullptr, target);
   if (training) {
-    emitEntryPoint(*module, training->evaluate, "nnc_model_evaluate",
-                   "nnc_model_evaluate_workspace", thunks, nullptr, target);
-    emitEntryPoint(*module, training->trainStep, "nnc_model_train_step",
-                   "nnc_model_train_workspace", thunks, training, target);
+    entries[1] = emitEntryPoint(*module, training->evaluate, prefix + "_evaluate",
+                                prefix + "_evaluate_workspace", thunks, nullptr, target);
+    entries[2] = emitEntryPoint(*module, training->trainStep, prefix + "_train_step",
+                                prefix + "_train_workspace", thunks, training, target);
   }
+  auto *ptr = llvm::PointerType::getUnqual(context);
+  auto *i32 = llvm::Type::getInt32Ty(context);
+  std::vector<llvm::Type *> fields = {i32, i32};
+  fields.insert(fields.end(), 7, ptr);
+  auto *type = llvm::StructType::get(context, fields);
+  auto pointer = [&](llvm::Constant *c) {
+    return c ? c : llvm::ConstantPointerNull::get(ptr);
+  };
+  std::vector<llvm::Constant *> values = {
+      llvm::ConstantInt::get(i32, NNC_MODEL_ABI_VERSION), llvm::ConstantInt::get(i32, 0),
+      global};
+  for (const EntryFunctions &e : entries) {
+    values.push_back(pointer(e.workspace));
+    values.push_back(pointer(e.entry));
+  }
+  auto *descriptor = new llvm::GlobalVariable(
+      *module, type, true, llvm::GlobalValue::ExternalLinkage,
+      llvm::ConstantStruct::get(type, values), prefix + "_model");
+  descriptor->setAlignment(llvm::Align(8));
   return module;
 }
 

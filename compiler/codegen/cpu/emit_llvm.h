@@ -39,14 +39,20 @@ struct TrainingCode {
   int64_t arenaElements = 0;
 };
 
-/// Builds the module that defines the symbols of runtime/include/nnrt_model.h
-/// (the training entry points only when `training` is given), for a CPU
-/// described by `target`.
+/// The symbol prefix of a model built without `--prefix`: its descriptor is
+/// `nnc_model`, the one an executable's runtime links to.
+inline constexpr const char *kDefaultSymbolPrefix = "nnc";
+
+/// Builds the module that defines the model descriptor `<prefix>_model` of
+/// runtime/include/nnrt_model.h and everything it points to (the training
+/// entry points only when `training` is given), for a CPU described by
+/// `target`.
 std::unique_ptr<llvm::Module> emitModule(const KernelProgram &forward,
                                          const TrainingCode *training,
                                          const std::string &manifest,
                                          llvm::LLVMContext &context,
-                                         const CpuTarget &target);
+                                         const CpuTarget &target,
+                                         const std::string &prefix = kDefaultSymbolPrefix);
 
 /// A position-independent TargetMachine for `cpu`: "native" is this
 /// machine's CPU with the features it has (AVX-512 where there is one); any

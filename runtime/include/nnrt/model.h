@@ -14,41 +14,44 @@
 
 #include "nnrt/manifest.h"
 #include "nnrt/param_store.h"
+#include "nnrt/thread_pool.h"
 #include "nnrt_model.h"
 
 #include <cstdint>
+#include <memory>
 #include <vector>
 
 namespace nnrt {
 
-/// The symbols of a compiled model (see nnrt_model.h). The training entry
-/// points are null for a model without a `train` block.
+/// The entry points of a compiled model (a model descriptor of
+/// nnrt_model.h). The training entry points are null for a model without a
+/// `train` block.
 struct ModelCode {
-  using WorkspaceFn = int64_t (*)(const int64_t *dims);
-  using EvaluateFn = void (*)(const int64_t *dims, const float *arena,
-                              const float *const *inputs, float *const *outputs,
-                              void *workspace);
-  using TrainStepFn = void (*)(const int64_t *dims, float *arena, float *state,
-                               const float *const *inputs,
-                               float *const *outputs, const nnc_update *update,
-                               void *workspace);
+  using WorkspaceFn = nnc_workspace_fn;
+  using EvaluateFn = nnc_run_fn;
+  using TrainStepFn = nnc_train_step_fn;
 
+  /// The descriptor's NNC_MODEL_ABI_VERSION: Model refuses any other.
+  int abiVersion = NNC_MODEL_ABI_VERSION;
   const char *manifest = nullptr;
   WorkspaceFn workspace = nullptr;
   EvaluateFn forward = nullptr;
-  WorkspaceFn evaluateWorkspace = nullptr; ///< nnc_model_evaluate_workspace
-  EvaluateFn evaluate = nullptr;           ///< nnc_model_evaluate
-  WorkspaceFn trainWorkspace = nullptr;    ///< nnc_model_train_workspace
-  TrainStepFn trainStep = nullptr;         ///< nnc_model_train_step
+  WorkspaceFn evaluateWorkspace = nullptr;
+  EvaluateFn evaluate = nullptr;
+  WorkspaceFn trainWorkspace = nullptr;
+  TrainStepFn trainStep = nullptr;
 
   /// True when all four training entry points are there.
   bool hasTraining() const {
     return evaluateWorkspace && evaluate && trainWorkspace && trainStep;
   }
+
+  /// The entry points `descriptor` points to. Its version is checked when a
+  /// Model is made of them, before anything else of it is read.
+  static ModelCode fromDescriptor(const nnc_model_descriptor &descriptor);
 };
 
-/// The model linked into this executable (nnc_model_manifest and friends;
-/// the training symbols are weak references, null when not defined).
+/// The model linked into this executable: the descriptor `nnc_model`.
 ModelCode linkedModelCode();
 
 /// A dense row-major float32 tensor.
@@ -66,9 +69,11 @@ struct InputRef {
 /// A compiled model and its parameters.
 class Model {
 public:
-  /// Parses the manifest (throws Error("manifest: ...")) and allocates a
-  /// zeroed parameter arena.
-  explicit Model(const ModelCode &code);
+  /// Checks the ABI version, parses the manifest (throws Error("manifest:
+  /// ...")) and allocates a zeroed parameter arena. The compiled code runs
+  /// on `threads` threads, the caller's included (0: every CPU this process
+  /// may use).
+  explicit Model(const ModelCode &code, int threads = 0);
   Model(const Model &) = delete;
   Model &operator=(const Model &) = delete;
 
@@ -81,8 +86,14 @@ public:
   /// a wrong input count or shapes that do not fit the manifest.
   std::vector<Tensor> forward(const std::vector<InputRef> &inputs);
 
+  /// What every call of the compiled code gets: the thread pool.
+  const nnc_context *context() const { return &context_; }
+  int threads() const { return context_.threads; }
+
 private:
   ModelCode code_;
+  std::unique_ptr<ThreadPool> pool_;
+  nnc_context context_{};
   Manifest manifest_;
   ParamStore params_;
   AlignedBuffer workspace_;

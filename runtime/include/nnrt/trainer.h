@@ -1,7 +1,7 @@
 //===- trainer.h - Training steps and evaluation over batches -------------===//
 //
 // Trainer drives the training entry points of a compiled model
-// (nnc_model_train_step, nnc_model_evaluate; see nnrt_model.h). It owns the
+// (the descriptor's train_step and evaluate; see nnrt_model.h). It owns the
 // optimizer state arena and the step counter; each step
 //
 //   1. takes the model input from the batch ([B, sample...]),
@@ -12,7 +12,7 @@
 //      (the manifest outputs, then the one-float loss),
 //   4. calls train_step with the nnc_update of this step number.
 //
-// evaluate() runs nnc_model_evaluate over a dataset in order, without
+// evaluate() runs the compiled evaluate over a dataset in order, without
 // touching parameters or state. Checkpoints (checkpoint.h) save and restore
 // the parameters, the state and the step counter.
 //

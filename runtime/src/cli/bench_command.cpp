@@ -39,6 +39,7 @@ struct BenchFlags {
   std::string params;
   bool json = false;
   bool train = false;
+  std::string threads;
 };
 
 /// The flags checked.
@@ -169,7 +170,7 @@ int64_t peakResidentBytes() {
 
 void run(const Context &context, const BenchFlags &flags) {
   BenchOptions options = resolve(flags);
-  Model model(context.code);
+  Model model(context.code, threadsFlag(flags.threads));
   const Manifest &m = model.manifest();
   if (options.train)
     requireTraining(model);
@@ -205,6 +206,7 @@ void run(const Context &context, const BenchFlags &flags) {
     nlohmann::json j = {{"model", m.model},
                         {"what", options.train ? "train_step" : "forward"},
                         {"batch", options.batch},
+                        {"threads", model.threads()},
                         {"iterations", timing.iterations},
                         {"seconds", timing.seconds},
                         {std::string("ms_per_") + unit, timing.median * 1e3},
@@ -216,11 +218,13 @@ void run(const Context &context, const BenchFlags &flags) {
   }
   char line[200];
   std::snprintf(line, sizeof line,
-                "%s%s batch %lld: %.4f ms per %s, %s samples/s (%lld iterations)\n",
+                "%s%s batch %lld: %.4f ms per %s, %s samples/s (%lld iterations, "
+                "%d thread%s)\n",
                 m.model.c_str(), options.train ? " training step," : "",
                 static_cast<long long>(options.batch), timing.median * 1e3, unit,
                 withThousands(static_cast<int64_t>(samples)).c_str(),
-                static_cast<long long>(timing.iterations));
+                static_cast<long long>(timing.iterations), model.threads(),
+                model.threads() == 1 ? "" : "s");
   context.out << line;
 }
 
@@ -246,6 +250,7 @@ Command addBenchCommand(CLI::App &parent, const Context &context) {
                 "Time the training step (forward, loss, backward, update) "
                 "of the train block instead of the forward pass");
   app->add_flag("--json", options->json, "Print one JSON object");
+  addThreadsOption(app, options->threads);
   return {app, [context, options] { run(context, *options); }};
 }
 

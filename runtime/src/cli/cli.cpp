@@ -9,6 +9,7 @@
 //===----------------------------------------------------------------------===//
 #include "cli.h"
 #include "nnrt/error.h"
+#include "numeric_flags.h"
 
 #include <iostream>
 #include <new>
@@ -24,6 +25,18 @@ std::string withThousands(int64_t value) {
     text += digits[i];
   }
   return value < 0 ? "-" + text : text;
+}
+
+void addThreadsOption(CLI::App *app, std::string &text) {
+  app->add_option("--threads", text,
+                  "Threads the compiled code runs on, the calling one "
+                  "included (default: every CPU this process may use); the "
+                  "results do not depend on it")
+      ->type_name("INT");
+}
+
+int threadsFlag(const std::string &text) {
+  return text.empty() ? 0 : static_cast<int>(integerFlag("--threads", text, 1, 1024));
 }
 
 int runCli(const ModelCode &code, int argc, const char *const *argv,

@@ -56,6 +56,14 @@ int runCli(const ModelCode &code, int argc, const char *const *argv,
            std::ostream &out, std::ostream &err,
            const std::vector<std::string> &sources = {});
 
+/// `--threads N` of the commands that run compiled code, bound to `text`
+/// and read by threadsFlag.
+void addThreadsOption(CLI::App *app, std::string &text);
+
+/// The --threads value for Model: 0 when not given (every CPU this process
+/// may use), else N, checked to be in [1, 1024].
+int threadsFlag(const std::string &text);
+
 /// 235146 -> "235,146".
 std::string withThousands(int64_t value);
 

@@ -22,14 +22,14 @@ namespace {
 
 struct EvalFlags {
   CLI::App *app = nullptr;
-  std::string params, data, normalize, batch;
+  std::string params, data, normalize, batch, threads;
   bool json = false;
 
   bool given(const char *name) const { return app->count(name) > 0; }
 };
 
 void run(const Context &context, const EvalFlags &flags) {
-  Model model(context.code);
+  Model model(context.code, threadsFlag(flags.threads));
   requireTraining(model);
   const Manifest &m = model.manifest();
   const TrainingSpec &t = *m.training;
@@ -93,6 +93,7 @@ Command addEvalCommand(CLI::App &parent, const Context &context) {
                   "recorded, else the train block's setting")
       ->check(CLI::IsMember({"none", "global", "per_feature"}));
   app->add_flag("--json", flags->json, "Print one JSON object");
+  addThreadsOption(app, flags->threads);
   return {app, [context, flags] { run(context, *flags); }};
 }
 

@@ -29,6 +29,7 @@ struct PredictOptions {
   std::vector<std::string> inputs;
   std::vector<std::string> outputs;
   bool noPreprocess = false;
+  std::string threads;
 };
 
 std::string names(const std::vector<IoSpec> &specs) {
@@ -115,7 +116,7 @@ const Normalization *normalizationToApply(const Preprocessing &prep,
 }
 
 void run(const Context &context, const PredictOptions &options) {
-  Model model(context.code);
+  Model model(context.code, threadsFlag(options.threads));
   const Manifest &m = model.manifest();
   checkCounts(m, options);
   OutputSet files = declareFiles(context, options);
@@ -183,6 +184,7 @@ Command addPredictCommand(CLI::App &parent, const Context &context) {
                 "Use the inputs as given, without the normalisation a "
                 "training checkpoint records (applied by default, as eval "
                 "does)");
+  addThreadsOption(app, options->threads);
   return {app, [context, options] { run(context, *options); }};
 }
 

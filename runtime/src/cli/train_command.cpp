@@ -46,7 +46,7 @@ struct TrainFlags {
   CLI::App *app = nullptr;
   std::string data;
   std::string epochs, batch, lr, momentum, weightDecay, validation, seed;
-  std::string optimizer, normalize, params, save, metrics;
+  std::string optimizer, normalize, params, save, metrics, threads;
   std::string progress = "auto";
   bool resume = false;
 
@@ -132,7 +132,8 @@ bool progressBarWanted(const std::string &mode, const std::ostream &err) {
 class TrainRun {
 public:
   TrainRun(const Context &context, const TrainFlags &flags)
-      : context_(context), flags_(flags), model_(context.code) {}
+      : context_(context), flags_(flags),
+        model_(context.code, threadsFlag(flags.threads)) {}
   void run();
 
 private:
@@ -383,6 +384,7 @@ Command addTrainCommand(CLI::App &parent, const Context &context) {
   app->add_option("--progress", flags->progress,
                   "auto (a bar when stderr is a terminal), bar or plain")
       ->check(CLI::IsMember({"auto", "bar", "plain"}));
+  addThreadsOption(app, flags->threads);
   app->footer("Flags not given take the train block's values (`info --json` "
               "shows them under `training`).\n");
   return {app, [context, flags] { TrainRun(context, *flags).run(); }};

@@ -25,9 +25,10 @@
 namespace nnc::test {
 namespace {
 
-using ForwardF64 = void (*)(const int64_t *, const double *, const double *const *,
+using ForwardF64 = void (*)(const nnc_context *, const int64_t *, const double *,
+                            const double *const *,
                             double *const *, void *);
-using WorkspaceFn = int64_t (*)(const int64_t *);
+using WorkspaceFn = int64_t (*)(const nnc_context *, const int64_t *);
 
 struct CompiledCheck {
   double maxError = 0;
@@ -83,9 +84,9 @@ CompiledCheck checkModel(const sema::Model &model) {
       driver::JitModel::create(std::move(module), std::move(context), error);
   INFO(error);
   REQUIRE(jit);
-  auto forward = reinterpret_cast<ForwardF64>(jit->lookup("nnc_model_forward"));
+  auto forward = reinterpret_cast<ForwardF64>(jit->code().forward);
   auto workspaceSize =
-      reinterpret_cast<WorkspaceFn>(jit->lookup("nnc_model_forward_workspace"));
+      reinterpret_cast<WorkspaceFn>(jit->code().workspace);
   REQUIRE(bool(forward));
   REQUIRE(bool(workspaceSize));
 
@@ -114,7 +115,7 @@ CompiledCheck checkModel(const sema::Model &model) {
   std::vector<std::vector<double>> results;
   for (const ir::Node *o : clean->outputs())
     results.emplace_back(count(o->shape));
-  std::vector<double> workspace(workspaceSize(dims.data()) / 8 + 8);
+  std::vector<double> workspace(workspaceSize(nullptr, dims.data()) / 8 + 8);
   void *aligned = reinterpret_cast<void *>(
       (reinterpret_cast<uintptr_t>(workspace.data()) + 63) & ~uintptr_t(63));
 
@@ -125,7 +126,7 @@ CompiledCheck checkModel(const sema::Model &model) {
     std::vector<double *> out;
     for (auto &v : results)
       out.push_back(v.data());
-    forward(dims.data(), arena.data(), in.data(), out.data(), aligned);
+    forward(nullptr, dims.data(), arena.data(), in.data(), out.data(), aligned);
   };
   auto objective = [&]() {
     run();

@@ -14,6 +14,7 @@
 #include "codegen/cpu/emit_llvm.h"
 #include "driver/jit.h"
 #include "ir/interpreter.h"
+#include "nnrt/thread_pool.h"
 #include "test_support.h"
 
 #include <llvm/IR/LLVMContext.h>
@@ -23,11 +24,12 @@
 #include <cmath>
 #include <cstring>
 #include <random>
+#include <tuple>
 
 namespace nnc::test {
 namespace {
 
-using WorkspaceFn = int64_t (*)(const int64_t *);
+using WorkspaceFn = int64_t (*)(const nnc_context *, const int64_t *);
 
 /// C[M, N] = op(a) op(b) with symbolic M, N, K, compiled once per layout.
 struct CompiledMatMul {
@@ -98,18 +100,19 @@ CompiledMatMul compileMatMul(bool transA, bool transB, bool f64,
   c.jit = driver::JitModel::create(std::move(module), std::move(context), error);
   INFO(error);
   REQUIRE(c.jit);
-  c.forward = reinterpret_cast<void *>(c.jit->lookup("nnc_model_forward"));
-  c.workspaceSize =
-      reinterpret_cast<WorkspaceFn>(c.jit->lookup("nnc_model_forward_workspace"));
+  c.forward = reinterpret_cast<void *>(c.jit->code().forward);
+  c.workspaceSize = reinterpret_cast<WorkspaceFn>(c.jit->code().workspace);
   REQUIRE(bool(c.forward));
   REQUIRE(bool(c.workspaceSize));
   return c;
 }
 
-/// Runs the compiled product on `a` and `b` (stored as the layout says).
+/// Runs the compiled product on `a` and `b` (stored as the layout says),
+/// on the threads of `context` (null: the calling thread).
 template <typename T>
 std::vector<double> runAs(const CompiledMatMul &c, int64_t M, int64_t N, int64_t K,
-                          const std::vector<double> &a, const std::vector<double> &b) {
+                          const std::vector<double> &a, const std::vector<double> &b,
+                          const nnc_context *context) {
   std::map<std::string, int64_t> bound = {{"M", M}, {"N", N}, {"K", K}};
   std::vector<int64_t> dims;
   for (const std::string &s : c.symbols)
@@ -117,7 +120,7 @@ std::vector<double> runAs(const CompiledMatMul &c, int64_t M, int64_t N, int64_t
   std::vector<T> at(a.begin(), a.end()), bt(b.begin(), b.end());
   // NaN where the product must write: a result left unwritten shows.
   std::vector<T> out(static_cast<size_t>(M * N), std::numeric_limits<T>::quiet_NaN());
-  int64_t bytes = c.workspaceSize(dims.data());
+  int64_t bytes = c.workspaceSize(context, dims.data());
   REQUIRE(bytes >= 0);
   std::vector<double> workspace(static_cast<size_t>(bytes) / 8 + 16);
   void *aligned = reinterpret_cast<void *>(
@@ -125,15 +128,29 @@ std::vector<double> runAs(const CompiledMatMul &c, int64_t M, int64_t N, int64_t
   const T *inputs[2] = {at.data(), bt.data()};
   T *outputs[1] = {out.data()};
   T arena[1] = {0};
-  using Forward = void (*)(const int64_t *, const T *, const T *const *, T *const *, void *);
-  reinterpret_cast<Forward>(c.forward)(dims.data(), arena, inputs, outputs, aligned);
+  using Forward = void (*)(const nnc_context *, const int64_t *, const T *, const T *const *,
+                           T *const *, void *);
+  reinterpret_cast<Forward>(c.forward)(context, dims.data(), arena, inputs, outputs, aligned);
   return std::vector<double>(out.begin(), out.end());
 }
 
 std::vector<double> run(const CompiledMatMul &c, int64_t M, int64_t N, int64_t K,
-                        const std::vector<double> &a, const std::vector<double> &b) {
-  return c.f64 ? runAs<double>(c, M, N, K, a, b) : runAs<float>(c, M, N, K, a, b);
+                        const std::vector<double> &a, const std::vector<double> &b,
+                        const nnc_context *context = nullptr) {
+  return c.f64 ? runAs<double>(c, M, N, K, a, b, context)
+               : runAs<float>(c, M, N, K, a, b, context);
 }
+
+/// A context over a thread pool of `threads`.
+struct PoolContext {
+  explicit PoolContext(int threads) : pool(threads) {
+    context.threads = threads;
+    context.parallel_for = &nnrt::ThreadPool::parallelFor;
+    context.pool = &pool;
+  }
+  nnrt::ThreadPool pool;
+  nnc_context context{};
+};
 
 std::vector<double> randomValues(size_t n, std::mt19937 &rng, bool f64) {
   std::uniform_real_distribution<double> dist(-1.0, 1.0);
@@ -216,6 +233,29 @@ TEST_CASE("matmul kernels: a row of C does not depend on the rows around it") {
         break;
       }
   }
+}
+
+TEST_CASE("matmul kernels: every thread count gives the same bits") {
+  // The product is cut into one part per thread, by columns or by rows;
+  // each element is still one sum in one order.
+  PoolContext two(2), three(3), five(5);
+  for (bool transA : {false, true})
+    for (bool transB : {false, true}) {
+      CompiledMatMul c = compileMatMul(transA, transB, false);
+      std::mt19937 rng(3);
+      // Wide (cut by columns), narrow (by rows), and both ragged.
+      for (auto [M, N, K] : {std::tuple<int64_t, int64_t, int64_t>{70, 300, 300},
+                             {301, 20, 129}, {97, 97, 600}, {5, 2100, 64}}) {
+        std::vector<double> a = randomValues(static_cast<size_t>(M * K), rng, false);
+        std::vector<double> b = randomValues(static_cast<size_t>(K * N), rng, false);
+        std::vector<double> alone = run(c, M, N, K, a, b);
+        for (const PoolContext *pool : {&two, &three, &five}) {
+          INFO("M=" << M << " N=" << N << " K=" << K << " transA=" << transA
+                    << " transB=" << transB << " threads=" << pool->context.threads);
+          CHECK(run(c, M, N, K, a, b, &pool->context) == alone);
+        }
+      }
+    }
 }
 
 TEST_CASE("matmul kernels: an empty sum writes zeros") {

@@ -25,9 +25,10 @@
 namespace nnc::test {
 namespace {
 
-using ForwardF64 = void (*)(const int64_t *, const double *, const double *const *,
+using ForwardF64 = void (*)(const nnc_context *, const int64_t *, const double *,
+                            const double *const *,
                             double *const *, void *);
-using WorkspaceFn = int64_t (*)(const int64_t *);
+using WorkspaceFn = int64_t (*)(const nnc_context *, const int64_t *);
 
 const double kInf = std::numeric_limits<double>::infinity();
 const double kNaN = std::numeric_limits<double>::quiet_NaN();
@@ -50,7 +51,7 @@ struct Compiled {
     double arena[1] = {0};
     void *aligned = reinterpret_cast<void *>(
         (reinterpret_cast<uintptr_t>(workspace.data()) + 63) & ~uintptr_t(63));
-    forward(dims, arena, in.data(), &outPtr, aligned);
+    forward(nullptr, dims, arena, in.data(), &outPtr, aligned);
     return out;
   }
 };
@@ -69,13 +70,13 @@ Compiled compileGraph(ir::Graph &g) {
   c.jit = driver::JitModel::create(std::move(module), std::move(context), error);
   INFO(error);
   REQUIRE(c.jit);
-  c.forward = reinterpret_cast<ForwardF64>(c.jit->lookup("nnc_model_forward"));
+  c.forward = reinterpret_cast<ForwardF64>(c.jit->code().forward);
   auto workspaceSize =
-      reinterpret_cast<WorkspaceFn>(c.jit->lookup("nnc_model_forward_workspace"));
+      reinterpret_cast<WorkspaceFn>(c.jit->code().workspace);
   REQUIRE(bool(c.forward));
   REQUIRE(bool(workspaceSize));
   int64_t dims[1] = {0};
-  c.workspace.resize(static_cast<size_t>(workspaceSize(dims)) / 8 + 16);
+  c.workspace.resize(static_cast<size_t>(workspaceSize(nullptr, dims)) / 8 + 16);
   return c;
 }
 

@@ -207,7 +207,7 @@ TEST_CASE("a checkpoint round-trips parameters, state, steps and metadata") {
 TEST_CASE("2 epochs and a resumed 3rd equal 3 epochs bit for bit") {
   ScratchDir dir("ckpt_resume");
   Dataset data = linearDataset(10, false);
-  OptimizerConfig optimizer = parseManifest(nnc_model_manifest)
+  OptimizerConfig optimizer = parseManifest(nnc_model.manifest)
                                   .training->optimizer; // SGD, momentum 0.9
   Model straight(linkedModelCode());
   straight.params().initAll(9);

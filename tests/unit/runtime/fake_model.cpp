@@ -1,7 +1,7 @@
 //===- fake_model.cpp - A hand-written "compiled" model for runtime tests -===//
 //
-// Defines the symbols of nnrt_model.h the way `nnc build` will, without the
-// compiler: a Linear(3, 2) followed by a per-feature scale buffer,
+// Defines the model descriptor `nnc_model` of nnrt_model.h the way `nnc
+// build` does, without the compiler: a Linear(3, 2) followed by a per-feature scale buffer,
 //   y = (x @ fc.weight.T + fc.bias) * scale      x: [B, 3], y: [B, 2]
 // with PyTorch's default Linear initialisation (kaiming_uniform a=sqrt(5),
 // bias uniform(-1/sqrt(3), 1/sqrt(3))) and scale = ones. The product goes
@@ -22,8 +22,10 @@
 
 #include <cstdlib>
 
-extern "C" const char nnc_model_manifest[] = R"json({
-  "format": 1, "abi": 1,
+namespace {
+
+const char kManifest[] = R"json({
+  "format": 1, "abi": 2,
   "model": "Fake",
   "source": "fake.nnm",
   "symbols": ["B"],
@@ -58,13 +60,12 @@ extern "C" const char nnc_model_manifest[] = R"json({
   }
 })json";
 
-extern "C" int64_t nnc_model_forward_workspace(const int64_t *dims) {
+int64_t forwardWorkspace(const nnc_context *, const int64_t *dims) {
   return dims[0] * 2 * int64_t(sizeof(float));
 }
 
-extern "C" void nnc_model_forward(const int64_t *dims, const float *arena,
-                                  const float *const *inputs,
-                                  float *const *outputs, void *workspace) {
+void forward(const nnc_context *, const int64_t *dims, const float *arena,
+             const float *const *inputs, float *const *outputs, void *workspace) {
   // The contract promises a 64-byte aligned workspace; a broken promise must
   // be loud in tests.
   if (reinterpret_cast<uintptr_t>(workspace) % 64 != 0)
@@ -82,8 +83,6 @@ extern "C" void nnc_model_forward(const int64_t *dims, const float *arena,
   for (int64_t k = 0; k < batch * 2; ++k)
     outputs[0][k] = product[k] * scale[k % 2];
 }
-
-namespace {
 
 constexpr int kTrainable = 8; // fc.weight (6) and fc.bias (2)
 
@@ -112,31 +111,25 @@ void gradients(int64_t batch, const float *arena, const float *x,
     }
 }
 
-} // namespace
-
-extern "C" int64_t nnc_model_evaluate_workspace(const int64_t *dims) {
-  return nnc_model_forward_workspace(dims);
-}
-
-extern "C" void nnc_model_evaluate(const int64_t *dims, const float *arena,
-                                   const float *const *inputs,
-                                   float *const *outputs, void *workspace) {
-  nnc_model_forward(dims, arena, inputs, outputs, workspace);
+void evaluate(const nnc_context *ctx, const int64_t *dims, const float *arena,
+              const float *const *inputs, float *const *outputs, void *workspace) {
+  forward(ctx, dims, arena, inputs, outputs, workspace);
   outputs[1][0] = mseLoss(dims[0], outputs[0], inputs[1]);
 }
 
-extern "C" int64_t nnc_model_train_workspace(const int64_t *dims) {
-  return nnc_model_forward_workspace(dims);
-}
-
-extern "C" void nnc_model_train_step(const int64_t *dims, float *arena,
-                                     float *state, const float *const *inputs,
-                                     float *const *outputs, const nnc_update *u,
-                                     void *workspace) {
+void trainStep(const nnc_context *ctx, const int64_t *dims, float *arena, float *state,
+               const float *const *inputs, float *const *outputs, const nnc_update *u,
+               void *workspace) {
   const int64_t arenaElements = 10;
-  nnc_model_evaluate(dims, arena, inputs, outputs, workspace);
+  evaluate(ctx, dims, arena, inputs, outputs, workspace);
   float *grad = state, *s1 = state + arenaElements,
         *s2 = state + 2 * arenaElements;
   gradients(dims[0], arena, inputs[0], outputs[0], inputs[1], grad);
   referenceUpdate(*u, arena, grad, s1, s2, kTrainable);
 }
+
+} // namespace
+
+extern "C" const nnc_model_descriptor nnc_model = {
+    NNC_MODEL_ABI_VERSION, 0,        kManifest, forwardWorkspace, forward,
+    forwardWorkspace,      evaluate, forwardWorkspace, trainStep};

@@ -9,8 +9,10 @@
 //===----------------------------------------------------------------------===//
 #include "nnrt_model.h"
 
-extern "C" const char nnc_model_manifest[] = R"json({
-  "format": 1, "abi": 1,
+namespace {
+
+const char kManifest[] = R"json({
+  "format": 1, "abi": 2,
   "model": "Doubler",
   "source": "doubler.nnm",
   "symbols": ["B"],
@@ -21,11 +23,16 @@ extern "C" const char nnc_model_manifest[] = R"json({
   "train": {}
 })json";
 
-extern "C" int64_t nnc_model_forward_workspace(const int64_t *) { return 0; }
+int64_t forwardWorkspace(const nnc_context *, const int64_t *) { return 0; }
 
-extern "C" void nnc_model_forward(const int64_t *dims, const float *,
-                                  const float *const *inputs,
-                                  float *const *outputs, void *) {
+void forward(const nnc_context *, const int64_t *dims, const float *,
+             const float *const *inputs, float *const *outputs, void *) {
   for (int64_t k = 0; k < dims[0] * 3; ++k)
     outputs[0][k] = 2.0f * inputs[0][k];
 }
+
+} // namespace
+
+extern "C" const nnc_model_descriptor nnc_model = {
+    NNC_MODEL_ABI_VERSION, 0, kManifest, forwardWorkspace, forward,
+    nullptr,               nullptr, nullptr, nullptr};

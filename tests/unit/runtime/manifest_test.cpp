@@ -6,6 +6,7 @@
 //
 //===----------------------------------------------------------------------===//
 #include "nnrt/manifest.h"
+#include "nnrt/model.h"
 #include "nnrt_model.h"
 #include "test_util.h"
 
@@ -14,7 +15,7 @@ using namespace nnrt;
 namespace {
 
 Manifest imageManifest() {
-  return parseManifest(R"({"format": 1, "abi": 1, "symbols": ["B", "T"],
+  return parseManifest(R"({"format": 1, "abi": 2, "symbols": ["B", "T"],
     "inputs": [{"name": "x", "shape": ["B", 1, 28, 28]},
                {"name": "s", "shape": ["B", "T", "2*T"]}],
     "outputs": [{"name": "y", "shape": ["B*T", 10]}],
@@ -22,14 +23,14 @@ Manifest imageManifest() {
 }
 
 std::string withTensors(const std::string &tensors, int arena = 10) {
-  return R"({"format": 1, "abi": 1, "inputs": [], "outputs": [], "arena_elements": )" +
+  return R"({"format": 1, "abi": 2, "inputs": [], "outputs": [], "arena_elements": )" +
          std::to_string(arena) + R"(, "tensors": [)" + tensors + "]}";
 }
 
 } // namespace
 
 TEST_CASE("the fake model's manifest") {
-  Manifest m = parseManifest(nnc_model_manifest);
+  Manifest m = parseManifest(nnc_model.manifest);
   CHECK(m.model == "Fake");
   CHECK(m.symbols == std::vector<std::string>{"B"});
   REQUIRE(m.inputs.size() == 1);
@@ -85,7 +86,7 @@ TEST_CASE("binding symbols from input shapes") {
 }
 
 TEST_CASE("a symbol no input binds on its own is an error") {
-  Manifest m = parseManifest(R"({"format": 1, "abi": 1, "symbols": ["B"],
+  Manifest m = parseManifest(R"({"format": 1, "abi": 2, "symbols": ["B"],
     "inputs": [{"name": "x", "shape": ["B*784"]}], "outputs": [],
     "arena_elements": 0, "tensors": []})");
   NNRT_CHECK_ERROR(bindSymbols(m, {{784}}), "symbol `B` is not the whole of");
@@ -97,12 +98,12 @@ TEST_CASE("invalid manifests are refused with a reason") {
   NNRT_CHECK_ERROR(parseManifest(R"({"format": 2})"),
                    "manifest: format 2 is not supported");
   NNRT_CHECK_ERROR(
-      parseManifest(R"({"format": 1, "abi": 1, "inputs": [], "outputs": []})"),
+      parseManifest(R"({"format": 1, "abi": 2, "inputs": [], "outputs": []})"),
       "manifest: the manifest has no `arena_elements`");
   // A model compiled for another contract is refused before its code runs.
-  NNRT_CHECK_ERROR(parseManifest(R"({"format": 1, "abi": 2})"),
-                   "manifest: the model was compiled for model ABI 2, and this "
-                   "runtime implements ABI 1; rebuild it");
+  NNRT_CHECK_ERROR(parseManifest(R"({"format": 1, "abi": 1})"),
+                   "manifest: the model was compiled for model ABI 1, and this "
+                   "runtime implements ABI 2; rebuild it");
   NNRT_CHECK_ERROR(parseManifest(R"({"format": 1, "inputs": []})"),
                    "manifest: the manifest has no `abi`");
   std::string w =
@@ -133,4 +134,19 @@ TEST_CASE("invalid manifests are refused with a reason") {
       parseManifest(withTensors(
           R"({"name": "w", "shape": "big", "offset": 0, "init": {"fn": "ones"}})")),
       "tensor `w`: `shape` has the wrong type");
+}
+
+TEST_CASE("a descriptor of another ABI version is refused before anything of it is read") {
+  nnc_model_descriptor old = nnc_model;
+  old.abi_version = NNC_MODEL_ABI_VERSION - 1;
+  old.manifest = nullptr; // would crash if read
+  ModelCode code = ModelCode::fromDescriptor(old);
+  CHECK(!code.forward);
+  NNRT_CHECK_ERROR(Model(code), "the model was compiled for model ABI 1, and this runtime "
+                                "implements ABI 2; rebuild it");
+  // The fake model is of this version, and runs on the threads asked for.
+  Model current(ModelCode::fromDescriptor(nnc_model), 3);
+  CHECK(current.threads() == 3);
+  CHECK(current.context()->threads == 3);
+  CHECK(bool(current.context()->parallel_for));
 }

@@ -26,7 +26,7 @@ std::vector<float> arenaCopy(const ParamStore &store) {
 } // namespace
 
 TEST_CASE("views sit at the manifest offsets of an aligned arena") {
-  Manifest m = parseManifest(nnc_model_manifest);
+  Manifest m = parseManifest(nnc_model.manifest);
   ParamStore store(m);
   CHECK(reinterpret_cast<uintptr_t>(store.arena()) % 64 == 0);
   CHECK(store.view("fc.weight").data() == store.arena());
@@ -39,7 +39,7 @@ TEST_CASE("views sit at the manifest offsets of an aligned arena") {
 }
 
 TEST_CASE("init follows the manifest and is deterministic") {
-  Manifest m = parseManifest(nnc_model_manifest);
+  Manifest m = parseManifest(nnc_model.manifest);
   ParamStore a(m), b(m), c(m);
   a.initAll(1);
   b.initAll(1);
@@ -55,8 +55,8 @@ TEST_CASE("init follows the manifest and is deterministic") {
 }
 
 TEST_CASE("a tensor's values do not depend on the other tensors or order") {
-  Manifest m = parseManifest(nnc_model_manifest);
-  std::string reordered = nnc_model_manifest;
+  Manifest m = parseManifest(nnc_model.manifest);
+  std::string reordered = nnc_model.manifest;
   // Move fc.bias to the front: its offset changes, its values must not.
   Manifest r = m;
   r.tensors = {m.tensors[1], m.tensors[0]};
@@ -76,7 +76,7 @@ TEST_CASE("a tensor's values do not depend on the other tensors or order") {
 
 TEST_CASE("save and load round trip") {
   ScratchDir dir("store_round_trip");
-  Manifest m = parseManifest(nnc_model_manifest);
+  Manifest m = parseManifest(nnc_model.manifest);
   ParamStore a(m), b(m);
   a.initAll(3);
   a.save(dir.file("p.safetensors"));
@@ -89,7 +89,7 @@ TEST_CASE("save and load round trip") {
 
 TEST_CASE("load refuses files that do not fit the model, arena untouched") {
   ScratchDir dir("store_bad");
-  Manifest m = parseManifest(nnc_model_manifest);
+  Manifest m = parseManifest(nnc_model.manifest);
   ParamStore store(m);
   store.initAll(4);
   std::vector<float> before = arenaCopy(store);

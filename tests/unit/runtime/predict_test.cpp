@@ -62,14 +62,14 @@ FakeCode twoOutputs() {
 }
 
 // A model without inputs: y = c, with c = ones [2].
-int64_t constWorkspace(const int64_t *) { return 0; }
-void constForward(const int64_t *, const float *arena, const float *const *,
+int64_t constWorkspace(const nnc_context *, const int64_t *) { return 0; }
+void constForward(const nnc_context *, const int64_t *, const float *arena, const float *const *,
                   float *const *outputs, void *) {
   outputs[0][0] = arena[0];
   outputs[0][1] = arena[1];
 }
 const char kConstManifest[] = R"json({
-  "format": 1, "abi": 1, "model": "Const", "symbols": [], "inputs": [],
+  "format": 1, "abi": 2, "model": "Const", "symbols": [], "inputs": [],
   "outputs": [{"name": "y", "shape": [2], "dtype": "f32"}],
   "arena_elements": 2,
   "tensors": [{"name": "c", "kind": "param", "trainable": true, "shape": [2],
@@ -276,15 +276,15 @@ TEST_CASE("a model without inputs predicts") {
 
 namespace {
 
-void throwingForward(const int64_t *, const float *, const float *const *,
+void throwingForward(const nnc_context *, const int64_t *, const float *, const float *const *,
                      float *const *, void *) {
   throw std::bad_alloc();
 }
-void lengthErrorForward(const int64_t *, const float *, const float *const *,
+void lengthErrorForward(const nnc_context *, const int64_t *, const float *, const float *const *,
                         float *const *, void *) {
   throw std::length_error("vector::_M_default_append");
 }
-int64_t hugeWorkspace(const int64_t *) { return INT64_MAX; }
+int64_t hugeWorkspace(const nnc_context *, const int64_t *) { return INT64_MAX; }
 
 } // namespace
 

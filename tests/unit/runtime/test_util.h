@@ -11,12 +11,16 @@
 #include "nnrt/error.h"
 
 #include "nnrt/file_read.h"
+#include "nnrt_model.h"
 
 #include <doctest/doctest.h>
 #include <filesystem>
 #include <fstream>
 #include <string>
 #include <unistd.h>
+
+/// The fake model's descriptor (fake_model.cpp), linked into the runtime tests.
+extern "C" const nnc_model_descriptor nnc_model;
 
 namespace nnrt::testing {
 

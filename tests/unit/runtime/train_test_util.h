@@ -33,7 +33,7 @@ struct FakeCode {
 };
 
 inline FakeCode fakeCode(const std::function<void(nlohmann::json &)> &edit) {
-  nlohmann::json doc = nlohmann::json::parse(nnc_model_manifest);
+  nlohmann::json doc = nlohmann::json::parse(nnc_model.manifest);
   edit(doc);
   FakeCode fake;
   fake.manifest = std::make_shared<std::string>(doc.dump());

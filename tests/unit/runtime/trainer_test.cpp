@@ -47,7 +47,7 @@ double trainEpoch(Trainer &trainer, DataLoader &loader, uint64_t epoch) {
 } // namespace
 
 TEST_CASE("the fake model's training object") {
-  Manifest m = parseManifest(nnc_model_manifest);
+  Manifest m = parseManifest(nnc_model.manifest);
   REQUIRE(m.training);
   const TrainingSpec &t = *m.training;
   CHECK(t.loss == "mse");

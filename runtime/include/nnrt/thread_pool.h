@@ -1,0 +1,67 @@
+//===- thread_pool.h - The threads a model's compiled code runs on --------===//
+//
+// The compiled code asks for parallel work through nnc_context::parallel_for
+// (nnrt_model.h): one fork and join per matrix product, a few tasks each,
+// many times a second. So the workers spin for a short while after a job
+// before they sleep, and the calling thread takes tasks too. Tasks are
+// claimed from a shared counter; the compiled code's results do not depend
+// on which thread runs which task.
+//
+//===----------------------------------------------------------------------===//
+#ifndef NNRT_THREAD_POOL_H
+#define NNRT_THREAD_POOL_H
+
+#include "nnrt_model.h"
+
+#include <atomic>
+#include <condition_variable>
+#include <cstdint>
+#include <mutex>
+#include <thread>
+#include <vector>
+
+namespace nnrt {
+
+/// The CPUs this process may run on (its affinity mask), at least 1.
+int availableCpus();
+
+class ThreadPool {
+public:
+  /// `threads` in all, the caller's included: starts threads - 1 workers.
+  explicit ThreadPool(int threads);
+  ~ThreadPool();
+  ThreadPool(const ThreadPool &) = delete;
+  ThreadPool &operator=(const ThreadPool &) = delete;
+
+  int threads() const { return static_cast<int>(workers_.size()) + 1; }
+
+  /// Runs task(data, i) for i in [0, count) and returns when all have
+  /// returned. One job at a time: calls from several threads at once are
+  /// serialised.
+  void run(int64_t count, nnc_task_fn task, void *data);
+
+  /// nnc_context::parallel_for, with `pool` a ThreadPool.
+  static void parallelFor(void *pool, int64_t count, nnc_task_fn task, void *data);
+
+private:
+  void work();
+  void claim(int64_t count, nnc_task_fn task, void *data);
+
+  std::vector<std::thread> workers_;
+  std::mutex callers_; ///< one job at a time
+  std::mutex mutex_;   ///< guards the job's fields, sleepers_ and stop_
+  std::condition_variable wake_;
+  std::atomic<uint64_t> generation_{0}; ///< bumped when a job is posted
+  nnc_task_fn task_ = nullptr;
+  void *data_ = nullptr;
+  int64_t count_ = 0;
+  std::atomic<int64_t> next_{0};     ///< the next task to claim
+  std::atomic<int64_t> finished_{0}; ///< tasks that have returned
+  std::atomic<int> busy_{0};         ///< workers inside a job
+  int sleepers_ = 0;
+  bool stop_ = false;
+};
+
+} // namespace nnrt
+
+#endif // NNRT_THREAD_POOL_H
