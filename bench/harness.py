@@ -13,8 +13,8 @@ TorchScript, the same kind of median) in three thread configurations:
   2 threads    PyTorch's default (2 threads, OpenBLAS's default pool), and 1 PyTorch thread with
                OPENBLAS_NUM_THREADS=2; the faster of the two counts, as PyTorch's best
 
-nnc runs on one thread (it has no thread pool yet), so its 1-thread time stands in both columns.
-Each figure is the median over the rounds; the spread is (max - min) / median over the rounds of
+and nnc the same way with `--threads 1` and `--threads 2` (its own pool; the results are the same
+bits at both). Each figure is the median over the rounds; the spread is (max - min) / median over the rounds of
 the figure that the ratio uses. A ratio is PyTorch time / nnc time: above 1, nnc is faster.
 GFLOP/s count the matrix products only (2 m n k per product; a training step does the forward
 products, the weight gradients, and the input gradients of every layer but the first), and the
@@ -178,12 +178,14 @@ def measure(w, exe, rounds, seconds):
     samples = {}
     min_iters = "3" if w.flops > 5e10 else "5"
     for _ in range(rounds):
-        cmd = [exe, "bench", "--batch", str(w.batch), "--seconds", str(seconds),
-               "--min-iters", min_iters, "--json"]
-        if w.train:
-            cmd.insert(2, "--train")
-        result = run_json(cmd)
-        samples.setdefault("nnc", []).append(result["ms_per_step" if w.train else "ms_per_batch"])
+        for threads in (1, 2):
+            cmd = [exe, "bench", "--batch", str(w.batch), "--seconds", str(seconds),
+                   "--min-iters", min_iters, "--threads", str(threads), "--json"]
+            if w.train:
+                cmd.insert(2, "--train")
+            result = run_json(cmd)
+            samples.setdefault(f"nnc/{threads}t", []).append(
+                result["ms_per_step" if w.train else "ms_per_batch"])
         for label, threads, blas_threads in TORCH_CONFIGS:
             cmd = [PYTHON, os.path.join(HERE, "torch_workloads.py"), w.torch_name,
                    "--batch", str(w.batch), "--seconds", str(seconds), "--min-iters", min_iters]
@@ -198,19 +200,22 @@ def measure(w, exe, rounds, seconds):
 
 def summarise(w, samples, peak_one):
     med = {key: statistics.median(v) for key, v in samples.items()}
-    nnc = med["nnc"]
+    nnc1, nnc2 = med["nnc/1t"], med["nnc/2t"]
     one = {k: v for k, v in med.items() if k.startswith("1t/")}
     two = {k: v for k, v in med.items() if k.startswith("2t")}
     best1 = min(one, key=one.get)
     best2 = min(two, key=two.get)
-    gflops = w.flops / (nnc * 1e-3) * 1e-9
+    gflops1 = w.flops / (nnc1 * 1e-3) * 1e-9
+    gflops2 = w.flops / (nnc2 * 1e-3) * 1e-9
     return {
         "name": w.name, "title": w.title, "batch": w.batch, "flops": w.flops,
-        "nnc_ms": nnc, "nnc_spread": spread(samples["nnc"]),
+        "nnc_ms": nnc1, "nnc_2t_ms": nnc2,
+        "nnc_spread": spread(samples["nnc/1t"]), "nnc_2t_spread": spread(samples["nnc/2t"]),
         "torch_ms": med, "torch_best_1t": best1, "torch_best_2t": best2,
-        "ratio_1t": one[best1] / nnc, "ratio_2t": two[best2] / nnc,
+        "ratio_1t": one[best1] / nnc1, "ratio_2t": two[best2] / nnc2,
         "spread_1t": spread(samples[best1]), "spread_2t": spread(samples[best2]),
-        "nnc_gflops": gflops, "nnc_peak_fraction": gflops / peak_one,
+        "nnc_gflops": gflops1, "nnc_peak_fraction": gflops1 / peak_one,
+        "nnc_2t_gflops": gflops2, "nnc_2t_peak_fraction": gflops2 / (2 * peak_one),
         "torch_1t_gflops": w.flops / (one[best1] * 1e-3) * 1e-9,
     }
 
@@ -246,13 +251,18 @@ def demo(nnc, work, rounds):
         metrics = os.path.join(work, "demo.jsonl")
         if os.path.exists(metrics):
             os.remove(metrics)
-        subprocess.run([exe, "train", "--epochs", "10", "--progress", "plain", "--metrics",
-                        metrics, "--save", os.path.join(work, "demo.safetensors")],
-                       check=True, stdout=subprocess.DEVNULL)
-        with open(metrics) as f:
-            epochs = [json.loads(line) for line in f]
-        samples.setdefault("nnc", []).append(
-            (sum(e["seconds"] + e["eval_seconds"] for e in epochs), epochs[-1]["test_accuracy"]))
+        for threads in (1, 2):
+            if os.path.exists(metrics):
+                os.remove(metrics)
+            subprocess.run([exe, "train", "--epochs", "10", "--progress", "plain", "--metrics",
+                            metrics, "--save", os.path.join(work, "demo.safetensors"),
+                            "--threads", str(threads)],
+                           check=True, stdout=subprocess.DEVNULL)
+            with open(metrics) as f:
+                epochs = [json.loads(line) for line in f]
+            samples.setdefault(f"nnc/{threads}t", []).append(
+                (sum(e["seconds"] + e["eval_seconds"] for e in epochs),
+                 epochs[-1]["test_accuracy"]))
         for label, threads, blas_threads in TORCH_CONFIGS:
             cmd = [PYTHON, os.path.join(HERE, "torch_train.py"), "--epochs", "10", "--eval"]
             if threads:
@@ -293,20 +303,23 @@ def markdown(report):
                  f"{env['openblas_core']}); FMA peak {env['peak_one_core']:.0f} GFLOP/s per core, "
                  f"{env['peak_all_cores']:.0f} on all cores.")
     lines.append("")
-    lines.append("| workload | nnc | PyTorch 1 thread | ratio 1t | PyTorch 2 threads | ratio 2t "
-                 "| nnc GFLOP/s | of peak | spread nnc / 1t / 2t |")
-    lines.append("|---|---|---|---|---|---|---|---|---|")
+    lines.append("| workload | nnc 1 thread | PyTorch 1 thread | ratio 1t | nnc 2 threads "
+                 "| PyTorch 2 threads | ratio 2t | nnc GFLOP/s 1t / 2t | of peak 1t / 2t "
+                 "| spread nnc 1t / 2t, PyTorch 1t / 2t |")
+    lines.append("|---|---|---|---|---|---|---|---|---|---|")
     for r in report["workloads"]:
         lines.append(
             f"| {r['title']} | {fmt_ms(r['nnc_ms'])} | {fmt_ms(r['torch_ms'][r['torch_best_1t']])} "
             f"({r['torch_best_1t'].split('/')[1]}) | {r['ratio_1t']:.2f} "
+            f"| {fmt_ms(r['nnc_2t_ms'])} "
             f"| {fmt_ms(r['torch_ms'][r['torch_best_2t']])} ({r['torch_best_2t']}) "
-            f"| {r['ratio_2t']:.2f} | {r['nnc_gflops']:.1f} | {100 * r['nnc_peak_fraction']:.0f}% "
-            f"| {100 * r['nnc_spread']:.0f}% / {100 * r['spread_1t']:.0f}% / "
-            f"{100 * r['spread_2t']:.0f}% |")
+            f"| {r['ratio_2t']:.2f} | {r['nnc_gflops']:.0f} / {r['nnc_2t_gflops']:.0f} "
+            f"| {100 * r['nnc_peak_fraction']:.0f}% / {100 * r['nnc_2t_peak_fraction']:.0f}% "
+            f"| {100 * r['nnc_spread']:.0f}% / {100 * r['nnc_2t_spread']:.0f}%, "
+            f"{100 * r['spread_1t']:.0f}% / {100 * r['spread_2t']:.0f}% |")
     lines.append("")
     lines.append("Matrix products: PyTorch's column is OpenBLAS's `cblas_sgemm` called directly "
-                 "(1t: OPENBLAS_NUM_THREADS=1). nnc uses one thread in every column.")
+                 "(1t: OPENBLAS_NUM_THREADS=1). The 2-thread peak is twice the 1-core peak.")
     if report.get("demo"):
         d = report["demo"]
         best2 = min(("2t-default", "2t-1+2"), key=lambda k: d[k]["seconds"])
@@ -314,12 +327,13 @@ def markdown(report):
         lines.append("| README demo: 10 Fashion-MNIST epochs, Adam, batch 64, per-epoch test "
                      "evaluation (loading excluded) | seconds | test accuracy | ratio | spread |")
         lines.append("|---|---|---|---|---|")
-        lines.append(f"| nnc (1 thread) | {d['nnc']['seconds']:.2f} | {d['nnc']['accuracy']:.4f} "
-                     f"| | {100 * d['nnc']['spread']:.0f}% |")
-        for label, title in (("1t", "PyTorch, 1 thread"), (best2, f"PyTorch, 2 threads ({best2})")):
+        for label, title, versus in (("nnc/1t", "nnc, 1 thread", None),
+                                     ("1t", "PyTorch, 1 thread", "nnc/1t"),
+                                     ("nnc/2t", "nnc, 2 threads", None),
+                                     (best2, f"PyTorch, 2 threads ({best2})", "nnc/2t")):
+            ratio = f"{d[label]['seconds'] / d[versus]['seconds']:.2f}" if versus else ""
             lines.append(f"| {title} | {d[label]['seconds']:.2f} | {d[label]['accuracy']:.4f} "
-                         f"| {d[label]['seconds'] / d['nnc']['seconds']:.2f} "
-                         f"| {100 * d[label]['spread']:.0f}% |")
+                         f"| {ratio} | {100 * d[label]['spread']:.0f}% |")
     if report.get("build_times"):
         lines.append("")
         lines.append("| `nnc build` | seconds |")
@@ -387,7 +401,8 @@ def main():
             r = summarise(w, samples, peak_one)
             r["samples"] = samples
             results.append(r)
-            print(f"{w.title}: nnc {fmt_ms(r['nnc_ms'])}, ratio {r['ratio_1t']:.2f} (1 thread) / "
+            print(f"{w.title}: nnc {fmt_ms(r['nnc_ms'])} / {fmt_ms(r['nnc_2t_ms'])}, "
+                  f"ratio {r['ratio_1t']:.2f} (1 thread) / "
                   f"{r['ratio_2t']:.2f} (2 threads)", flush=True)
         report = {
             "date": datetime.date.today().isoformat(), "rounds": args.rounds,
@@ -403,7 +418,8 @@ def main():
         if not args.only and not args.no_demo and os.path.isdir(DEMO_DATA):
             report["demo"] = demo(nnc, work, args.rounds)
             d = report["demo"]
-            print(f"README demo: nnc {d['nnc']['seconds']:.1f} s, PyTorch 1 thread "
+            print(f"README demo: nnc {d['nnc/1t']['seconds']:.1f} s (1 thread), "
+                  f"{d['nnc/2t']['seconds']:.1f} s (2 threads), PyTorch 1 thread "
                   f"{d['1t']['seconds']:.1f} s", flush=True)
         if not args.only:
             report["build_times"] = build_times(nnc, work)

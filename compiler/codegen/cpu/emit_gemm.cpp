@@ -26,6 +26,9 @@
 #include <llvm/IR/Intrinsics.h>
 #include <llvm/IR/Module.h>
 
+#include <algorithm>
+#include <functional>
+
 namespace nnc::codegen {
 namespace {
 
@@ -269,6 +272,25 @@ private:
     emitLoop(b, ceilDiv(b, mc, t_.mr), [&](Value *p) {
       Value *panel = b.CreateInBoundsGEP(
           elem_, ap, b.CreateMul(mul(b, p, t_.mr), kc, "", true, true));
+      if (!transA) {
+        // Row i of op(A) is row i of the stored A: a transposing copy.
+        transposeCopy(
+            b, t_.mr,
+            [&](unsigned r) {
+              Value *i = b.CreateAdd(mul(b, p, t_.mr), b.getInt64(r), "", true, true);
+              Value *row = b.CreateAdd(ic, smin(b, i, lastRow), "", true, true);
+              return b.CreateInBoundsGEP(
+                  elem_, A,
+                  b.CreateAdd(b.CreateMul(row, lda, "", true, true), pc, "", true, true));
+            },
+            [&](unsigned r) {
+              return b.CreateICmpSLT(
+                  b.CreateAdd(mul(b, p, t_.mr), b.getInt64(r), "", true, true), mc);
+            },
+            kc, panel);
+        return;
+      }
+      // The stored A is K x M: the mr values of one k are adjacent.
       emitLoop(b, kc, [&](Value *k) {
         Value *col = b.CreateAdd(pc, k, "", true, true);
         for (unsigned r = 0; r < t_.mr; ++r) {
@@ -276,8 +298,7 @@ private:
           // Rows past the block read its last row (always in bounds) and
           // store zero.
           Value *row = b.CreateAdd(ic, smin(b, i, lastRow), "", true, true);
-          Value *index = transA ? b.CreateAdd(b.CreateMul(col, lda, "", true, true), row)
-                                : b.CreateAdd(b.CreateMul(row, lda, "", true, true), col);
+          Value *index = b.CreateAdd(b.CreateMul(col, lda, "", true, true), row);
           Value *v = b.CreateSelect(b.CreateICmpSLT(i, mc), loadElem(b, A, index), zero);
           b.CreateStore(v, b.CreateInBoundsGEP(
                                elem_, panel,
@@ -287,6 +308,82 @@ private:
     });
     b.CreateRetVoid();
     return fn;
+  }
+
+  /// dst[k * rows + i] = row_i[k] for i < rows, k < kc, where row i starts
+  /// at rowStart(i) and is read only where rowValid(i) (zero elsewhere):
+  /// whole vectors of `lanes` k-values from `lanes` rows at a time, turned
+  /// by an in-register transpose into `lanes` vectors of one k each (a
+  /// strided element-by-element copy becomes gathers or scatters), then the
+  /// last k-values that do not fill a vector one by one.
+  void transposeCopy(llvm::IRBuilder<> &b, unsigned rows,
+                     const std::function<Value *(unsigned)> &rowStart,
+                     const std::function<Value *(unsigned)> &rowValid, Value *kc,
+                     Value *dst) {
+    const unsigned lanes = t_.lanes;
+    Value *vectorK = mul(b, b.CreateSDiv(kc, b.getInt64(lanes)), lanes);
+    Value *zeroVec = llvm::ConstantAggregateZero::get(vec_);
+    Value *zero = llvm::ConstantFP::get(elem_, 0.0);
+    for (unsigned first = 0; first < rows; first += lanes) {
+      unsigned count = std::min(lanes, rows - first);
+      std::vector<Value *> starts, valids;
+      for (unsigned i = 0; i < count; ++i) {
+        starts.push_back(rowStart(first + i));
+        valids.push_back(rowValid(first + i));
+      }
+      emitLoop(b, b.CreateSDiv(kc, b.getInt64(lanes)), [&](Value *kb) {
+        Value *k0 = mul(b, kb, lanes);
+        std::vector<Value *> v(lanes, zeroVec);
+        for (unsigned i = 0; i < count; ++i)
+          v[i] = b.CreateSelect(
+              valids[i],
+              b.CreateAlignedLoad(vec_, b.CreateInBoundsGEP(elem_, starts[i], k0),
+                                  llvm::Align(elemBytes_)),
+              zeroVec);
+        transpose(b, v);
+        for (unsigned t = 0; t < lanes; ++t) {
+          Value *at = b.CreateInBoundsGEP(
+              elem_, dst,
+              b.CreateAdd(b.CreateMul(b.CreateAdd(k0, b.getInt64(t)), b.getInt64(rows)),
+                          b.getInt64(first)));
+          if (count == lanes)
+            b.CreateAlignedStore(v[t], at, llvm::Align(elemBytes_));
+          else
+            b.CreateMaskedStore(v[t], at, llvm::Align(elemBytes_),
+                                laneMask(b, 0, b.getInt64(count)));
+        }
+      });
+      emitLoop(b, b.CreateSub(kc, vectorK), [&](Value *kk) {
+        Value *k = b.CreateAdd(vectorK, kk, "", true, true);
+        for (unsigned i = 0; i < count; ++i)
+          b.CreateStore(
+              b.CreateSelect(valids[i], loadElem(b, starts[i], k), zero),
+              b.CreateInBoundsGEP(elem_, dst,
+                                  b.CreateAdd(b.CreateMul(k, b.getInt64(rows)),
+                                              b.getInt64(first + i))));
+      });
+    }
+  }
+
+  /// Transposes the lanes x lanes matrix whose rows are `v`: at each
+  /// distance d (lanes/2, ..., 1) the off-diagonal d x d blocks of every
+  /// 2d x 2d block swap places.
+  void transpose(llvm::IRBuilder<> &b, std::vector<Value *> &v) {
+    const unsigned n = t_.lanes;
+    for (unsigned d = n / 2; d >= 1; d /= 2) {
+      std::vector<int> upper(n), lower(n);
+      for (unsigned l = 0; l < n; ++l) {
+        bool high = (l & d) != 0;
+        upper[l] = static_cast<int>(high ? n + l - d : l);
+        lower[l] = static_cast<int>(high ? n + l : l + d);
+      }
+      for (unsigned i = 0; i < n; ++i)
+        if ((i & d) == 0) {
+          Value *a = v[i], *c = v[i + d];
+          v[i] = b.CreateShuffleVector(a, c, upper);
+          v[i + d] = b.CreateShuffleVector(a, c, lower);
+        }
+    }
   }
 
   /// (B, ldb, pc, jc, kc, nc, bp): bp[q*nr*kc + k*nr + c] = op(B)[pc + k,
@@ -306,20 +403,21 @@ private:
       Value *j0 = mul(b, q, t_.nr);
       Value *panel = b.CreateInBoundsGEP(elem_, bp, b.CreateMul(j0, kc, "", true, true));
       if (transB) {
-        // Column j of op(B) is row j of the stored B: read along it.
-        emitLoop(b, b.getInt64(t_.nr), [&](Value *c) {
-          Value *j = b.CreateAdd(j0, c, "", true, true);
-          Value *valid = b.CreateICmpSLT(j, nc);
-          Value *col = b.CreateAdd(jc, smin(b, j, lastCol), "", true, true);
-          Value *src = b.CreateInBoundsGEP(
-              elem_, B, b.CreateAdd(b.CreateMul(col, ldb, "", true, true), pc, "", true, true));
-          emitLoop(b, kc, [&](Value *k) {
-            Value *v = b.CreateSelect(valid, loadElem(b, src, k), zero);
-            b.CreateStore(v, b.CreateInBoundsGEP(
-                                 elem_, panel,
-                                 b.CreateAdd(mul(b, k, t_.nr), c, "", true, true)));
-          });
-        });
+        // Column j of op(B) is row j of the stored B: a transposing copy.
+        transposeCopy(
+            b, t_.nr,
+            [&](unsigned c) {
+              Value *col = b.CreateAdd(
+                  jc, smin(b, b.CreateAdd(j0, b.getInt64(c), "", true, true), lastCol), "",
+                  true, true);
+              return b.CreateInBoundsGEP(
+                  elem_, B,
+                  b.CreateAdd(b.CreateMul(col, ldb, "", true, true), pc, "", true, true));
+            },
+            [&](unsigned c) {
+              return b.CreateICmpSLT(b.CreateAdd(j0, b.getInt64(c), "", true, true), nc);
+            },
+            kc, panel);
         return;
       }
       // Rows of the stored B are contiguous: whole vectors when the panel
@@ -385,6 +483,17 @@ private:
     const unsigned vectors = t_.nr / t_.lanes;
     const unsigned tiles = t_.mr * vectors;
     Value *zero = llvm::ConstantAggregateZero::get(vec_);
+    // The tile of C is read or written once the sum is done: ask for its
+    // lines now, so that they arrive while the sum runs. (Past the edge of
+    // C the addresses are not in bounds, hence plain GEPs: a prefetch never
+    // faults.)
+    for (unsigned r = 0; r < t_.mr; ++r) {
+      Value *row = b.CreateGEP(elem_, c, b.CreateMul(b.getInt64(r), ldc));
+      for (unsigned v = 0; v < vectors; ++v)
+        b.CreateIntrinsic(llvm::Intrinsic::prefetch, {ptr_},
+                          {b.CreateConstGEP1_64(elem_, row, v * t_.lanes),
+                           b.getInt32(1), b.getInt32(3), b.getInt32(1)});
+    }
     b.CreateCondBr(b.CreateICmpSGT(kc, b.getInt64(0)), loop, exit);
 
     b.SetInsertPoint(loop);
