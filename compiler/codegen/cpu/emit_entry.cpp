@@ -378,7 +378,7 @@ private:
     });
     // Every kernel has read the parameters by now; only then may they change.
     if (training_)
-      emitOptimizerUpdate(b_, fn->getArg(2), fn->getArg(3), fn->getArg(6),
+      emitOptimizerUpdate(b_, context, fn->getArg(2), fn->getArg(3), fn->getArg(6),
                           training_->arenaElements, training_->updateRanges);
     b_.CreateRetVoid();
     return fn;

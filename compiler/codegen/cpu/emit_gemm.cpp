@@ -132,7 +132,8 @@ public:
     b.CreateCall(serial, {M, N, K, A, transA ? M : K, B, transB ? K : N, C, N, scratch});
     b.CreateRetVoid();
     b.SetInsertPoint(split);
-    Value *data = b.CreateAlloca(taskTy);
+    Value *data = llvm::IRBuilder<>(&fn->getEntryBlock(), fn->getEntryBlock().begin())
+                      .CreateAlloca(taskTy);
     auto set = [&](unsigned i, Value *v) { b.CreateStore(v, b.CreateStructGEP(taskTy, data, i)); };
     set(kM, M);
     set(kN, N);

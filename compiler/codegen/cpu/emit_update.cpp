@@ -4,10 +4,12 @@
 // PyTorch's SGD, Adam and AdamW). The loop functions take `noalias` pointers:
 // parameter, gradient and slot arenas never overlap, so LLVM vectorises them
 // without run-time checks. Which loop runs is chosen once per step from
-// `update->rule`.
+// `update->rule`. A large arena is cut into one slice per thread of the
+// context.
 //
 //===----------------------------------------------------------------------===//
 #include "codegen/cpu/emit_update.h"
+#include "codegen/cpu/context.h"
 #include "codegen/cpu/loops.h"
 #include "nnrt_model.h"
 
@@ -122,24 +124,46 @@ Element adamStep(llvm::IRBuilder<> &b, Element e, const std::vector<Value *> &k)
 
 } // namespace
 
-void emitOptimizerUpdate(llvm::IRBuilder<> &b, llvm::Value *arena,
-                         llvm::Value *state, llvm::Value *update,
-                         int64_t arenaElements,
-                         const std::vector<std::pair<int64_t, int64_t>> &ranges) {
-  llvm::Module &m = *b.GetInsertBlock()->getModule();
+namespace {
+
+/// `void(ptr data, i64 part)`, data = {arena, state, update, parts}: the
+/// update of the part'th of `parts` equal slices of the arena (whole
+/// 64-byte lines), each trainable range clipped to it. Every element's
+/// update reads only that element, so any slicing gives the same bits.
+llvm::Function *emitUpdatePart(llvm::Module &m, llvm::StructType *dataTy,
+                               int64_t arenaElements,
+                               const std::vector<std::pair<int64_t, int64_t>> &ranges) {
+  llvm::LLVMContext &ctx = m.getContext();
   llvm::Function *sgd = emitLoopFunction(m, "nnc_update_sgd", 6, sgdStep, false);
   llvm::Function *adam = emitLoopFunction(m, "nnc_update_adam", 9, adamStep, true);
+  auto *ptr = llvm::PointerType::getUnqual(ctx);
+  auto *type = llvm::FunctionType::get(llvm::Type::getVoidTy(ctx),
+                                       {ptr, llvm::Type::getInt64Ty(ctx)}, false);
+  auto *fn = llvm::Function::Create(type, llvm::Function::InternalLinkage,
+                                    "nnc_update_part", m);
+  fn->addFnAttr(llvm::Attribute::NoUnwind);
+  llvm::IRBuilder<> b(llvm::BasicBlock::Create(ctx, "entry", fn));
+  Value *data = fn->getArg(0), *part = fn->getArg(1);
+  auto member = [&](unsigned i, llvm::Type *t) {
+    return b.CreateLoad(t, b.CreateStructGEP(dataTy, data, i));
+  };
+  Value *arena = member(0, ptr), *state = member(1, ptr), *update = member(2, ptr);
+  Value *parts = member(3, b.getInt64Ty());
+  // chunk = ceil(arenaElements / parts), rounded up to 16 floats.
+  Value *chunk = b.CreateSDiv(
+      b.CreateAdd(b.getInt64(arenaElements), b.CreateSub(parts, b.getInt64(1))), parts);
+  chunk = b.CreateAnd(b.CreateAdd(chunk, b.getInt64(15)), b.getInt64(~int64_t(15)));
+  Value *lo = b.CreateMul(part, chunk);
+  Value *hi = b.CreateMul(b.CreateAdd(part, b.getInt64(1)), chunk);
+
   auto field = [&](int index) -> Value * {
-    Value *at = b.CreateConstInBoundsGEP1_64(b.getInt8Ty(), update,
-                                             kFieldOffset[index]);
+    Value *at = b.CreateConstInBoundsGEP1_64(b.getInt8Ty(), update, kFieldOffset[index]);
     return index == kRule ? b.CreateLoad(b.getInt32Ty(), at, "rule")
                           : b.CreateLoad(b.getFloatTy(), at);
   };
   std::vector<Value *> f(kFieldCount);
   for (int i = 0; i < kFieldCount; ++i)
     f[i] = field(i);
-  llvm::Function *fn = b.GetInsertBlock()->getParent();
-  llvm::LLVMContext &ctx = b.getContext();
   auto *sgdBlock = llvm::BasicBlock::Create(ctx, "update.sgd", fn);
   auto *adamBlock = llvm::BasicBlock::Create(ctx, "update.adam", fn);
   auto *done = llvm::BasicBlock::Create(ctx, "update.done", fn);
@@ -147,14 +171,16 @@ void emitOptimizerUpdate(llvm::IRBuilder<> &b, llvm::Value *arena,
                  adamBlock);
   auto calls = [&](llvm::Function *loop, const std::vector<Value *> &scalars) {
     for (const auto &[begin, end] : ranges) {
+      Value *first = b.CreateBinaryIntrinsic(llvm::Intrinsic::smax, b.getInt64(begin), lo);
+      Value *last = b.CreateBinaryIntrinsic(llvm::Intrinsic::smin, b.getInt64(end), hi);
       auto slice = [&](Value *base, int64_t offset) {
-        return b.CreateConstInBoundsGEP1_64(b.getFloatTy(), base,
-                                            static_cast<uint64_t>(offset));
+        return b.CreateInBoundsGEP(b.getFloatTy(), base,
+                                   b.CreateAdd(first, b.getInt64(offset)));
       };
-      std::vector<Value *> args = {
-          slice(arena, begin), slice(state, begin),
-          slice(state, arenaElements + begin),
-          slice(state, 2 * arenaElements + begin), b.getInt64(end - begin)};
+      // An empty or negative count runs no iteration.
+      std::vector<Value *> args = {slice(arena, 0), slice(state, 0),
+                                   slice(state, arenaElements),
+                                   slice(state, 2 * arenaElements), b.CreateSub(last, first)};
       args.insert(args.end(), scalars.begin(), scalars.end());
       b.CreateCall(loop, args);
     }
@@ -165,6 +191,55 @@ void emitOptimizerUpdate(llvm::IRBuilder<> &b, llvm::Value *arena,
   b.SetInsertPoint(adamBlock);
   calls(adam, {f[kLr], f[kWeightDecay], f[kDecay], f[kKeep], f[kTake], f[kKeep2],
                f[kTake2], f[kBias2Sqrt], f[kEps]});
+  b.SetInsertPoint(done);
+  b.CreateRetVoid();
+  return fn;
+}
+
+/// Arenas smaller than this are updated on the calling thread alone.
+constexpr int64_t kParallelElements = int64_t(1) << 16;
+
+} // namespace
+
+void emitOptimizerUpdate(llvm::IRBuilder<> &b, llvm::Value *context, llvm::Value *arena,
+                         llvm::Value *state, llvm::Value *update, int64_t arenaElements,
+                         const std::vector<std::pair<int64_t, int64_t>> &ranges) {
+  llvm::Module &m = *b.GetInsertBlock()->getModule();
+  llvm::LLVMContext &ctx = b.getContext();
+  auto *ptr = llvm::PointerType::getUnqual(ctx);
+  auto *dataTy = llvm::StructType::get(ctx, {ptr, ptr, ptr, b.getInt64Ty()});
+  llvm::Function *part = emitUpdatePart(m, dataTy, arenaElements, ranges);
+  // In the entry block, as every alloca should be (not a stack adjustment
+  // per call).
+  llvm::BasicBlock &entry = b.GetInsertBlock()->getParent()->getEntryBlock();
+  Value *data = llvm::IRBuilder<>(&entry, entry.begin()).CreateAlloca(dataTy);
+  b.CreateStore(arena, b.CreateStructGEP(dataTy, data, 0));
+  b.CreateStore(state, b.CreateStructGEP(dataTy, data, 1));
+  b.CreateStore(update, b.CreateStructGEP(dataTy, data, 2));
+  Value *threads = contextThreads(b, context);
+  llvm::Function *fn = b.GetInsertBlock()->getParent();
+  auto *alone = llvm::BasicBlock::Create(ctx, "update.alone", fn);
+  auto *pool = llvm::BasicBlock::Create(ctx, "update.pool", fn);
+  auto *split = llvm::BasicBlock::Create(ctx, "update.split", fn);
+  auto *done = llvm::BasicBlock::Create(ctx, "update.joined", fn);
+  // More than one thread implies a context to read.
+  b.CreateCondBr(arenaElements >= kParallelElements
+                     ? b.CreateICmpSGT(threads, b.getInt64(1))
+                     : b.getFalse(),
+                 pool, alone);
+  b.SetInsertPoint(pool);
+  Value *parallelFor = contextPointer(b, context, offsetof(nnc_context, parallel_for));
+  b.CreateCondBr(b.CreateIsNull(parallelFor), alone, split);
+  b.SetInsertPoint(split);
+  b.CreateStore(threads, b.CreateStructGEP(dataTy, data, 3));
+  auto *taskTy = llvm::FunctionType::get(b.getVoidTy(), {ptr, b.getInt64Ty(), ptr, ptr}, false);
+  b.CreateCall(taskTy, parallelFor,
+               {contextPointer(b, context, offsetof(nnc_context, pool)), threads, part, data});
+  b.CreateBr(done);
+  b.SetInsertPoint(alone);
+  b.CreateStore(b.getInt64(1), b.CreateStructGEP(dataTy, data, 3));
+  b.CreateCall(part, {data, b.getInt64(0)});
+  b.CreateBr(done);
   b.SetInsertPoint(done);
 }
 

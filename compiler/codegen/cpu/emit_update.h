@@ -22,9 +22,11 @@ namespace nnc::codegen {
 /// ([begin, end) in elements): parameters in `arena`, gradients and the two
 /// slots in `state` (3 consecutive arenas of `arenaElements` floats), the
 /// per-step scalars read from the nnc_update struct at `update`.
-void emitOptimizerUpdate(llvm::IRBuilder<> &b, llvm::Value *arena,
-                         llvm::Value *state, llvm::Value *update,
-                         int64_t arenaElements,
+/// The update of every element of `ranges` (trainable [begin, end) element
+/// ranges of the arena), on the threads of `context` (an nnc_context *,
+/// possibly null).
+void emitOptimizerUpdate(llvm::IRBuilder<> &b, llvm::Value *context, llvm::Value *arena,
+                         llvm::Value *state, llvm::Value *update, int64_t arenaElements,
                          const std::vector<std::pair<int64_t, int64_t>> &ranges);
 
 } // namespace nnc::codegen
