@@ -2,8 +2,8 @@
 //
 // A worker joins a job by copying its fields under the mutex and counting
 // itself in busy_; the next job is posted only when busy_ is zero, so a
-// worker that woke late for a finished job (and claims nothing from it)
-// never claims a task of the next one with the old job's function.
+// worker that woke late for a job finished without it (it had no task in
+// it) never runs the old job's function on the next one's data.
 //
 //===----------------------------------------------------------------------===//
 #include "nnrt/thread_pool.h"
@@ -38,7 +38,7 @@ int availableCpus() {
 
 ThreadPool::ThreadPool(int threads) {
   for (int i = 1; i < threads; ++i)
-    workers_.emplace_back([this] { work(); });
+    workers_.emplace_back([this, i] { work(i); });
 }
 
 ThreadPool::~ThreadPool() {
@@ -51,8 +51,8 @@ ThreadPool::~ThreadPool() {
     t.join();
 }
 
-void ThreadPool::claim(int64_t count, nnc_task_fn task, void *data) {
-  for (int64_t i; (i = next_.fetch_add(1, std::memory_order_relaxed)) < count;) {
+void ThreadPool::runShare(int participant, int64_t count, nnc_task_fn task, void *data) {
+  for (int64_t i = participant; i < count; i += threads()) {
     task(data, i);
     finished_.fetch_add(1, std::memory_order_release);
   }
@@ -72,7 +72,6 @@ void ThreadPool::run(int64_t count, nnc_task_fn task, void *data) {
       task_ = task;
       data_ = data;
       count_ = count;
-      next_.store(0, std::memory_order_relaxed);
       finished_.store(0, std::memory_order_relaxed);
       generation_.fetch_add(1, std::memory_order_release);
       notify = sleepers_ > 0;
@@ -83,7 +82,7 @@ void ThreadPool::run(int64_t count, nnc_task_fn task, void *data) {
   }
   if (notify)
     wake_.notify_all();
-  claim(count, task, data);
+  runShare(0, count, task, data);
   while (finished_.load(std::memory_order_acquire) < count)
     pause();
 }
@@ -92,7 +91,7 @@ void ThreadPool::parallelFor(void *pool, int64_t count, nnc_task_fn task, void *
   static_cast<ThreadPool *>(pool)->run(count, task, data);
 }
 
-void ThreadPool::work() {
+void ThreadPool::work(int participant) {
   uint64_t seen = 0;
   for (;;) {
     for (int i = 0; i < kSpins && generation_.load(std::memory_order_acquire) == seen; ++i)
@@ -113,7 +112,7 @@ void ThreadPool::work() {
     int64_t count = count_;
     busy_.fetch_add(1, std::memory_order_acq_rel);
     lock.unlock();
-    claim(count, task, data);
+    runShare(participant, count, task, data);
     busy_.fetch_sub(1, std::memory_order_acq_rel);
   }
 }

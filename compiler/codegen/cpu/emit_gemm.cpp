@@ -50,11 +50,13 @@ public:
   /// C into one part per thread of the context, by columns (whole panels
   /// of nr) when there are enough of them, else by rows (whole tiles of
   /// mr), and runs the blocked product on each part with its own scratch.
-  llvm::Function *parallel(bool transA, bool transB) {
-    std::string name = prefix_ + (transA ? ".t" : ".n") + (transB ? "t" : "n");
+  llvm::Function *parallel(bool transA, bool transB, bool fewRows) {
+    std::string name = prefix_ + (transA ? ".t" : ".n") + (transB ? "t" : "n") +
+                       (fewRows ? ".rows" : "");
     if (llvm::Function *existing = m_.getFunction(name))
       return existing;
-    llvm::Function *serial = serialFunction(transA, transB);
+    llvm::Function *serial =
+        fewRows ? fewRowsFunction(transA, transB) : serialFunction(transA, transB);
     llvm::StructType *taskTy = llvm::StructType::get(
         ctx_, {i64_, i64_, i64_, ptr_, ptr_, ptr_, ptr_, i64_, i64_});
     enum { kM, kN, kK, kA, kB, kC, kScratch, kParts, kByColumns };
@@ -123,7 +125,8 @@ public:
     llvm::BasicBlock *split = llvm::BasicBlock::Create(ctx_, "split", fn);
     // More than one thread implies a context to read.
     b.CreateCondBr(b.CreateAnd(b.CreateICmpSGT(threads, b.getInt64(1)),
-                               b.CreateICmpSGE(work, b.getInt64(kParallelWork))),
+                               b.CreateICmpSGE(work, b.getInt64(fewRows ? kParallelFewRows
+                                                                        : kParallelWork))),
                    pool, alone);
     b.SetInsertPoint(pool);
     Value *parallelFor = contextPointer(b, context, offsetof(nnc_context, parallel_for));
@@ -156,8 +159,151 @@ public:
   }
 
   /// Products smaller than this many multiply-adds run on one thread: a
-  /// fork and join costs more than they take.
+  /// fork and join costs more than they take. With few rows, a product is
+  /// bound by reading B, and a thread that reads half of it from its own
+  /// L2 cache is worth a fork sooner.
   static constexpr int64_t kParallelWork = int64_t(1) << 18;
+  static constexpr int64_t kParallelFewRows = int64_t(1) << 15;
+
+  static constexpr unsigned kDotRows = 8;
+
+  /// C[i, j0 + q] = aRow . B[j0 + q, :] for q < rows.
+  void dots(llvm::IRBuilder<> &b, Value *aRow, Value *B, Value *ldb, Value *K, Value *j0,
+            unsigned rows, Value *C, Value *i, Value *ldc) {
+    Value *zeroVec = llvm::ConstantAggregateZero::get(vec_);
+    std::vector<Value *> bRows(rows);
+    for (unsigned q = 0; q < rows; ++q)
+      bRows[q] = b.CreateInBoundsGEP(
+          elem_, B, b.CreateMul(b.CreateAdd(j0, b.getInt64(q)), ldb));
+    llvm::Function *fn = b.GetInsertBlock()->getParent();
+    llvm::BasicBlock *before = b.GetInsertBlock();
+    llvm::BasicBlock *body = llvm::BasicBlock::Create(ctx_, "dot", fn);
+    llvm::BasicBlock *after = llvm::BasicBlock::Create(ctx_, "dot.tail", fn);
+    Value *vectors = b.CreateSDiv(K, b.getInt64(t_.lanes));
+    b.CreateCondBr(b.CreateICmpSGT(vectors, b.getInt64(0)), body, after);
+    b.SetInsertPoint(body);
+    llvm::PHINode *kb = b.CreatePHI(i64_, 2);
+    kb->addIncoming(b.getInt64(0), before);
+    std::vector<llvm::PHINode *> acc(rows);
+    std::vector<Value *> next(rows);
+    for (unsigned q = 0; q < rows; ++q) {
+      acc[q] = b.CreatePHI(vec_, 2);
+      acc[q]->addIncoming(zeroVec, before);
+    }
+    Value *k0 = mul(b, kb, t_.lanes);
+    Value *x = b.CreateAlignedLoad(vec_, b.CreateInBoundsGEP(elem_, aRow, k0),
+                                   llvm::Align(elemBytes_));
+    for (unsigned q = 0; q < rows; ++q) {
+      Value *y = b.CreateAlignedLoad(vec_, b.CreateInBoundsGEP(elem_, bRows[q], k0),
+                                     llvm::Align(elemBytes_));
+      next[q] = b.CreateIntrinsic(llvm::Intrinsic::fmuladd, {vec_}, {x, y, acc[q]});
+    }
+    Value *kbNext = b.CreateAdd(kb, b.getInt64(1), "", true, true);
+    kb->addIncoming(kbNext, body);
+    for (unsigned q = 0; q < rows; ++q)
+      acc[q]->addIncoming(next[q], body);
+    b.CreateCondBr(b.CreateICmpSLT(kbNext, vectors), body, after);
+    b.SetInsertPoint(after);
+    std::vector<llvm::PHINode *> sums(rows);
+    for (unsigned q = 0; q < rows; ++q) {
+      sums[q] = b.CreatePHI(vec_, 2);
+      sums[q]->addIncoming(zeroVec, before);
+      sums[q]->addIncoming(next[q], body);
+    }
+    // The last K mod lanes values, masked (zero elsewhere).
+    Value *kTail = mul(b, vectors, t_.lanes);
+    Value *mask = laneMask(b, 0, b.CreateSub(K, kTail));
+    Value *xt = b.CreateMaskedLoad(vec_, b.CreateInBoundsGEP(elem_, aRow, kTail),
+                                   llvm::Align(elemBytes_), mask, zeroVec);
+    for (unsigned q = 0; q < rows; ++q) {
+      Value *sum = sums[q];
+      Value *yt = b.CreateMaskedLoad(vec_, b.CreateInBoundsGEP(elem_, bRows[q], kTail),
+                                     llvm::Align(elemBytes_), mask, zeroVec);
+      Value *total = b.CreateIntrinsic(llvm::Intrinsic::fmuladd, {vec_}, {xt, yt, sum});
+      b.CreateStore(
+          b.CreateFAddReduce(llvm::ConstantFP::getNegativeZero(elem_), total),
+          b.CreateInBoundsGEP(elem_, C,
+                              b.CreateAdd(b.CreateMul(i, ldc), b.CreateAdd(j0, b.getInt64(q)))));
+    }
+  }
+
+  /// (M, N, K, A, lda, B, ldb, C, ldc, scratch): the same product as plain
+  /// loops, for fewer rows than packing pays for (a batch of one is a
+  /// matrix-vector product): each operand is read once, in its own order.
+  llvm::Function *fewRowsFunction(bool transA, bool transB) {
+    std::string name =
+        prefix_ + (transA ? ".t" : ".n") + (transB ? "t" : "n") + ".rows.serial";
+    if (llvm::Function *existing = m_.getFunction(name))
+      return existing;
+    llvm::Function *fn = create(
+        name, {i64_, i64_, i64_, ptr_, i64_, ptr_, i64_, ptr_, i64_, ptr_}, {3, 5, 7});
+    llvm::BasicBlock *entry = llvm::BasicBlock::Create(ctx_, "entry", fn);
+    llvm::IRBuilder<> b(entry);
+    Value *M = fn->getArg(0), *N = fn->getArg(1), *K = fn->getArg(2);
+    Value *A = fn->getArg(3), *lda = fn->getArg(4), *B = fn->getArg(5),
+          *ldb = fn->getArg(6), *C = fn->getArg(7), *ldc = fn->getArg(8);
+    auto a = [&](Value *i, Value *k) {
+      return loadElem(b, A, transA ? b.CreateAdd(b.CreateMul(k, lda), i)
+                                   : b.CreateAdd(b.CreateMul(i, lda), k));
+    };
+    // Sums may be reordered (vectorised): the order is still one per build.
+    llvm::FastMathFlags fmf;
+    fmf.setAllowReassoc();
+    fmf.setAllowContract();
+    b.setFastMathFlags(fmf);
+    Value *zero = llvm::ConstantFP::get(elem_, 0.0);
+    if (transB && !transA) {
+      // Dot products of a row of A with rows of the stored B, all contiguous:
+      // kDotRows rows of B at a time, each into its own vector accumulator
+      // (independent chains to cover the latency of a multiply-add), the
+      // last part of K under a lane mask, then one reduction per row.
+      Value *columns = b.CreateMul(b.CreateSDiv(N, b.getInt64(kDotRows)),
+                                   b.getInt64(kDotRows));
+      emitLoop(b, M, [&](Value *i) {
+        Value *aRow = b.CreateInBoundsGEP(elem_, A, b.CreateMul(i, lda));
+        emitLoop(b, b.CreateSDiv(N, b.getInt64(kDotRows)), [&](Value *jb) {
+          dots(b, aRow, B, ldb, K, mul(b, jb, kDotRows), kDotRows, C, i, ldc);
+        });
+        emitLoop(b, b.CreateSub(N, columns), [&](Value *jj) {
+          dots(b, aRow, B, ldb, K, b.CreateAdd(columns, jj), 1, C, i, ldc);
+        });
+      });
+    } else if (transB) {
+      // Dot products along contiguous rows of A and of the stored B.
+      Value *acc = b.CreateAlloca(elem_);
+      emitLoop(b, M, [&](Value *i) {
+        emitLoop(b, N, [&](Value *j) {
+          b.CreateStore(zero, acc);
+          Value *row = b.CreateInBoundsGEP(elem_, B, b.CreateMul(j, ldb));
+          emitLoop(b, K, [&](Value *k) {
+            b.CreateStore(b.CreateFAdd(b.CreateLoad(elem_, acc),
+                                       b.CreateFMul(a(i, k), loadElem(b, row, k))),
+                          acc);
+          });
+          b.CreateStore(b.CreateLoad(elem_, acc),
+                        b.CreateInBoundsGEP(elem_, C, b.CreateAdd(b.CreateMul(i, ldc), j)));
+        });
+      });
+    } else {
+      // Rows of C accumulate scaled rows of B: the inner loop is contiguous.
+      emitLoop(b, M, [&](Value *i) {
+        Value *row = b.CreateInBoundsGEP(elem_, C, b.CreateMul(i, ldc));
+        emitLoop(b, N, [&](Value *j) { b.CreateStore(zero, b.CreateInBoundsGEP(elem_, row, j)); });
+        emitLoop(b, K, [&](Value *k) {
+          Value *x = a(i, k);
+          Value *bRow = b.CreateInBoundsGEP(elem_, B, b.CreateMul(k, ldb));
+          emitLoop(b, N, [&](Value *j) {
+            Value *at = b.CreateInBoundsGEP(elem_, row, j);
+            b.CreateStore(b.CreateFAdd(b.CreateLoad(elem_, at),
+                                       b.CreateFMul(x, loadElem(b, bRow, j))),
+                          at);
+          });
+        });
+      });
+    }
+    b.CreateRetVoid();
+    return fn;
+  }
 
   /// (M, N, K, A, lda, B, ldb, C, ldc, scratch): BLIS's loops on one thread.
   llvm::Function *serialFunction(bool transA, bool transB) {
@@ -621,7 +767,12 @@ GemmTiling gemmTiling(unsigned vectorBits, bool f64) {
 
 llvm::Function *gemmFunction(llvm::Module &module, llvm::Type *element,
                              const GemmTiling &tiling, bool transA, bool transB) {
-  return GemmEmitter(module, element, tiling).parallel(transA, transB);
+  return GemmEmitter(module, element, tiling).parallel(transA, transB, false);
+}
+
+llvm::Function *fewRowsFunction(llvm::Module &module, llvm::Type *element,
+                                const GemmTiling &tiling, bool transA, bool transB) {
+  return GemmEmitter(module, element, tiling).parallel(transA, transB, true);
 }
 
 } // namespace nnc::codegen

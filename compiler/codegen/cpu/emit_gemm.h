@@ -40,12 +40,19 @@ struct GemmTiling {
 /// or (with `f64`) float64 elements.
 GemmTiling gemmTiling(unsigned vectorBits, bool f64);
 
-/// `void(i64 M, i64 N, i64 K, ptr A, ptr B, ptr C, ptr scratch)`: C = op(A)
+/// `void(ptr ctx, i64 M, i64 N, i64 K, ptr A, ptr B, ptr C, ptr scratch)`: C = op(A)
 /// op(B), C row-major M x N; A is M x K row-major, or with `transA` stored
 /// K x M; B is K x N, or with `transB` stored N x K. `scratch` holds
 /// tiling.scratchElements() elements, aligned to 64 bytes. Emitted into
 /// `module` once per (element, transA, transB) and reused.
 llvm::Function *gemmFunction(llvm::Module &module, llvm::Type *element,
                              const GemmTiling &tiling, bool transA, bool transB);
+
+/// The same signature and result for fewer than tiling.minRows rows: plain
+/// loops that read each operand once (a batch of one is a matrix-vector
+/// product, bound by reading the weights), the columns split between the
+/// context's threads.
+llvm::Function *fewRowsFunction(llvm::Module &module, llvm::Type *element,
+                                const GemmTiling &tiling, bool transA, bool transB);
 
 } // namespace nnc::codegen

@@ -120,13 +120,6 @@ private:
     b_.CreateStore(v, b_.CreateInBoundsGEP(elem_, base, index));
   }
   Value *numel(const ir::Shape &shape) { return dim(ir::numElements(shape)); }
-  // Allocas belong in the entry block, where SROA turns them into registers.
-  Value *entryAlloca() {
-    llvm::BasicBlock &entry = fn_->getEntryBlock();
-    llvm::IRBuilder<> at(&entry, entry.begin());
-    return at.CreateAlloca(elem_);
-  }
-
   void elementwise() {
     const ir::Shape &shape = k_.root->shape;
     std::vector<Value *> outStrides = strides(shape);
@@ -166,7 +159,7 @@ private:
     Value *M = dim(c[0]), *N = dim(c[1]);
     Value *K = dim(k_.transA ? aShape[0] : aShape[1]);
     // Enough rows: the packed, register-blocked product. Fewer (a batch of
-    // one): the loops below, which read each operand once.
+    // one): plain loops, which read each operand once.
     GemmTiling tiling = gemmTiling(target_.vectorBits, p_.element == ir::DType::F64);
     llvm::BasicBlock *blocked = llvm::BasicBlock::Create(m_.getContext(), "gemm", fn_);
     llvm::BasicBlock *loops = llvm::BasicBlock::Create(m_.getContext(), "few.rows", fn_);
@@ -177,59 +170,10 @@ private:
                   {context(), M, N, K, read(0), read(1), out(), scratch()});
     b_.CreateBr(done);
     b_.SetInsertPoint(loops);
-    fewRows(M, N, K);
+    b_.CreateCall(fewRowsFunction(m_, elem_, tiling, k_.transA, k_.transB),
+                  {context(), M, N, K, read(0), read(1), out(), scratch()});
     b_.CreateBr(done);
     b_.SetInsertPoint(done);
-  }
-
-  void fewRows(Value *M, Value *N, Value *K) {
-    auto aIndex = [&](Value *i, Value *k) {
-      return k_.transA ? b_.CreateAdd(b_.CreateMul(k, M), i)
-                       : b_.CreateAdd(b_.CreateMul(i, K), k);
-    };
-    llvm::FastMathFlags fmf;
-    fmf.setAllowReassoc();
-    fmf.setAllowContract();
-    if (k_.transB) {
-      // Dot products along contiguous rows of A and B^T.
-      emitLoop(b_, M, [&](Value *i) {
-        emitLoop(b_, N, [&](Value *j) {
-          Value *acc = entryAlloca();
-          b_.CreateStore(llvm::ConstantFP::get(elem_, 0.0), acc);
-          emitLoop(b_, K, [&](Value *k) {
-            Value *x = load(read(0), aIndex(i, k));
-            Value *y = load(read(1), b_.CreateAdd(b_.CreateMul(j, K), k));
-            llvm::IRBuilder<>::FastMathFlagGuard guard(b_);
-            b_.setFastMathFlags(fmf);
-            b_.CreateStore(b_.CreateFAdd(b_.CreateLoad(elem_, acc),
-                                         b_.CreateFMul(x, y)),
-                           acc);
-          });
-          store(b_.CreateLoad(elem_, acc), out(),
-                b_.CreateAdd(b_.CreateMul(i, N), j));
-        });
-      });
-      return;
-    }
-    // Rows of C accumulate scaled rows of B: the inner loop is contiguous.
-    emitLoop(b_, M, [&](Value *i) {
-      Value *row = b_.CreateMul(i, N);
-      emitLoop(b_, N, [&](Value *j) {
-        store(llvm::ConstantFP::get(elem_, 0.0), out(), b_.CreateAdd(row, j));
-      });
-      emitLoop(b_, K, [&](Value *k) {
-        Value *x = load(read(0), aIndex(i, k));
-        Value *bRow = b_.CreateMul(k, N);
-        emitLoop(b_, N, [&](Value *j) {
-          llvm::IRBuilder<>::FastMathFlagGuard guard(b_);
-          b_.setFastMathFlags(fmf);
-          Value *idx = b_.CreateAdd(row, j);
-          Value *sum = b_.CreateFAdd(load(out(), idx),
-                                     b_.CreateFMul(x, load(read(1), b_.CreateAdd(bRow, j))));
-          store(sum, out(), idx);
-        });
-      });
-    });
   }
 
   void reduce() {

@@ -3,9 +3,11 @@
 // The compiled code asks for parallel work through nnc_context::parallel_for
 // (nnrt_model.h): one fork and join per matrix product, a few tasks each,
 // many times a second. So the workers spin for a short while after a job
-// before they sleep, and the calling thread takes tasks too. Tasks are
-// claimed from a shared counter; the compiled code's results do not depend
-// on which thread runs which task.
+// before they sleep, and the calling thread takes tasks too. Task i runs on
+// participant i mod threads (the caller is participant 0, worker w is
+// w + 1), always the same one: a thread that reads the same part of the
+// weights in every call finds it in its own cache. The compiled code's
+// results do not depend on which thread runs which task.
 //
 //===----------------------------------------------------------------------===//
 #ifndef NNRT_THREAD_POOL_H
@@ -44,8 +46,9 @@ public:
   static void parallelFor(void *pool, int64_t count, nnc_task_fn task, void *data);
 
 private:
-  void work();
-  void claim(int64_t count, nnc_task_fn task, void *data);
+  void work(int participant);
+  /// Runs the tasks of `participant`.
+  void runShare(int participant, int64_t count, nnc_task_fn task, void *data);
 
   std::vector<std::thread> workers_;
   std::mutex callers_; ///< one job at a time
@@ -55,7 +58,6 @@ private:
   nnc_task_fn task_ = nullptr;
   void *data_ = nullptr;
   int64_t count_ = 0;
-  std::atomic<int64_t> next_{0};     ///< the next task to claim
   std::atomic<int64_t> finished_{0}; ///< tasks that have returned
   std::atomic<int> busy_{0};         ///< workers inside a job
   int sleepers_ = 0;

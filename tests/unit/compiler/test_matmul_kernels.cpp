@@ -237,7 +237,8 @@ TEST_CASE("matmul kernels: a row of C does not depend on the rows around it") {
 
 TEST_CASE("matmul kernels: every thread count gives the same bits") {
   // The product is cut into one part per thread, by columns or by rows;
-  // each element is still one sum in one order.
+  // each element is still one sum in one order. So is a product of few
+  // rows, whose plain loops are cut by columns.
   PoolContext two(2), three(3), five(5);
   for (bool transA : {false, true})
     for (bool transB : {false, true}) {
@@ -245,7 +246,9 @@ TEST_CASE("matmul kernels: every thread count gives the same bits") {
       std::mt19937 rng(3);
       // Wide (cut by columns), narrow (by rows), and both ragged.
       for (auto [M, N, K] : {std::tuple<int64_t, int64_t, int64_t>{70, 300, 300},
-                             {301, 20, 129}, {97, 97, 600}, {5, 2100, 64}}) {
+                             {301, 20, 129}, {97, 97, 600}, {5, 2100, 64},
+                             // Fewer rows than packing pays for (a batch of one).
+                             {1, 300, 784}, {3, 2100, 64}}) {
         std::vector<double> a = randomValues(static_cast<size_t>(M * K), rng, false);
         std::vector<double> b = randomValues(static_cast<size_t>(K * N), rng, false);
         std::vector<double> alone = run(c, M, N, K, a, b);
