@@ -13,16 +13,18 @@
 
 namespace nnrt {
 
-namespace {
-
-/// The descriptor's version, checked before its manifest is read: another
-/// ABI may lay out even the descriptor differently.
-const ModelCode &checkedAbi(const ModelCode &code) {
+void checkModelAbi(const ModelCode &code) {
   if (code.abiVersion != NNC_MODEL_ABI_VERSION)
     throw Error("the model was compiled for model ABI " +
                 std::to_string(code.abiVersion) + ", and this runtime implements ABI " +
                 std::to_string(NNC_MODEL_ABI_VERSION) +
                 "; rebuild it with the nnc that goes with this runtime");
+}
+
+namespace {
+
+const ModelCode &checkedAbi(const ModelCode &code) {
+  checkModelAbi(code);
   return code;
 }
 

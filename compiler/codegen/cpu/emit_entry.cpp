@@ -11,7 +11,9 @@
 //                    Gradient (a: element offset in the state's gradient
 //                    arena), Param (a: element offset in the arena) or
 //                    Workspace (a: the element count's coefficient, times
-//                    the symbols dims[<entry>.symbols[symStart + k]]);
+//                    the symbols dims[<entry>.symbols[symStart + k]]) or
+//                    Shared (a workspace buffer that reuses the memory of
+//                    an earlier one, Buffer::shares; a: that one's slot);
 //   <entry>.symbols  i32 symbol positions, with repetition (B*B);
 //   <entry>.calls    {ptr thunk, i32 argStart, i32 constStart} per kernel,
 //                    in order;
@@ -49,7 +51,7 @@ namespace {
 
 using llvm::Value;
 
-enum BufferKind : int32_t { kInput, kOutput, kGradient, kParam, kWorkspace };
+enum BufferKind : int32_t { kInput, kOutput, kGradient, kParam, kWorkspace, kShared };
 
 class EntryEmitter {
 public:
@@ -137,6 +139,11 @@ private:
         kind = kParam;
         break;
       case Buffer::Workspace: {
+        if (buf.shares >= 0) {
+          kind = kShared;
+          a = 1 + buf.shares; // the table slot of the buffer whose memory it reuses
+          break;
+        }
         ir::Dim n = ir::numElements(buf.shape);
         a = n.coeff;
         symStart = static_cast<int32_t>(symbols.size());
@@ -303,6 +310,9 @@ private:
           });
         pointerCase(kParam, [&] {
           return b_.CreateInBoundsGEP(elemTy(), arena, a);
+        });
+        pointerCase(kShared, [&] {
+          return b_.CreateLoad(ptrTy(), b_.CreateInBoundsGEP(ptrTy(), workspace, a));
         });
       }
       // A workspace buffer: its element count, then its aligned bytes.

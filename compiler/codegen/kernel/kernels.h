@@ -29,6 +29,9 @@ struct Buffer {
   int64_t index = 0;   ///< Input/Output: position; Param: arena element offset
   ir::Shape shape;
   std::string name;    ///< for printing
+  /// Workspace: the earlier buffer whose memory this one reuses (its last
+  /// reader ran before this buffer is written; planWorkspace), or -1.
+  int shares = -1;
 };
 
 struct Kernel {
@@ -91,6 +94,15 @@ KernelKey kernelKey(const KernelProgram &program, const Kernel &kernel);
 /// arena element offset.
 KernelProgram lowerToKernels(const ir::Graph &graph,
                              const std::map<std::string, int64_t> &paramOffsets);
+
+/// Lets workspace buffers whose lifetimes do not overlap share memory
+/// (Buffer::shares); lowerToKernels calls it last.
+void planWorkspace(KernelProgram &program);
+
+/// The elements of workspace memory `program` uses once its buffers share,
+/// with its symbols bound to `symbols` (for tests).
+int64_t workspaceElements(const KernelProgram &program,
+                          const std::map<std::string, int64_t> &symbols);
 
 /// Prints the kernel program (`--emit kernels`).
 void printKernels(const KernelProgram &program, std::ostream &out);

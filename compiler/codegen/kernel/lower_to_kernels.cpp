@@ -18,6 +18,8 @@
 //   4. Buffers: inputs and parameters are given; a materialised node that is
 //      a graph output writes the output buffer directly; the rest get
 //      workspace. Outputs that are leaves, views or repeated get a Copy.
+//   5. Workspace buffers whose lifetimes do not overlap share memory
+//      (plan_memory.cpp).
 //
 //===----------------------------------------------------------------------===//
 #include "codegen/kernel/kernels.h"
@@ -90,6 +92,7 @@ public:
       Kernel copy{Kernel::Copy, o, outputBuffers_[i], {{o, source}}};
       program_.kernels.push_back(copy);
     }
+    planWorkspace(program_);
     return std::move(program_);
   }
 
@@ -308,7 +311,10 @@ void printKernels(const KernelProgram &program, std::ostream &out) {
   for (size_t i = 0; i < program.buffers.size(); ++i) {
     const Buffer &b = program.buffers[i];
     out << "buffer b" << i << " " << kBufferKinds[b.kind] << " "
-        << ir::shapeStr(b.shape) << " \"" << b.name << "\"\n";
+        << ir::shapeStr(b.shape) << " \"" << b.name << "\"";
+    if (b.shares >= 0)
+      out << " shares b" << b.shares;
+    out << "\n";
   }
   for (const Kernel &k : program.kernels) {
     out << "kernel " << kindName(k.kind) << " -> b" << k.out;

@@ -51,6 +51,11 @@ struct ModelCode {
   static ModelCode fromDescriptor(const nnc_model_descriptor &descriptor);
 };
 
+/// Throws Error when `code` comes from a descriptor of another ABI version:
+/// another ABI may lay out even the descriptor differently, so this comes
+/// before anything else of it is read.
+void checkModelAbi(const ModelCode &code);
+
 /// The model linked into this executable: the descriptor `nnc_model`.
 ModelCode linkedModelCode();
 

@@ -1,13 +1,16 @@
 //===- info_command.cpp - `./model info [--json]` -------------------------===//
 //
 // What the binary holds: the model, its inputs and outputs with symbolic
-// shapes, the table of tensors, PyTorch-style parameter totals and, for a
-// model with a train block, its loss and training defaults. `--json` prints
-// the manifest with the totals added, for tools.
+// shapes, the table of tensors, PyTorch-style parameter totals, for a model
+// with a train block its loss and training defaults, and the memory a call
+// needs at the train block's batch size (the workspace functions' answer,
+// with the workspace buffers that share memory counted once). `--json`
+// prints the manifest with the totals and the memory added, for tools.
 //
 //===----------------------------------------------------------------------===//
 #include "cli.h"
 #include "nnrt/error.h"
+#include "nnrt/memory.h"
 
 #include <algorithm>
 #include <iomanip>
@@ -69,6 +72,50 @@ void printTraining(std::ostream &out, const Manifest &m) {
     out << "  data " << *t.data << "\n";
 }
 
+/// What a call needs at one batch size: every symbol at `batch`, on one
+/// thread; `perThread` is what each further thread adds (its packing
+/// scratch). -1: the size does not fit in 64 bits.
+struct MemoryUse {
+  int64_t batch = 1;
+  int64_t parameters = 0, forward = 0, train = -1, state = 0, perThread = 0;
+};
+
+MemoryUse memoryUse(const ModelCode &code, const Manifest &m) {
+  MemoryUse use;
+  use.batch = m.training ? m.training->batch : 1;
+  std::vector<int64_t> dims(m.symbols.size(), use.batch);
+  nnc_context one{}, two{};
+  one.threads = 1;
+  two.threads = 2; // sizes only: no task runs
+  use.parameters = m.arenaElements * int64_t(sizeof(float));
+  use.forward = code.workspace(&one, dims.data());
+  int64_t forwardTwo = code.workspace(&two, dims.data());
+  use.perThread = use.forward >= 0 && forwardTwo >= 0 ? forwardTwo - use.forward : -1;
+  if (m.training && code.hasTraining()) {
+    use.train = code.trainWorkspace(&one, dims.data());
+    use.state = 3 * use.parameters;
+  }
+  return use;
+}
+
+std::string bytesText(int64_t bytes) {
+  return bytes < 0 ? "more than 2^63 bytes" : formatBytes(uint64_t(bytes));
+}
+
+// memory at batch 64, one thread: parameters 918.6 KiB, forward workspace ...
+void printMemory(std::ostream &out, const MemoryUse &use, bool training) {
+  out << "memory at batch " << use.batch << " (every symbol " << use.batch
+      << "), one thread: parameters " << bytesText(use.parameters)
+      << ", forward workspace " << bytesText(use.forward);
+  if (training)
+    out << ", training step workspace " << bytesText(use.train)
+        << " and optimizer state " << bytesText(use.state);
+  out << "\n";
+  if (use.perThread != 0)
+    out << "  each thread past the first adds " << bytesText(use.perThread)
+        << " of matrix-product scratch\n";
+}
+
 void printText(std::ostream &out, const Manifest &m) {
   out << "model: " << m.model << "\n";
   out << "source: " << m.source << "\n";
@@ -86,16 +133,28 @@ void printText(std::ostream &out, const Manifest &m) {
 }
 
 void run(const Context &context, bool json) {
-  Manifest m =
-      parseManifest(context.code.manifest ? context.code.manifest : "");
+  checkModelAbi(context.code); // before the manifest is read
+  Manifest m = parseManifest(context.code.manifest ? context.code.manifest : "");
+  MemoryUse use = memoryUse(context.code, m);
+  bool training = m.training && context.code.hasTraining();
   if (json) {
     nlohmann::json doc = m.json;
     doc["total_parameters"] = m.parameterCount();
     doc["trainable_parameters"] = m.trainableCount();
+    nlohmann::json memory = {{"batch", use.batch},
+                             {"parameters_bytes", use.parameters},
+                             {"forward_workspace_bytes", use.forward},
+                             {"per_thread_bytes", use.perThread}};
+    if (training) {
+      memory["train_workspace_bytes"] = use.train;
+      memory["optimizer_state_bytes"] = use.state;
+    }
+    doc["memory"] = memory;
     context.out << doc.dump(2) << "\n";
     return;
   }
   printText(context.out, m);
+  printMemory(context.out, use, training);
 }
 
 } // namespace

@@ -201,4 +201,82 @@ train { loss = mse(output, target) }
   CHECK(code.gradOffsets == std::vector<int64_t>{0, 32});
 }
 
+
+namespace {
+
+/// Checks the sharing of workspace memory in `p`: no kernel writes memory it
+/// reads, and no two buffers that share memory are live at once. Returns the
+/// buffers that reuse another's memory.
+int checkSharing(const codegen::KernelProgram &p) {
+  auto owner = [&](int b) {
+    int s = p.buffers[static_cast<size_t>(b)].shares;
+    return s >= 0 ? s : b;
+  };
+  std::vector<int> first(p.buffers.size(), -1), last(p.buffers.size(), -1);
+  for (size_t k = 0; k < p.kernels.size(); ++k) {
+    const codegen::Kernel &kernel = p.kernels[k];
+    for (const auto &[node, b] : kernel.reads) {
+      CHECK_MESSAGE(owner(b) != owner(kernel.out),
+                    "kernel " << k << " writes b" << kernel.out << " over its read b" << b);
+      last[static_cast<size_t>(b)] = static_cast<int>(k);
+    }
+    if (first[static_cast<size_t>(kernel.out)] < 0)
+      first[static_cast<size_t>(kernel.out)] = static_cast<int>(k);
+    last[static_cast<size_t>(kernel.out)] =
+        std::max(last[static_cast<size_t>(kernel.out)], static_cast<int>(k));
+  }
+  int sharing = 0;
+  for (size_t a = 0; a < p.buffers.size(); ++a) {
+    if (p.buffers[a].kind != codegen::Buffer::Workspace)
+      continue;
+    if (p.buffers[a].shares >= 0) {
+      ++sharing;
+      const codegen::Buffer &o = p.buffers[static_cast<size_t>(p.buffers[a].shares)];
+      CHECK(o.kind == codegen::Buffer::Workspace);
+      CHECK(o.shares < 0); // an owner, not a sharer
+      CHECK(ir::numElements(o.shape) == ir::numElements(p.buffers[a].shape));
+    }
+    for (size_t b = a + 1; b < p.buffers.size(); ++b)
+      if (p.buffers[b].kind == codegen::Buffer::Workspace &&
+          owner(static_cast<int>(a)) == owner(static_cast<int>(b)))
+        CHECK_MESSAGE((last[a] < first[b] || last[b] < first[a]),
+                      "b" << a << " [" << first[a] << ", " << last[a] << "] and b" << b
+                          << " [" << first[b] << ", " << last[b] << "] share memory");
+  }
+  return sharing;
+}
+
+} // namespace
+
+TEST_CASE("training: workspace buffers share memory only when their lifetimes are apart") {
+  for (const char *example : {"mlp.nnm", "residual_fashion.nnm", "sine.nnm", "xor.nnm"}) {
+    INFO(example);
+    auto c = compileFile(examplePath(example));
+    REQUIRE(c->model);
+    REQUIRE(c->model->training);
+    std::map<std::string, int64_t> offsets;
+    for (const sema::TensorInfo &t : c->model->tensors)
+      offsets[t.name] = t.offset;
+    codegen::TrainingCode code = driver::lowerTraining(*c->model, offsets);
+    int shared = checkSharing(code.trainStep);
+    checkSharing(code.evaluate);
+    // A training step keeps the forward activations for the backward pass,
+    // but the backward pass's own temporaries come and go.
+    CHECK(shared > 0);
+    std::map<std::string, int64_t> symbols;
+    for (const std::string &s : code.trainStep.symbols)
+      symbols[s] = 64;
+    int64_t unshared = 0;
+    for (const codegen::Buffer &b : code.trainStep.buffers)
+      if (b.kind == codegen::Buffer::Workspace) {
+        ir::Dim d = ir::numElements(b.shape);
+        int64_t n = d.coeff;
+        for (const std::string &s : d.symbols)
+          n *= symbols.at(s);
+        unshared += n;
+      }
+    CHECK(codegen::workspaceElements(code.trainStep, symbols) < unshared);
+  }
+}
+
 } // namespace nnc::test
