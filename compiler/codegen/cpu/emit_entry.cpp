@@ -33,6 +33,8 @@
 // 0: the same slot in every entry point, as thunks are shared), its
 // constants and the symbols, and calls the kernel's function, whose
 // `noalias` arguments LLVM keeps once the kernel is inlined into its thunk.
+// The thunk of an elementwise kernel of at least 2^16 elements splits its
+// rows between the context's threads (a `.rows` part function per thunk).
 //
 //===----------------------------------------------------------------------===//
 #include "codegen/cpu/emit_entry.h"
@@ -212,6 +214,79 @@ private:
     Value *table = thunk->getArg(0), *args = thunk->getArg(1),
           *dims = thunk->getArg(2), *consts = thunk->getArg(3),
           *context = thunk->getArg(4);
+    std::vector<Value *> operands = kernelOperands(b, kernel, table, args, dims, consts, context);
+    if (!rowParallel(kernel)) {
+      b.CreateCall(body, operands);
+      b.CreateRetVoid();
+      return thunk;
+    }
+    // Rows split between the context's threads when there are enough
+    // elements to pay for a fork.
+    Value *rows = dimValue(b, kernel.root->shape[0], dims);
+    Value *elements = dimValue(b, ir::numElements(kernel.root->shape), dims);
+    Value *threads = contextThreads(b, context);
+    llvm::BasicBlock *alone = llvm::BasicBlock::Create(ctx(), "alone", thunk);
+    llvm::BasicBlock *pool = llvm::BasicBlock::Create(ctx(), "pool", thunk);
+    llvm::BasicBlock *split = llvm::BasicBlock::Create(ctx(), "split", thunk);
+    b.CreateCondBr(b.CreateAnd(b.CreateICmpSGT(threads, b.getInt64(1)),
+                               b.CreateICmpSGE(elements, b.getInt64(kParallelElements))),
+                   pool, alone);
+    b.SetInsertPoint(pool);
+    Value *parallelFor = contextPointer(b, context, offsetof(nnc_context, parallel_for));
+    b.CreateCondBr(b.CreateIsNull(parallelFor), alone, split);
+    b.SetInsertPoint(alone);
+    std::vector<Value *> all = operands;
+    all.push_back(b.getInt64(0));
+    all.push_back(rows);
+    b.CreateCall(body, all);
+    b.CreateRetVoid();
+
+    // part(data, i): rows [i * ceil(rows / parts), ...) of the same call.
+    llvm::StructType *dataTy =
+        llvm::StructType::get(ctx(), {ptrTy(), ptrTy(), ptrTy(), ptrTy(), ptrTy(), i64(), i64()});
+    auto *partTy = llvm::FunctionType::get(b.getVoidTy(), {ptrTy(), i64()}, false);
+    auto *part = llvm::Function::Create(partTy, llvm::Function::InternalLinkage,
+                                        name + ".rows", m_);
+    part->addFnAttr(llvm::Attribute::NoUnwind);
+    {
+      llvm::IRBuilder<> p(llvm::BasicBlock::Create(ctx(), "entry", part));
+      Value *data = part->getArg(0), *index = part->getArg(1);
+      auto field = [&](unsigned i, llvm::Type *t) {
+        return p.CreateLoad(t, p.CreateStructGEP(dataTy, data, i));
+      };
+      std::vector<Value *> ops =
+          kernelOperands(p, kernel, field(0, ptrTy()), field(1, ptrTy()), field(2, ptrTy()),
+                         field(3, ptrTy()), field(4, ptrTy()));
+      Value *total = field(5, i64()), *parts = field(6, i64());
+      Value *each = p.CreateSDiv(p.CreateAdd(total, p.CreateSub(parts, p.getInt64(1))), parts);
+      Value *first = p.CreateBinaryIntrinsic(llvm::Intrinsic::smin, p.CreateMul(index, each), total);
+      Value *last = p.CreateBinaryIntrinsic(llvm::Intrinsic::smin, p.CreateAdd(first, each), total);
+      ops.push_back(first);
+      ops.push_back(last);
+      p.CreateCall(body, ops);
+      p.CreateRetVoid();
+    }
+    b.SetInsertPoint(split);
+    Value *data = llvm::IRBuilder<>(&thunk->getEntryBlock(), thunk->getEntryBlock().begin())
+                      .CreateAlloca(dataTy);
+    Value *fields[] = {table, args, dims, consts, context, rows, threads};
+    for (unsigned i = 0; i < 7; ++i)
+      b.CreateStore(fields[i], b.CreateStructGEP(dataTy, data, i));
+    auto *taskTy = llvm::FunctionType::get(b.getVoidTy(), {ptrTy(), i64(), ptrTy(), ptrTy()}, false);
+    b.CreateCall(taskTy, parallelFor,
+                 {contextPointer(b, context, offsetof(nnc_context, pool)), threads, part, data});
+    b.CreateRetVoid();
+    return thunk;
+  }
+
+  /// Kernels of fewer elements run on the calling thread alone.
+  static constexpr int64_t kParallelElements = int64_t(1) << 16;
+
+  /// The arguments of `kernel`'s function but the row range: its buffers'
+  /// pointers (and a matrix product's scratch and context), its constants
+  /// and the symbols, loaded from a thunk's arguments.
+  std::vector<Value *> kernelOperands(llvm::IRBuilder<> &b, const Kernel &kernel, Value *table,
+                                      Value *args, Value *dims, Value *consts, Value *context) {
     std::vector<Value *> operands;
     for (size_t i = 0; i < 1 + kernel.reads.size(); ++i) {
       Value *buffer = b.CreateLoad(i32(), b.CreateConstInBoundsGEP1_64(i32(), args, i));
@@ -231,9 +306,18 @@ private:
     for (size_t s = 0; s < p_.symbols.size(); ++s)
       operands.push_back(
           b.CreateLoad(i64(), b.CreateConstInBoundsGEP1_64(i64(), dims, s)));
-    b.CreateCall(body, operands);
-    b.CreateRetVoid();
-    return thunk;
+    return operands;
+  }
+
+  /// The value of `d` with the symbols of `dims`.
+  Value *dimValue(llvm::IRBuilder<> &b, const ir::Dim &d, Value *dims) {
+    Value *v = b.getInt64(d.coeff);
+    for (const std::string &s : d.symbols) {
+      size_t position = static_cast<size_t>(
+          std::find(p_.symbols.begin(), p_.symbols.end(), s) - p_.symbols.begin());
+      v = b.CreateMul(v, b.CreateLoad(i64(), b.CreateConstInBoundsGEP1_64(i64(), dims, position)));
+    }
+    return v;
   }
 
   //===--- layout ---------------------------------------------------------===//

@@ -3,8 +3,9 @@
 // Each kernel function takes (out, read0, read1, ..., [scratch, context,]
 // const0, ..., sym0, sym1, ...): the buffer pointers, all `noalias`, a
 // matrix product's packing scratch and the call's nnc_context (its threads),
-// the values of the expression's constants (kernelConstants), then the
-// values of the symbolic dimensions. Extents and row-major strides are computed from the shapes;
+// the values of the expression's constants (kernelConstants), the values of
+// the symbolic dimensions, then for a rowParallel kernel the range [first,
+// last) of output rows to compute. Extents and row-major strides are computed from the shapes;
 // a broadcast dimension has stride 0.
 //
 //===----------------------------------------------------------------------===//
@@ -39,6 +40,8 @@ public:
     std::vector<llvm::Type *> params(pointers_, llvm::PointerType::getUnqual(ctx));
     params.insert(params.end(), constants_.size(), elem_);
     params.insert(params.end(), p_.symbols.size(), b_.getInt64Ty());
+    if (rowParallel(k_))
+      params.insert(params.end(), 2, b_.getInt64Ty());
     auto *type = llvm::FunctionType::get(b_.getVoidTy(), params, false);
     fn_ = llvm::Function::Create(type, llvm::Function::InternalLinkage, name, m_);
     fn_->addFnAttr(llvm::Attribute::NoUnwind);
@@ -126,7 +129,16 @@ private:
     std::vector<std::vector<Value *>> readStrides;
     for (const auto &[node, buf] : k_.reads)
       readStrides.push_back(broadcastStrides(node->shape, shape.size()));
-    emitLoopNest(b_, extents(shape), [&](const std::vector<Value *> &idx) {
+    // Rows [first, last) of the output (a scalar has no rows).
+    std::vector<Value *> counts = extents(shape);
+    Value *first = nullptr;
+    if (rowParallel(k_)) {
+      first = fn_->getArg(fn_->arg_size() - 2);
+      counts[0] = b_.CreateSub(fn_->getArg(fn_->arg_size() - 1), first);
+    }
+    emitLoopNest(b_, counts, [&](std::vector<Value *> idx) {
+      if (first)
+        idx[0] = b_.CreateAdd(idx[0], first, "", true, true);
       std::map<const ir::Node *, Value *> values;
       for (size_t r = 0; r < k_.reads.size(); ++r)
         values[k_.reads[r].first] = load(read(r), dot(idx, readStrides[r]));

@@ -82,6 +82,10 @@ std::vector<KernelKey::Step> expressionSteps(const Kernel &kernel) {
 
 } // namespace
 
+bool rowParallel(const Kernel &kernel) {
+  return kernel.kind == Kernel::Elementwise && !kernel.root->shape.empty();
+}
+
 KernelKey kernelKey(const KernelProgram &program, const Kernel &kernel) {
   KernelKey key;
   key.element = program.element;

@@ -54,6 +54,11 @@ struct KernelProgram {
   std::vector<Kernel> kernels;
 };
 
+/// True for kernels whose rows (the first dimension of the output) can be
+/// computed apart: an elementwise kernel of rank 1 or more. Their code takes
+/// a range of rows, and a backend may split the rows between threads.
+bool rowParallel(const Kernel &kernel);
+
 /// The constants of an elementwise kernel's expression, each once, in
 /// preorder. They are arguments of the kernel's code rather than part of it,
 /// so that `x * 0.5` and `x * 1.5` share one function.
