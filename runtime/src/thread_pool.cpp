@@ -36,7 +36,7 @@ int availableCpus() {
   return n > 0 ? static_cast<int>(n) : 1;
 }
 
-ThreadPool::ThreadPool(int threads) {
+ThreadPool::ThreadPool(int threads) : spins_(threads <= availableCpus() ? kSpins : 0) {
   for (int i = 1; i < threads; ++i)
     workers_.emplace_back([this, i] { work(i); });
 }
@@ -94,7 +94,7 @@ void ThreadPool::parallelFor(void *pool, int64_t count, nnc_task_fn task, void *
 void ThreadPool::work(int participant) {
   uint64_t seen = 0;
   for (;;) {
-    for (int i = 0; i < kSpins && generation_.load(std::memory_order_acquire) == seen; ++i)
+    for (int i = 0; i < spins_ && generation_.load(std::memory_order_acquire) == seen; ++i)
       pause();
     std::unique_lock<std::mutex> lock(mutex_);
     if (generation_.load(std::memory_order_acquire) == seen && !stop_) {

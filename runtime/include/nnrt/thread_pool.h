@@ -51,6 +51,9 @@ private:
   void runShare(int participant, int64_t count, nnc_task_fn task, void *data);
 
   std::vector<std::thread> workers_;
+  /// Spins before a worker sleeps: none when there are more threads than
+  /// CPUs, where a spinning worker would take the CPU of one with work.
+  int spins_ = 0;
   std::mutex callers_; ///< one job at a time
   std::mutex mutex_;   ///< guards the job's fields, sleepers_ and stop_
   std::condition_variable wake_;

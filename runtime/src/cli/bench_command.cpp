@@ -39,7 +39,7 @@ struct BenchFlags {
   std::string params;
   bool json = false;
   bool train = false;
-  std::string threads;
+  std::optional<std::string> threads;
 };
 
 /// The flags checked.

@@ -27,7 +27,7 @@ std::string withThousands(int64_t value) {
   return value < 0 ? "-" + text : text;
 }
 
-void addThreadsOption(CLI::App *app, std::string &text) {
+void addThreadsOption(CLI::App *app, std::optional<std::string> &text) {
   app->add_option("--threads", text,
                   "Threads the compiled code runs on, the calling one "
                   "included (default: every CPU this process may use); the "
@@ -35,8 +35,8 @@ void addThreadsOption(CLI::App *app, std::string &text) {
       ->type_name("INT");
 }
 
-int threadsFlag(const std::string &text) {
-  return text.empty() ? 0 : static_cast<int>(integerFlag("--threads", text, 1, 1024));
+int threadsFlag(const std::optional<std::string> &text) {
+  return text ? static_cast<int>(integerFlag("--threads", *text, 1, 1024)) : 0;
 }
 
 int runCli(const ModelCode &code, int argc, const char *const *argv,

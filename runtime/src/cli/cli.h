@@ -16,6 +16,7 @@
 
 #include <CLI/CLI.hpp>
 #include <functional>
+#include <optional>
 #include <iosfwd>
 
 namespace nnrt::cli {
@@ -58,11 +59,11 @@ int runCli(const ModelCode &code, int argc, const char *const *argv,
 
 /// `--threads N` of the commands that run compiled code, bound to `text`
 /// and read by threadsFlag.
-void addThreadsOption(CLI::App *app, std::string &text);
+void addThreadsOption(CLI::App *app, std::optional<std::string> &text);
 
 /// The --threads value for Model: 0 when not given (every CPU this process
 /// may use), else N, checked to be in [1, 1024].
-int threadsFlag(const std::string &text);
+int threadsFlag(const std::optional<std::string> &text);
 
 /// 235146 -> "235,146".
 std::string withThousands(int64_t value);

@@ -22,7 +22,8 @@ namespace {
 
 struct EvalFlags {
   CLI::App *app = nullptr;
-  std::string params, data, normalize, batch, threads;
+  std::string params, data, normalize, batch;
+  std::optional<std::string> threads;
   bool json = false;
 
   bool given(const char *name) const { return app->count(name) > 0; }

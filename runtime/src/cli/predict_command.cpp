@@ -29,7 +29,7 @@ struct PredictOptions {
   std::vector<std::string> inputs;
   std::vector<std::string> outputs;
   bool noPreprocess = false;
-  std::string threads;
+  std::optional<std::string> threads;
 };
 
 std::string names(const std::vector<IoSpec> &specs) {

@@ -46,7 +46,8 @@ struct TrainFlags {
   CLI::App *app = nullptr;
   std::string data;
   std::string epochs, batch, lr, momentum, weightDecay, validation, seed;
-  std::string optimizer, normalize, params, save, metrics, threads;
+  std::string optimizer, normalize, params, save, metrics;
+  std::optional<std::string> threads;
   std::string progress = "auto";
   bool resume = false;
 
