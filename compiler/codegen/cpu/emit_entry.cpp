@@ -65,8 +65,9 @@ public:
         training_(training), target_(target), b_(m.getContext()) {
     for (const Kernel &k : p_.kernels)
       if (k.kind == Kernel::MatMul)
-        scratchBytes_ = gemmTiling(target.vectorBits, f64()).scratchElements() *
-                        elementBytes();
+        scratchBytes_ = std::max(
+            scratchBytes_,
+            matmulScratch(k, gemmTiling(target.vectorBits, f64())).total() * elementBytes());
   }
 
   EntryFunctions run() {

@@ -58,8 +58,8 @@ public:
     llvm::Function *serial =
         fewRows ? fewRowsFunction(transA, transB) : serialFunction(transA, transB);
     llvm::StructType *taskTy = llvm::StructType::get(
-        ctx_, {i64_, i64_, i64_, ptr_, ptr_, ptr_, ptr_, i64_, i64_});
-    enum { kM, kN, kK, kA, kB, kC, kScratch, kParts, kByColumns };
+        ctx_, {i64_, i64_, i64_, ptr_, ptr_, ptr_, ptr_, i64_, i64_, i64_, i64_});
+    enum { kM, kN, kK, kA, kB, kC, kScratch, kParts, kByColumns, kAElements, kPerThread };
     llvm::Function *task = create(name + ".part", {ptr_, i64_}, {});
     {
       llvm::IRBuilder<> b(llvm::BasicBlock::Create(ctx_, "entry", task));
@@ -70,8 +70,9 @@ public:
       Value *M = field(kM, i64_), *N = field(kN, i64_), *K = field(kK, i64_);
       Value *A = field(kA, ptr_), *B = field(kB, ptr_), *C = field(kC, ptr_);
       Value *parts = field(kParts, i64_);
-      Value *scratch = b.CreateInBoundsGEP(
-          elem_, field(kScratch, ptr_), mul(b, part, t_.scratchElements()));
+      Value *aElements = field(kAElements, i64_);
+      Value *scratch = b.CreateInBoundsGEP(elem_, field(kScratch, ptr_),
+                                           b.CreateMul(part, field(kPerThread, i64_)));
       llvm::BasicBlock *byColumns = llvm::BasicBlock::Create(ctx_, "columns", task);
       llvm::BasicBlock *byRows = llvm::BasicBlock::Create(ctx_, "rows", task);
       llvm::BasicBlock *done = llvm::BasicBlock::Create(ctx_, "done", task);
@@ -93,7 +94,7 @@ public:
         b.SetInsertPoint(work);
         Value *bPart = b.CreateInBoundsGEP(elem_, B, transB ? b.CreateMul(first, K) : first);
         b.CreateCall(serial, {M, count, K, A, transA ? M : K, bPart, transB ? K : N,
-                              b.CreateInBoundsGEP(elem_, C, first), N, scratch});
+                              b.CreateInBoundsGEP(elem_, C, first), N, scratch, aElements});
         b.CreateBr(done);
       }
       b.SetInsertPoint(byRows);
@@ -105,19 +106,19 @@ public:
         Value *aPart = b.CreateInBoundsGEP(elem_, A, transA ? first : b.CreateMul(first, K));
         b.CreateCall(serial, {count, N, K, aPart, transA ? M : K, B, transB ? K : N,
                               b.CreateInBoundsGEP(elem_, C, b.CreateMul(first, N)), N,
-                              scratch});
+                              scratch, aElements});
         b.CreateBr(done);
       }
       b.SetInsertPoint(done);
       b.CreateRetVoid();
     }
 
-    llvm::Function *fn = create(name, {ptr_, i64_, i64_, i64_, ptr_, ptr_, ptr_, ptr_},
-                                {4, 5, 6, 7});
+    llvm::Function *fn = create(
+        name, {ptr_, i64_, i64_, i64_, ptr_, ptr_, ptr_, ptr_, i64_, i64_}, {4, 5, 6, 7});
     llvm::IRBuilder<> b(llvm::BasicBlock::Create(ctx_, "entry", fn));
     Value *context = fn->getArg(0), *M = fn->getArg(1), *N = fn->getArg(2),
           *K = fn->getArg(3), *A = fn->getArg(4), *B = fn->getArg(5), *C = fn->getArg(6),
-          *scratch = fn->getArg(7);
+          *scratch = fn->getArg(7), *aElements = fn->getArg(8), *perThread = fn->getArg(9);
     Value *threads = contextThreads(b, context);
     Value *work = b.CreateMul(b.CreateMul(M, N), K);
     llvm::BasicBlock *alone = llvm::BasicBlock::Create(ctx_, "alone", fn);
@@ -132,7 +133,8 @@ public:
     Value *parallelFor = contextPointer(b, context, offsetof(nnc_context, parallel_for));
     b.CreateCondBr(b.CreateIsNull(parallelFor), alone, split);
     b.SetInsertPoint(alone);
-    b.CreateCall(serial, {M, N, K, A, transA ? M : K, B, transB ? K : N, C, N, scratch});
+    b.CreateCall(serial,
+                 {M, N, K, A, transA ? M : K, B, transB ? K : N, C, N, scratch, aElements});
     b.CreateRetVoid();
     b.SetInsertPoint(split);
     Value *data = llvm::IRBuilder<>(&fn->getEntryBlock(), fn->getEntryBlock().begin())
@@ -145,6 +147,8 @@ public:
     set(kB, B);
     set(kC, C);
     set(kScratch, scratch);
+    set(kAElements, aElements);
+    set(kPerThread, perThread);
     set(kParts, threads);
     // Columns when each thread gets at least two panels of them.
     set(kByColumns, b.CreateZExt(b.CreateICmpSGE(ceilDiv(b, N, t_.nr),
@@ -227,8 +231,8 @@ public:
     }
   }
 
-  /// (M, N, K, A, lda, B, ldb, C, ldc, scratch): the same product as plain
-  /// loops, for fewer rows than packing pays for (a batch of one is a
+  /// (M, N, K, A, lda, B, ldb, C, ldc, scratch, aElements): the same
+  /// product as plain loops (no scratch), for fewer rows than packing pays for (a batch of one is a
   /// matrix-vector product): each operand is read once, in its own order.
   llvm::Function *fewRowsFunction(bool transA, bool transB) {
     std::string name =
@@ -236,7 +240,7 @@ public:
     if (llvm::Function *existing = m_.getFunction(name))
       return existing;
     llvm::Function *fn = create(
-        name, {i64_, i64_, i64_, ptr_, i64_, ptr_, i64_, ptr_, i64_, ptr_}, {3, 5, 7});
+        name, {i64_, i64_, i64_, ptr_, i64_, ptr_, i64_, ptr_, i64_, ptr_, i64_}, {3, 5, 7});
     llvm::BasicBlock *entry = llvm::BasicBlock::Create(ctx_, "entry", fn);
     llvm::IRBuilder<> b(entry);
     Value *M = fn->getArg(0), *N = fn->getArg(1), *K = fn->getArg(2);
@@ -305,7 +309,8 @@ public:
     return fn;
   }
 
-  /// (M, N, K, A, lda, B, ldb, C, ldc, scratch): BLIS's loops on one thread.
+  /// (M, N, K, A, lda, B, ldb, C, ldc, scratch, aElements): BLIS's loops on
+  /// one thread; packed A at scratch, packed B aElements further.
   llvm::Function *serialFunction(bool transA, bool transB) {
     std::string name = prefix_ + (transA ? ".t" : ".n") + (transB ? "t" : "n") + ".serial";
     if (llvm::Function *existing = m_.getFunction(name))
@@ -314,12 +319,13 @@ public:
     llvm::Function *packB = packBFunction(transB);
     llvm::Function *micro = microFunction();
     llvm::Function *fn = create(
-        name, {i64_, i64_, i64_, ptr_, i64_, ptr_, i64_, ptr_, i64_, ptr_}, {3, 5, 7, 9});
+        name, {i64_, i64_, i64_, ptr_, i64_, ptr_, i64_, ptr_, i64_, ptr_, i64_},
+        {3, 5, 7, 9});
     llvm::IRBuilder<> b(llvm::BasicBlock::Create(ctx_, "entry", fn));
     Value *M = fn->getArg(0), *N = fn->getArg(1), *K = fn->getArg(2);
     Value *A = fn->getArg(3), *lda = fn->getArg(4), *B = fn->getArg(5),
           *ldb = fn->getArg(6), *C = fn->getArg(7), *ldc = fn->getArg(8);
-    Value *scratch = fn->getArg(9);
+    Value *scratch = fn->getArg(9), *aElements = fn->getArg(10);
 
     // An empty sum: C is zero.
     llvm::BasicBlock *empty = llvm::BasicBlock::Create(ctx_, "empty.sum", fn);
@@ -335,7 +341,7 @@ public:
 
     b.SetInsertPoint(blocks);
     Value *ap = scratch;
-    Value *bp = b.CreateInBoundsGEP(elem_, scratch, b.getInt64(t_.mc * t_.kc));
+    Value *bp = b.CreateInBoundsGEP(elem_, scratch, aElements);
     emitLoop(b, ceilDiv(b, N, t_.nc), [&](Value *jb) {
       Value *jc = mul(b, jb, t_.nc);
       Value *nc = smin(b, b.getInt64(t_.nc), b.CreateSub(N, jc, "", true, true));
@@ -749,6 +755,24 @@ private:
 };
 
 } // namespace
+
+GemmTiling::Scratch GemmTiling::scratchFor(int64_t M, int64_t N, int64_t K) const {
+  auto roundUp = [](int64_t x, int64_t to) { return (x + to - 1) / to * to; };
+  // A part is at most a block; with a dimension known, at most what it
+  // needs, rounded up to whole panels. Multiples of 16 elements keep B's
+  // panels aligned for whole-vector loads.
+  int64_t m = M > 0 ? std::min(mc, roundUp(M, mr)) : mc;
+  int64_t k = K > 0 ? std::min(kc, K) : kc;
+  int64_t n = N > 0 ? std::min(nc, roundUp(N, nr)) : nc;
+  return {roundUp(m * k, 16), roundUp(n * k, 16)};
+}
+
+GemmTiling::Scratch matmulScratch(const Kernel &kernel, const GemmTiling &tiling) {
+  const ir::Shape &c = kernel.root->shape;
+  const ir::Shape &a = kernel.reads[0].first->shape;
+  auto known = [](const ir::Dim &d) { return d.isConstant() ? d.coeff : 0; };
+  return tiling.scratchFor(known(c[0]), known(c[1]), known(kernel.transA ? a[0] : a[1]));
+}
 
 GemmTiling gemmTiling(unsigned vectorBits, bool f64) {
   GemmTiling t;

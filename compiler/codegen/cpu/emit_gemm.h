@@ -10,6 +10,8 @@
 //===----------------------------------------------------------------------===//
 #pragma once
 
+#include "codegen/kernel/kernels.h"
+
 #include <cstdint>
 
 namespace llvm {
@@ -32,18 +34,29 @@ struct GemmTiling {
   /// of one is a matrix-vector product, bound by reading the weights once),
   /// and the plain loops run instead.
   int64_t minRows = 4;
-  /// Elements of scratch memory: the packed block of A, then that of B.
-  int64_t scratchElements() const { return mc * kc + kc * nc; }
+  /// Elements of scratch memory per thread for a product of M x K by K x N
+  /// (a dimension not known when compiling is 0): the packed block of A,
+  /// then that of B, each no larger than the operand needs.
+  struct Scratch {
+    int64_t a = 0, b = 0;
+    int64_t total() const { return a + b; }
+  };
+  Scratch scratchFor(int64_t M, int64_t N, int64_t K) const;
 };
+
+/// The scratch a MatMul kernel needs per thread, from its shapes.
+GemmTiling::Scratch matmulScratch(const Kernel &kernel, const GemmTiling &tiling);
 
 /// The tiling for vectors of `vectorBits` bits (128, 256 or 512) of float32
 /// or (with `f64`) float64 elements.
 GemmTiling gemmTiling(unsigned vectorBits, bool f64);
 
-/// `void(ptr ctx, i64 M, i64 N, i64 K, ptr A, ptr B, ptr C, ptr scratch)`: C = op(A)
+/// `void(ptr ctx, i64 M, i64 N, i64 K, ptr A, ptr B, ptr C, ptr scratch,
+/// i64 aElements, i64 perThread)`: C = op(A)
 /// op(B), C row-major M x N; A is M x K row-major, or with `transA` stored
 /// K x M; B is K x N, or with `transB` stored N x K. `scratch` holds
-/// tiling.scratchElements() elements, aligned to 64 bytes. Emitted into
+/// perThread = scratchFor(M, N, K).total() elements per thread of `ctx`,
+/// aligned to 64 bytes, aElements = scratchFor(...).a. Emitted into
 /// `module` once per (element, transA, transB) and reused.
 llvm::Function *gemmFunction(llvm::Module &module, llvm::Type *element,
                              const GemmTiling &tiling, bool transA, bool transB);

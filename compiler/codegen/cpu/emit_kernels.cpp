@@ -178,14 +178,22 @@ private:
     llvm::BasicBlock *done = llvm::BasicBlock::Create(m_.getContext(), "matmul.done", fn_);
     b_.CreateCondBr(b_.CreateICmpSGE(M, b_.getInt64(tiling.minRows)), blocked, loops);
     b_.SetInsertPoint(blocked);
+    GemmTiling::Scratch need = scratchOf(tiling);
     b_.CreateCall(gemmFunction(m_, elem_, tiling, k_.transA, k_.transB),
-                  {context(), M, N, K, read(0), read(1), out(), scratch()});
+                  {context(), M, N, K, read(0), read(1), out(), scratch(),
+                   b_.getInt64(need.a), b_.getInt64(need.total())});
     b_.CreateBr(done);
     b_.SetInsertPoint(loops);
     b_.CreateCall(fewRowsFunction(m_, elem_, tiling, k_.transA, k_.transB),
-                  {context(), M, N, K, read(0), read(1), out(), scratch()});
+                  {context(), M, N, K, read(0), read(1), out(), scratch(), b_.getInt64(0),
+                   b_.getInt64(0)});
     b_.CreateBr(done);
     b_.SetInsertPoint(done);
+  }
+
+  /// The packing scratch this product needs per thread, from its shapes.
+  GemmTiling::Scratch scratchOf(const GemmTiling &tiling) const {
+    return matmulScratch(k_, tiling);
   }
 
   void reduce() {

@@ -23,6 +23,8 @@
 
 #include <cmath>
 #include <cstring>
+#include <array>
+#include <optional>
 #include <random>
 #include <tuple>
 
@@ -58,8 +60,11 @@ std::vector<std::string> testedCpus() {
   return cpus;
 }
 
+/// With `sizes`, M, N and K are these constants (the scratch is then sized
+/// from them), else symbols.
 CompiledMatMul compileMatMul(bool transA, bool transB, bool f64,
-                             const std::string &cpu = "native") {
+                             const std::string &cpu = "native",
+                             std::optional<std::array<int64_t, 3>> sizes = std::nullopt) {
   CompiledMatMul c;
   c.f64 = f64;
   c.transA = transA;
@@ -80,6 +85,13 @@ CompiledMatMul compileMatMul(bool transA, bool transB, bool f64,
   }
   text += "  %" + std::to_string(next) + " = matmul " + a + ", " + b + " : f32[M, N]\n";
   text += "  return %" + std::to_string(next) + "\n}\n";
+  if (sizes) {
+    text.replace(text.find("(M, N, K)"), 9, "()");
+    for (auto [name, value] : {std::pair{'M', (*sizes)[0]}, {'N', (*sizes)[1]}, {'K', (*sizes)[2]}})
+      for (size_t at; (at = text.find(std::string(1, name) + ",")) != std::string::npos ||
+                      (at = text.find(std::string(1, name) + "]")) != std::string::npos;)
+        text.replace(at, 1, std::to_string(value));
+  }
   std::string error;
   c.graph = ir::parseGraph(text, error);
   INFO(text << error);
@@ -122,8 +134,9 @@ std::vector<double> runAs(const CompiledMatMul &c, int64_t M, int64_t N, int64_t
   std::vector<T> out(static_cast<size_t>(M * N), std::numeric_limits<T>::quiet_NaN());
   int64_t bytes = c.workspaceSize(context, dims.data());
   REQUIRE(bytes >= 0);
-  std::vector<double> workspace(static_cast<size_t>(bytes) / 8 + 16);
-  void *aligned = reinterpret_cast<void *>(
+  // A guard of 1 KiB past the workspace: the product must not write there.
+  std::vector<unsigned char> workspace(static_cast<size_t>(bytes) + 64 + 1024, 0xA5);
+  auto *aligned = reinterpret_cast<unsigned char *>(
       (reinterpret_cast<uintptr_t>(workspace.data()) + 63) & ~uintptr_t(63));
   const T *inputs[2] = {at.data(), bt.data()};
   T *outputs[1] = {out.data()};
@@ -131,6 +144,11 @@ std::vector<double> runAs(const CompiledMatMul &c, int64_t M, int64_t N, int64_t
   using Forward = void (*)(const nnc_context *, const int64_t *, const T *, const T *const *,
                            T *const *, void *);
   reinterpret_cast<Forward>(c.forward)(context, dims.data(), arena, inputs, outputs, aligned);
+  for (size_t i = 0; i < 1024; ++i)
+    if (aligned[static_cast<size_t>(bytes) + i] != 0xA5) {
+      FAIL_CHECK("the product wrote past its workspace of " << bytes << " bytes");
+      break;
+    }
   return std::vector<double>(out.begin(), out.end());
 }
 
@@ -259,6 +277,40 @@ TEST_CASE("matmul kernels: every thread count gives the same bits") {
         }
       }
     }
+}
+
+TEST_CASE("matmul kernels: shapes known when compiling get a scratch of their size") {
+  // The scratch holds no more of each operand than its shape needs; every
+  // block boundary must still fit, on one thread and on three.
+  PoolContext three(3);
+  std::string error;
+  codegen::GemmTiling t = codegen::gemmTiling(
+      codegen::cpuTarget(*targetMachine("native")).vectorBits, false);
+  std::mt19937 rng(23);
+  for (auto [M, N, K] : {std::array<int64_t, 3>{5, 10, 7}, {t.mr + 1, t.nr + 1, t.kc + 1},
+                         {t.mc + 5, 3 * t.nr + 2, 2 * t.kc + 3}, {13, t.nc + t.nr + 1, 9},
+                         {97, 300, 784}})
+    for (bool transA : {false, true})
+      for (bool transB : {false, true}) {
+        CompiledMatMul c = compileMatMul(transA, transB, false, "native",
+                                         std::array<int64_t, 3>{M, N, K});
+        INFO("M=" << M << " N=" << N << " K=" << K << " transA=" << transA
+                  << " transB=" << transB);
+        std::vector<double> a = randomValues(static_cast<size_t>(M * K), rng, false);
+        std::vector<double> b = randomValues(static_cast<size_t>(K * N), rng, false);
+        std::vector<double> alone = run(c, M, N, K, a, b);
+        CHECK(run(c, M, N, K, a, b, &three.context) == alone);
+        std::map<std::string, ir::HostTensor> leaves;
+        leaves["a"] = {transA ? std::vector<int64_t>{K, M} : std::vector<int64_t>{M, K}, a};
+        leaves["b"] = {transB ? std::vector<int64_t>{N, K} : std::vector<int64_t>{K, N}, b};
+        std::vector<ir::HostTensor> want = ir::interpret(*c.graph, {}, leaves);
+        double tolerance = static_cast<double>(K + 1) * 4e-7;
+        int wrong = 0;
+        for (size_t i = 0; i < alone.size(); ++i)
+          if (!(std::fabs(alone[i] - want[0].data[i]) <= tolerance))
+            ++wrong;
+        CHECK(wrong == 0);
+      }
 }
 
 TEST_CASE("matmul kernels: an empty sum writes zeros") {
