@@ -1,12 +1,15 @@
 //===- driver.cpp - The `nnc` command -------------------------------------===//
 //
 // Subcommands:
-//   check   parse and check; `--emit tokens|ast|ir` prints a stage
+//   check   parse and check; `--emit STAGE` prints a stage
 //   summary the module tree, parameters and counts (`--json`)
-//   build   compile to an executable, or `--emit obj|ir|kernels|llvm`
+//   build   compile to an executable, or stop after `--emit STAGE`
+//   run     compile in memory and run the model's command line
 //   ir      read a textual graph IR file, verify it, print it back
-// Every stage can be stopped after and printed, so that each is testable on
-// its own (the Toy tutorial's -emit ladder). Every file written goes through
+// One pipeline, compileTo, serves check and build: tokens, ast, ir, ir-grad,
+// ir-train, kernels, kernels-train, llvm-raw, llvm, obj, exe. Every stage can
+// be stopped after and its result written, so that each is testable on its
+// own (the Toy tutorial's -emit ladder). Every file written goes through
 // the runtime's OutputFile (nnrt/file_write.h): `-o` is checked before the
 // compilation starts (not a folder, not the source file, a folder that
 // exists), then replaced atomically, or written through for a device or FIFO.
@@ -42,6 +45,7 @@
 #include <cerrno>
 #include <cstring>
 #include <filesystem>
+#include <functional>
 #include <fstream>
 #include <sstream>
 #include <unistd.h>
@@ -122,57 +126,6 @@ int errorsSummary(const DiagnosticEngine &diags, std::ostream &err) {
   return 1;
 }
 
-int cmdCheck(const Options &opts, std::ostream &out, std::ostream &err) {
-  Compilation c(err);
-  if (opts.emit == "tokens" || opts.emit == "ast") {
-    std::string why;
-    bool missing = false;
-    std::optional<int32_t> file = c.sources.load(opts.input, why, missing);
-    if (!file) {
-      c.diags.report(DiagKind::CannotReadFile, SourceLoc{}, {opts.input, why});
-      return 1;
-    }
-    if (opts.emit == "tokens") {
-      for (const syntax::Token &t : syntax::lex(c.sources, *file, c.diags)) {
-        LineCol lc = c.sources.lineCol(t.loc);
-        out << lc.line << ":" << lc.col << " " << syntax::describe(t.kind)
-            << " " << t.text << "\n";
-      }
-    } else {
-      syntax::FileAst ast = syntax::parseFile(c.sources, *file, c.diags);
-      if (!c.diags.hasErrors())
-        syntax::printAst(ast, out);
-    }
-    return c.diags.hasErrors() ? errorsSummary(c.diags, err) : 0;
-  }
-  if (!c.load(opts))
-    return errorsSummary(c.diags, err);
-  std::string problem = ir::verifyGraph(*c.model->graph);
-  if (!problem.empty()) {
-    err << "internal compiler error: the forward graph is invalid: " << problem
-        << "\n";
-    return 2;
-  }
-  if (opts.emit == "ir") {
-    ir::printGraph(*c.model->graph, out);
-  } else if (opts.emit == "ir-grad") {
-    addGradients(*c.model);
-    ir::printGraph(*passes::eliminateDeadCode(*c.model->graph), out);
-  } else if (opts.emit == "ir-train") {
-    if (!c.model->training) {
-      err << "error: `--emit ir-train` needs a train block with a loss\n";
-      return 1;
-    }
-    ir::printGraph(*buildTrainStepGraph(*c.model), out);
-  } else if (!opts.emit.empty()) {
-    err << "error: `check --emit` takes tokens, ast, ir, ir-grad or ir-train, "
-           "not `"
-        << opts.emit << "`\n";
-    return 1;
-  }
-  return 0;
-}
-
 int cmdSummary(const Options &opts, std::ostream &out, std::ostream &err) {
   Compilation c(err);
   if (!c.load(opts))
@@ -240,33 +193,28 @@ std::string prefixProblem(const std::string &prefix) {
 }
 
 /// The model's LLVM module (forward, and the training entry points when it
-/// trains), verified and optimised for `machine`. `recordTarget`: the
-/// manifest names the CPU and the extensions the code may use, which the
-/// runtime checks before running it (not needed for code compiled in memory
-/// for this machine). Null after an internal error, reported on `err`.
+/// trains), verified, before optimisation. `recordTarget`: the manifest
+/// names the CPU and the extensions the code may use, which the runtime
+/// checks before running it (not needed for code compiled in memory for
+/// this machine). Null after an internal error, reported on `err`.
 std::unique_ptr<llvm::Module>
-optimizedModule(const sema::Model &model, const codegen::KernelProgram &forward,
-                llvm::LLVMContext &context, llvm::TargetMachine &machine,
-                bool recordTarget, std::ostream &err,
-                const std::string &prefix = codegen::kDefaultSymbolPrefix) {
-  std::optional<codegen::TrainingCode> training;
-  if (model.training)
-    training = lowerTraining(model, paramOffsets(model));
+rawModule(const sema::Model &model, const codegen::KernelProgram &forward,
+          const codegen::TrainingCode *training, llvm::LLVMContext &context,
+          llvm::TargetMachine &machine, bool recordTarget, const std::string &prefix,
+          std::ostream &err) {
   nlohmann::json manifest = manifestJson(model);
   if (recordTarget)
     manifest["target"] = {
         {"cpu", machine.getTargetCPU().str()},
         {"features", codegen::enabledFeatures(machine, nnrt::knownCpuFeatures())}};
   std::unique_ptr<llvm::Module> module = codegen::emitModule(
-      forward, training ? &*training : nullptr, manifest.dump(), context,
-      codegen::cpuTarget(machine), prefix);
+      forward, training, manifest.dump(), context, codegen::cpuTarget(machine), prefix);
   std::string verifyText;
   llvm::raw_string_ostream verifyOut(verifyText);
   if (llvm::verifyModule(*module, &verifyOut)) {
     err << "internal compiler error: invalid LLVM IR:\n" << verifyText << "\n";
     return nullptr;
   }
-  codegen::optimizeModule(*module, machine);
   return module;
 }
 
@@ -298,12 +246,184 @@ int writeBinary(llvm::Module &module, llvm::TargetMachine &machine,
   return 0;
 }
 
+//===--- the pipeline ---------------------------------------------------===//
+
+/// The stages of a compilation, in order. Every command that compiles stops
+/// after the one `--emit` names and writes its result: text for all but the
+/// last two.
+enum class Stage {
+  Tokens, Ast, Ir, IrGrad, IrTrain, Kernels, KernelsTrain, LlvmRaw, Llvm, Obj, Exe
+};
+
+constexpr std::pair<Stage, const char *> kStages[] = {
+    {Stage::Tokens, "tokens"},   {Stage::Ast, "ast"},
+    {Stage::Ir, "ir"},           {Stage::IrGrad, "ir-grad"},
+    {Stage::IrTrain, "ir-train"}, {Stage::Kernels, "kernels"},
+    {Stage::KernelsTrain, "kernels-train"}, {Stage::LlvmRaw, "llvm-raw"},
+    {Stage::Llvm, "llvm"},       {Stage::Obj, "obj"},
+    {Stage::Exe, "exe"}};
+
+std::optional<Stage> stageNamed(const std::string &name) {
+  for (const auto &[stage, text] : kStages)
+    if (name == text)
+      return stage;
+  return std::nullopt;
+}
+
+/// "tokens, ast, ..., obj or exe" (up to `last`).
+std::string stageList(Stage last) {
+  std::string list;
+  for (const auto &[stage, text] : kStages) {
+    if (stage > last)
+      break;
+    list += list.empty() ? "" : stage == last ? " or " : ", ";
+    list += text;
+  }
+  return list;
+}
+
+std::string printed(const std::function<void(std::ostream &)> &print) {
+  std::ostringstream text;
+  print(text);
+  return text.str();
+}
+
+std::string printedModule(const llvm::Module &module) {
+  std::string text;
+  llvm::raw_string_ostream os(text);
+  module.print(os, nullptr);
+  return text;
+}
+
+/// The compilation, read top to bottom: each stage runs on the previous
+/// one's result, and the stage `last` writes its own (to `output`, else to
+/// `out`). `machine` is the CPU the code is for (needed from llvm-raw on).
+int compileTo(Stage last, const Options &opts, llvm::TargetMachine &machine,
+              std::optional<nnrt::OutputFile> &output, std::ostream &out,
+              std::ostream &err) {
+  auto emitText = [&](const std::string &text) { return writeText(output, text, out, err); };
+  Compilation c(err);
+  // Tokens and syntax tree: the main file alone, before its imports.
+  if (last == Stage::Tokens || last == Stage::Ast) {
+    std::string why;
+    bool missing = false;
+    std::optional<int32_t> file = c.sources.load(opts.input, why, missing);
+    if (!file) {
+      c.diags.report(DiagKind::CannotReadFile, SourceLoc{}, {opts.input, why});
+      return 1;
+    }
+    std::string text = printed([&](std::ostream &os) {
+      if (last == Stage::Tokens) {
+        for (const syntax::Token &t : syntax::lex(c.sources, *file, c.diags)) {
+          LineCol lc = c.sources.lineCol(t.loc);
+          os << lc.line << ":" << lc.col << " " << syntax::describe(t.kind) << " " << t.text
+             << "\n";
+        }
+      } else {
+        syntax::FileAst ast = syntax::parseFile(c.sources, *file, c.diags);
+        if (!c.diags.hasErrors())
+          syntax::printAst(ast, os);
+      }
+    });
+    return c.diags.hasErrors() ? errorsSummary(c.diags, err) : emitText(text);
+  }
+
+  // Sema: the checked model, its forward graph and its train block.
+  if (!c.load(opts))
+    return errorsSummary(c.diags, err);
+  sema::Model &model = *c.model;
+  if (std::string problem = ir::verifyGraph(*model.graph); !problem.empty()) {
+    err << "internal compiler error: the forward graph is invalid: " << problem << "\n";
+    return 2;
+  }
+  if (last == Stage::Ir)
+    return emitText(printed([&](std::ostream &os) { ir::printGraph(*model.graph, os); }));
+  if (last == Stage::IrTrain || last == Stage::KernelsTrain) {
+    if (!model.training) {
+      err << "error: `--emit " << (last == Stage::IrTrain ? "ir-train" : "kernels-train")
+          << "` needs a train block with a loss\n";
+      return 1;
+    }
+  }
+  if (last == Stage::IrTrain)
+    return emitText(
+        printed([&](std::ostream &os) { ir::printGraph(*buildTrainStepGraph(model), os); }));
+  if (last == Stage::IrGrad) {
+    // The forward graph with the gradient of every output for each
+    // trainable tensor: what autodiff adds.
+    addGradients(model);
+    return emitText(printed(
+        [&](std::ostream &os) { ir::printGraph(*passes::eliminateDeadCode(*model.graph), os); }));
+  }
+
+  // Kernels: fused loop nests over planned buffers, target-neutral.
+  codegen::KernelProgram forward = codegen::lowerToKernels(*model.graph, paramOffsets(model));
+  if (last == Stage::Kernels)
+    return emitText(printed([&](std::ostream &os) { codegen::printKernels(forward, os); }));
+  std::optional<codegen::TrainingCode> training;
+  if (model.training)
+    training = lowerTraining(model, paramOffsets(model));
+  if (last == Stage::KernelsTrain)
+    return emitText(printed([&](std::ostream &os) {
+      os << "# evaluate: the forward pass and the loss\n";
+      codegen::printKernels(training->evaluate, os);
+      os << "# train_step: forward, loss and gradients (then the optimizer update)\n";
+      codegen::printKernels(training->trainStep, os);
+    }));
+
+  // LLVM: the model descriptor and its entry points, then LLVM's O3.
+  llvm::LLVMContext context;
+  std::unique_ptr<llvm::Module> module =
+      rawModule(model, forward, training ? &*training : nullptr, context, machine, true,
+                opts.prefix, err);
+  if (!module)
+    return 2;
+  if (last == Stage::LlvmRaw)
+    return emitText(printedModule(*module));
+  codegen::optimizeModule(*module, machine);
+  if (last == Stage::Llvm)
+    return emitText(printedModule(*module));
+
+  // The object file, linked with the runtime into an executable for exe.
+  return writeBinary(*module, machine, last == Stage::Obj ? "obj" : "exe", *output, err);
+}
+
+/// `nnc check FILE [--emit STAGE]`: the pipeline up to the forward graph
+/// (its checks), or up to the text stage named.
+int cmdCheck(const Options &opts, std::ostream &out, std::ostream &err) {
+  std::optional<Stage> last = opts.emit.empty() ? Stage::Ir : stageNamed(opts.emit);
+  if (!last || *last > Stage::Llvm) {
+    err << "error: `check --emit` takes " << stageList(Stage::Llvm) << ", not `" << opts.emit
+        << "`" << (last ? " (check writes no file: use `nnc build --emit " + opts.emit + " -o FILE`)"
+                        : std::string())
+        << "\n";
+    return 1;
+  }
+  std::string error;
+  std::unique_ptr<llvm::TargetMachine> machine;
+  if (*last >= Stage::LlvmRaw && !(machine = codegen::hostTargetMachine(error))) {
+    err << "error: " << error << "\n";
+    return 1;
+  }
+  if (opts.emit.empty()) {
+    // Checked only: print nothing.
+    Compilation c(err);
+    if (!c.load(opts))
+      return errorsSummary(c.diags, err);
+    if (std::string problem = ir::verifyGraph(*c.model->graph); !problem.empty()) {
+      err << "internal compiler error: the forward graph is invalid: " << problem << "\n";
+      return 2;
+    }
+    return 0;
+  }
+  std::optional<nnrt::OutputFile> none;
+  return compileTo(*last, opts, *machine, none, out, err);
+}
+
 int cmdBuild(const Options &opts, std::ostream &out, std::ostream &err) {
-  static const std::set<std::string> kEmits = {"exe", "obj", "ir", "kernels",
-                                               "llvm"};
-  std::string emit = opts.emit.empty() ? "exe" : opts.emit;
-  if (!kEmits.count(emit)) {
-    err << "error: `--emit` takes exe, obj, ir, kernels or llvm, not `" << emit
+  std::optional<Stage> last = opts.emit.empty() ? Stage::Exe : stageNamed(opts.emit);
+  if (!last) {
+    err << "error: `--emit` takes " << stageList(Stage::Exe) << ", not `" << opts.emit
         << "`\n";
     return 1;
   }
@@ -323,53 +443,22 @@ int cmdBuild(const Options &opts, std::ostream &out, std::ostream &err) {
     err << "error: --prefix: " << problem << "\n";
     return 1;
   }
-  if (opts.prefixGiven && emit == "exe" && opts.prefix != codegen::kDefaultSymbolPrefix) {
+  if (opts.prefixGiven && *last == Stage::Exe && opts.prefix != codegen::kDefaultSymbolPrefix) {
     err << "error: --prefix names the symbols of an object file (--emit obj); an "
            "executable's runtime links the model `"
         << codegen::kDefaultSymbolPrefix << "_model`\n";
     return 1;
   }
-  bool binary = emit == "exe" || emit == "obj";
+  bool binary = *last >= Stage::Obj;
   if (binary && opts.output.empty()) {
-    err << "error: `build` needs `-o FILE` for --emit " << emit << "\n";
+    err << "error: `build` needs `-o FILE` for --emit "
+        << (*last == Stage::Obj ? "obj" : "exe") << "\n";
     return 1;
   }
   std::optional<nnrt::OutputFile> output;
   if (!openOutput(opts, !binary, output, err))
     return 1;
-  Compilation c(err);
-  if (!c.load(opts))
-    return errorsSummary(c.diags, err);
-  const sema::Model &model = *c.model;
-  if (std::string problem = ir::verifyGraph(*model.graph); !problem.empty()) {
-    err << "internal compiler error: the forward graph is invalid: " << problem
-        << "\n";
-    return 2;
-  }
-  if (emit == "ir") {
-    std::ostringstream text;
-    ir::printGraph(*model.graph, text);
-    return writeText(output, text.str(), out, err);
-  }
-  codegen::KernelProgram kernels =
-      codegen::lowerToKernels(*model.graph, paramOffsets(model));
-  if (emit == "kernels") {
-    std::ostringstream text;
-    codegen::printKernels(kernels, text);
-    return writeText(output, text.str(), out, err);
-  }
-  llvm::LLVMContext context;
-  std::unique_ptr<llvm::Module> module =
-      optimizedModule(model, kernels, context, *machine, true, err, opts.prefix);
-  if (!module)
-    return 2;
-  if (emit == "llvm") {
-    std::string text;
-    llvm::raw_string_ostream os(text);
-    module->print(os, nullptr);
-    return writeText(output, text, out, err);
-  }
-  return writeBinary(*module, *machine, emit, *output, err);
+  return compileTo(*last, opts, *machine, output, out, err);
 }
 
 /// `nnc run model.nnm -- ARGS`: the built executable's command line, on the
@@ -389,10 +478,15 @@ int cmdRun(const Options &opts, const std::vector<std::string> &modelArgs,
   auto context = std::make_unique<llvm::LLVMContext>();
   codegen::KernelProgram kernels =
       codegen::lowerToKernels(*model.graph, paramOffsets(model));
+  std::optional<codegen::TrainingCode> training;
+  if (model.training)
+    training = lowerTraining(model, paramOffsets(model));
   std::unique_ptr<llvm::Module> module =
-      optimizedModule(model, kernels, *context, *machine, false, err);
+      rawModule(model, kernels, training ? &*training : nullptr, *context, *machine, false,
+                codegen::kDefaultSymbolPrefix, err);
   if (!module)
     return 2;
+  codegen::optimizeModule(*module, *machine);
   std::unique_ptr<JitModel> jit =
       JitModel::create(std::move(module), std::move(context), error);
   if (!jit) {
@@ -545,8 +639,9 @@ int run(const std::vector<std::string> &args, std::ostream &out,
   addCommon(check);
   check->add_option("--emit", opts.emit,
                     "print a stage: tokens, ast, ir, ir-grad (the forward "
-                    "graph with the parameters' gradients) or ir-train (the "
-                    "training step's graph: loss and gradients)");
+                    "graph with the parameters' gradients), ir-train (the "
+                    "training step's graph), kernels, kernels-train, llvm-raw "
+                    "(before LLVM's optimisations) or llvm");
   CLI::App *summary = app.add_subcommand(
       "summary", "print the module tree, parameters and parameter counts");
   addCommon(summary);
@@ -555,7 +650,9 @@ int run(const std::vector<std::string> &args, std::ostream &out,
   addCommon(build);
   build->add_option("-o,--output", opts.output, "output file");
   build->add_option("--emit", opts.emit,
-                    "what to write: exe (default), obj, ir, kernels or llvm");
+                    "the stage to stop after and write: tokens, ast, ir, ir-grad, "
+                    "ir-train, kernels, kernels-train, llvm-raw, llvm, obj or "
+                    "exe (default)");
   build->add_option("--target", opts.target, "cpu (cuda comes later)");
   build->add_option("--target-cpu", opts.targetCpu,
                     "the CPU to compile for: native (default: this machine's), "

@@ -66,8 +66,6 @@ enum { NNC_UPDATE_SGD = 0, NNC_UPDATE_ADAM = 1 };
 ///         s1 = keep * s1 + take * g'                    (first moment)
 ///         s2 = keep2 * s2 + take2 * g' * g'             (second moment)
 ///         p  = p - lr * s1 / (sqrt(s2) / bias2_sqrt + eps)
-///            (computed as p - (lr * bias2_sqrt) * s1 / (sqrt(s2) + eps *
-///            bias2_sqrt): one division per element instead of two)
 typedef struct nnc_update {
   int32_t rule;       ///< NNC_UPDATE_SGD or NNC_UPDATE_ADAM
   float lr;           ///< SGD: the learning rate; Adam: lr / (1 - beta1^step)

@@ -107,10 +107,7 @@ Element sgdStep(llvm::IRBuilder<> &b, Element e, const std::vector<Value *> &k) 
 }
 
 // g' = g + wd * p; p = decay * p; s1 = keep*s1 + take*g';
-// s2 = keep2*s2 + take2*g'*g'; p = p - lr * s1 / (sqrt(s2) / b2 + eps),
-// computed as p - (lr * b2) * (s1 / (sqrt(s2) + eps * b2)): the same value
-// to rounding with one division instead of two (a division and a square
-// root per element are what an Adam step's time goes to).
+// s2 = keep2*s2 + take2*g'*g'; p = p - lr * s1 / (sqrt(s2) / b2 + eps)
 Element adamStep(llvm::IRBuilder<> &b, Element e, const std::vector<Value *> &k) {
   Value *lr = k[0], *wd = k[1], *decay = k[2], *keep = k[3], *take = k[4],
         *keep2 = k[5], *take2 = k[6], *bias2 = k[7], *eps = k[8];
@@ -120,8 +117,8 @@ Element adamStep(llvm::IRBuilder<> &b, Element e, const std::vector<Value *> &k)
   Value *s2 = b.CreateFAdd(b.CreateFMul(keep2, e.s2),
                            b.CreateFMul(take2, b.CreateFMul(g, g)));
   Value *sqrt = b.CreateUnaryIntrinsic(llvm::Intrinsic::sqrt, s2);
-  Value *denom = b.CreateFAdd(sqrt, b.CreateFMul(eps, bias2));
-  p = b.CreateFSub(p, b.CreateFMul(b.CreateFMul(lr, bias2), b.CreateFDiv(s1, denom)));
+  Value *denom = b.CreateFAdd(b.CreateFDiv(sqrt, bias2), eps);
+  p = b.CreateFSub(p, b.CreateFMul(lr, b.CreateFDiv(s1, denom)));
   return {p, e.g, s1, s2};
 }
 

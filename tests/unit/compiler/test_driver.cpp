@@ -142,7 +142,46 @@ TEST_CASE("driver: check --emit tokens, ast and ir") {
   CHECK(contains(ir.out, "param \"net.4.bias\" : f32[10]"));
   Result bad = runNnc({"check", mlp, "--emit", "ptx"});
   CHECK(bad.code == 1);
-  CHECK(contains(bad.err, "`check --emit` takes tokens, ast, ir, ir-grad or ir-train"));
+  CHECK(contains(bad.err, "`check --emit` takes tokens, ast, ir, ir-grad, ir-train, kernels, "
+                          "kernels-train, llvm-raw or llvm"));
+  Result obj = runNnc({"check", mlp, "--emit", "obj"});
+  CHECK(obj.code == 1);
+  CHECK(contains(obj.err, "check writes no file"));
+}
+
+TEST_CASE("driver: one --emit ladder for check and build, every stage in order") {
+  // Each stage of the pipeline, stopped after and printed, by both commands:
+  // the same text, and each shows what its stage adds.
+  std::string xor_ = test::examplePath("xor.nnm");
+  struct Expect {
+    const char *stage;
+    const char *fragment;
+  };
+  for (Expect e : {Expect{"tokens", "`module` module"}, {"ast", "module XorNet"},
+                   {"ir", "graph @XorNet(B)"}, {"ir-grad", "grad.output"},
+                   {"ir-train", "input \"target\""}, {"kernels", "kernel matmul"},
+                   {"kernels-train", "# train_step"}, {"llvm-raw", "define internal void @nnc_forward("},
+                   {"llvm", "@nnc_model = "}}) {
+    INFO(e.stage);
+    Result checked = runNnc({"check", xor_, "--emit", e.stage});
+    INFO(checked.err);
+    CHECK(checked.code == 0);
+    CHECK(contains(checked.out, e.fragment));
+    Result built = runNnc({"build", xor_, "--emit", e.stage, "--target-cpu", "native"});
+    CHECK(built.code == 0);
+    CHECK(built.out == checked.out);
+  }
+  // llvm-raw is before LLVM's passes: the kernels are still separate
+  // functions with their loop nests, which O3 then inlines into thunks.
+  Result raw = runNnc({"check", xor_, "--emit", "llvm-raw"});
+  Result optimised = runNnc({"check", xor_, "--emit", "llvm"});
+  CHECK(contains(raw.out, ".body("));
+  CHECK(raw.out != optimised.out);
+  // A training stage of a model without a train block.
+  Result untrained =
+      runNnc({"check", test::examplePath("manual_linear.nnm"), "--emit", "kernels-train"});
+  CHECK(untrained.code == 1);
+  CHECK(contains(untrained.err, "`--emit kernels-train` needs a train block with a loss"));
 }
 
 TEST_CASE("driver: build --emit ir and kernels write to stdout") {
