@@ -297,8 +297,9 @@ std::string printedModule(const llvm::Module &module) {
 
 /// The compilation, read top to bottom: each stage runs on the previous
 /// one's result, and the stage `last` writes its own (to `output`, else to
-/// `out`). `machine` is the CPU the code is for (needed from llvm-raw on).
-int compileTo(Stage last, const Options &opts, llvm::TargetMachine &machine,
+/// `out`). `machine` is the CPU the code is for, needed (not null) from
+/// llvm-raw on.
+int compileTo(Stage last, const Options &opts, llvm::TargetMachine *machine,
               std::optional<nnrt::OutputFile> &output, std::ostream &out,
               std::ostream &err) {
   auto emitText = [&](const std::string &text) { return writeText(output, text, out, err); };
@@ -374,18 +375,18 @@ int compileTo(Stage last, const Options &opts, llvm::TargetMachine &machine,
   // LLVM: the model descriptor and its entry points, then LLVM's O3.
   llvm::LLVMContext context;
   std::unique_ptr<llvm::Module> module =
-      rawModule(model, forward, training ? &*training : nullptr, context, machine, true,
+      rawModule(model, forward, training ? &*training : nullptr, context, *machine, true,
                 opts.prefix, err);
   if (!module)
     return 2;
   if (last == Stage::LlvmRaw)
     return emitText(printedModule(*module));
-  codegen::optimizeModule(*module, machine);
+  codegen::optimizeModule(*module, *machine);
   if (last == Stage::Llvm)
     return emitText(printedModule(*module));
 
   // The object file, linked with the runtime into an executable for exe.
-  return writeBinary(*module, machine, last == Stage::Obj ? "obj" : "exe", *output, err);
+  return writeBinary(*module, *machine, last == Stage::Obj ? "obj" : "exe", *output, err);
 }
 
 /// `nnc check FILE [--emit STAGE]`: the pipeline up to the forward graph
@@ -417,7 +418,7 @@ int cmdCheck(const Options &opts, std::ostream &out, std::ostream &err) {
     return 0;
   }
   std::optional<nnrt::OutputFile> none;
-  return compileTo(*last, opts, *machine, none, out, err);
+  return compileTo(*last, opts, machine.get(), none, out, err);
 }
 
 int cmdBuild(const Options &opts, std::ostream &out, std::ostream &err) {
@@ -458,7 +459,7 @@ int cmdBuild(const Options &opts, std::ostream &out, std::ostream &err) {
   std::optional<nnrt::OutputFile> output;
   if (!openOutput(opts, !binary, output, err))
     return 1;
-  return compileTo(*last, opts, *machine, output, out, err);
+  return compileTo(*last, opts, machine.get(), output, out, err);
 }
 
 /// `nnc run model.nnm -- ARGS`: the built executable's command line, on the

@@ -3,9 +3,10 @@
 # `--prefix mlp` and `--prefix xor`, linked with libnnrt into tests/e2e/two_models.cpp, which runs
 # each through its own descriptor (the MLP on 2 threads); each output must be what the model's own
 # executable predicts from the same parameters (init --seed 1) and inputs, bit for bit.
-# usage: two_models.sh NNC ALLCLOSE LIBNNRT SOURCE_ROOT
+# usage: two_models.sh NNC ALLCLOSE LIBNNRT SOURCE_ROOT [FLAGS]
+#   FLAGS: what libnnrt was built with that its users need too (the sanitizers)
 set -euo pipefail
-nnc=$1 allclose=$2 libnnrt=$3 root=$4
+nnc=$1 allclose=$2 libnnrt=$3 root=$4 flags=${5:-}
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 "$nnc" build "$root/examples/mlp.nnm" --emit obj --prefix mlp -o "$work/mlp.o"
@@ -15,7 +16,8 @@ for name in mlp xor; do
   exported=$(nm --defined-only --extern-only "$work/$name.o" | awk '{print $3}')
   [ "$exported" = "${name}_model" ] || { echo "FAIL: $name.o exports: $exported"; exit 1; }
 done
-${CXX:-c++} -std=c++20 -O1 -I"$root/runtime/include" "$root/tests/e2e/two_models.cpp" \
+# shellcheck disable=SC2086  # FLAGS is a list of flags
+${CXX:-c++} -std=c++20 -O1 $flags -I"$root/runtime/include" "$root/tests/e2e/two_models.cpp" \
   "$work/mlp.o" "$work/xor.o" "$libnnrt" -lz -lm -lpthread -o "$work/two_models"
 "$work/two_models" "$work"
 for name in mlp xor; do

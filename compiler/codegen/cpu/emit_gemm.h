@@ -32,7 +32,7 @@ struct GemmTiling {
   int64_t kc = 256, mc = 96, nc = 2048;
   /// Below this many rows of C, packing costs more than it saves (a batch
   /// of one is a matrix-vector product, bound by reading the weights once),
-  /// and the plain loops run instead.
+  /// and fewRowsFunction runs instead.
   int64_t minRows = 4;
   /// Elements of scratch memory per thread for a product of M x K by K x N
   /// (a dimension not known when compiling is 0): the packed block of A,
@@ -52,8 +52,8 @@ GemmTiling::Scratch matmulScratch(const Kernel &kernel, const GemmTiling &tiling
 GemmTiling gemmTiling(unsigned vectorBits, bool f64);
 
 /// `void(ptr ctx, i64 M, i64 N, i64 K, ptr A, ptr B, ptr C, ptr scratch,
-/// i64 aElements, i64 perThread)`: C = op(A)
-/// op(B), C row-major M x N; A is M x K row-major, or with `transA` stored
+/// i64 aElements, i64 perThread)`: C = op(A) op(B), C row-major M x N; A is
+/// M x K row-major, or with `transA` stored
 /// K x M; B is K x N, or with `transB` stored N x K. `scratch` holds
 /// perThread = scratchFor(M, N, K).total() elements per thread of `ctx`,
 /// aligned to 64 bytes, aElements = scratchFor(...).a. Emitted into
@@ -61,10 +61,10 @@ GemmTiling gemmTiling(unsigned vectorBits, bool f64);
 llvm::Function *gemmFunction(llvm::Module &module, llvm::Type *element,
                              const GemmTiling &tiling, bool transA, bool transB);
 
-/// The same signature and result for fewer than tiling.minRows rows: plain
-/// loops that read each operand once (a batch of one is a matrix-vector
-/// product, bound by reading the weights), the columns split between the
-/// context's threads.
+/// The same signature and result for fewer than tiling.minRows rows, without
+/// packing: each operand is read once (a batch of one is a matrix-vector
+/// product, bound by reading the weights), a row of A against 8 rows of a
+/// transposed B at a time; the columns split between the context's threads.
 llvm::Function *fewRowsFunction(llvm::Module &module, llvm::Type *element,
                                 const GemmTiling &tiling, bool transA, bool transB);
 

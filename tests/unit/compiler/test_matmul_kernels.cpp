@@ -14,7 +14,6 @@
 #include "codegen/cpu/emit_llvm.h"
 #include "driver/jit.h"
 #include "ir/interpreter.h"
-#include "nnrt/thread_pool.h"
 #include "test_support.h"
 
 #include <llvm/IR/LLVMContext.h>
@@ -158,17 +157,6 @@ std::vector<double> run(const CompiledMatMul &c, int64_t M, int64_t N, int64_t K
   return c.f64 ? runAs<double>(c, M, N, K, a, b, context)
                : runAs<float>(c, M, N, K, a, b, context);
 }
-
-/// A context over a thread pool of `threads`.
-struct PoolContext {
-  explicit PoolContext(int threads) : pool(threads) {
-    context.threads = threads;
-    context.parallel_for = &nnrt::ThreadPool::parallelFor;
-    context.pool = &pool;
-  }
-  nnrt::ThreadPool pool;
-  nnc_context context{};
-};
 
 std::vector<double> randomValues(size_t n, std::mt19937 &rng, bool f64) {
   std::uniform_real_distribution<double> dist(-1.0, 1.0);

@@ -10,7 +10,6 @@
 #include "codegen/cpu/emit_llvm.h"
 #include "driver/jit.h"
 #include "ir/interpreter.h"
-#include "nnrt/thread_pool.h"
 #include "test_support.h"
 
 #include <llvm/IR/LLVMContext.h>
@@ -26,16 +25,6 @@ namespace {
 using Forward = void (*)(const nnc_context *, const int64_t *, const float *,
                          const float *const *, float *const *, void *);
 using WorkspaceFn = int64_t (*)(const nnc_context *, const int64_t *);
-
-struct Pool {
-  explicit Pool(int threads) : pool(threads) {
-    context.threads = threads;
-    context.parallel_for = &nnrt::ThreadPool::parallelFor;
-    context.pool = &pool;
-  }
-  nnrt::ThreadPool pool;
-  nnc_context context{};
-};
 
 TEST_CASE("parallel kernels: rows of an elementwise kernel split between threads") {
   // y = relu(x * s + b) - x, with b broadcast along the rows and s along the
@@ -68,7 +57,7 @@ TEST_CASE("parallel kernels: rows of an elementwise kernel split between threads
   auto forward = reinterpret_cast<Forward>(jit->code().forward);
   auto workspace = reinterpret_cast<WorkspaceFn>(jit->code().workspace);
 
-  Pool two(2), three(3), seven(7);
+  PoolContext two(2), three(3), seven(7);
   std::mt19937 rng(11);
   std::uniform_real_distribution<float> dist(-1, 1);
   // 600 rows: 78,600 elements, split; 7 rows: below the threshold, alone.
@@ -102,7 +91,7 @@ TEST_CASE("parallel kernels: rows of an elementwise kernel split between threads
     for (size_t i = 0; i < alone.size(); ++i)
       if (!(std::fabs(alone[i] - want[0].data[i]) <= 1e-6) && ++wrong <= 3)
         FAIL_CHECK("element " << i << ": " << alone[i] << ", reference " << want[0].data[i]);
-    for (const Pool *pool : {&two, &three, &seven}) {
+    for (const PoolContext *pool : {&two, &three, &seven}) {
       INFO(rows << " rows on " << pool->context.threads << " threads");
       CHECK(run(&pool->context) == alone);
     }

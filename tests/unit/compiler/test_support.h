@@ -10,6 +10,7 @@
 #pragma once
 
 #include "base/diagnostics.h"
+#include "nnrt/thread_pool.h"
 #include "sema/sema.h"
 #include "syntax/parser.h"
 
@@ -166,5 +167,17 @@ inline std::unique_ptr<Compiled> compileText(const TempDir &dir,
                                              const std::string &name = "m.nnm") {
   return compileFile(dir.write(name, text), modelName);
 }
+
+/// A context (nnrt_model.h) over a thread pool of `threads`, for calling
+/// compiled code directly.
+struct PoolContext {
+  explicit PoolContext(int threads) : pool(threads) {
+    context.threads = threads;
+    context.parallel_for = &nnrt::ThreadPool::parallelFor;
+    context.pool = &pool;
+  }
+  nnrt::ThreadPool pool;
+  nnc_context context{};
+};
 
 } // namespace nnc::test
