@@ -123,6 +123,26 @@ Grads vjpReshape(GradBuilder &b, const Node &n, const Node *g) {
   return {b.reshape(g, arg(n, 0)->shape)};
 }
 
+// A boundary is the identity; the gradient of a module's input or output is
+// marked as its grad_input or grad_output (what PyTorch's full backward hooks
+// receive), and a gradient's mark passes the gradient through.
+Grads vjpBoundary(GradBuilder &b, const Node &n, const Node *g) {
+  ir::ModuleBoundary mark = n.attrs.boundary;
+  switch (mark.role) {
+  case ir::BoundaryRole::Input:
+    mark.role = ir::BoundaryRole::GradInput;
+    break;
+  case ir::BoundaryRole::Output:
+    mark.role = ir::BoundaryRole::GradOutput;
+    break;
+  default:
+    return {g};
+  }
+  ir::Attrs attrs;
+  attrs.boundary = std::move(mark);
+  return {b.op(ir::OpKind::Boundary, {g}, std::move(attrs))};
+}
+
 /// g with the reduced axes kept (as size 1), ready to broadcast back.
 const Node *keptGrad(GradBuilder &b, const Node &n, const Node *g) {
   if (n.attrs.keepdim)

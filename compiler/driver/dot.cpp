@@ -63,6 +63,9 @@ void printGraphDot(const ir::Graph &graph, std::ostream &out) {
     } else if (n.op == ir::OpKind::Const) {
       label += " " + std::to_string(n.attrs.value);
       style = "shape=plaintext";
+    } else if (n.op == ir::OpKind::Boundary) {
+      label += " " + n.attrs.boundary.str();
+      style = "shape=cds, style=dashed";
     }
     label += "\\n" + ir::shapeStr(n.shape);
     out << "  n" << n.id << " [label=" << quoted(label) << ", " << style

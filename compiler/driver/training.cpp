@@ -41,8 +41,8 @@ lowerTraining(const sema::Model &model,
               const std::map<std::string, int64_t> &paramOffsets) {
   codegen::TrainingCode code;
   code.evaluate = codegen::lowerToKernels(*model.training->graph, paramOffsets);
-  code.trainStepGraph = buildTrainStepGraph(model);
-  code.trainStep = codegen::lowerToKernels(*code.trainStepGraph, paramOffsets);
+  code.trainStep =
+      codegen::lowerToKernels(*buildTrainStepGraph(model), paramOffsets);
   code.tableOutputs = static_cast<int>(model.outputs.size()) + 1;
   code.arenaElements = model.arenaElements();
   for (const sema::TensorInfo &info : model.tensors) {

@@ -45,6 +45,10 @@ size_t hashNode(const Node &node) {
   for (int64_t axis : node.attrs.axes)
     mix(seed, static_cast<size_t>(axis));
   mix(seed, node.attrs.keepdim);
+  mix(seed, std::hash<std::string>{}(node.attrs.boundary.module));
+  mix(seed, static_cast<size_t>(node.attrs.boundary.call));
+  mix(seed, static_cast<size_t>(node.attrs.boundary.role));
+  mix(seed, static_cast<size_t>(node.attrs.boundary.index));
   mix(seed, node.attrs.shape.size());
   mix(seed, node.shape.size());
   return seed;

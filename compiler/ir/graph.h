@@ -25,7 +25,7 @@ enum class OpKind {
 #include "ir/ops.def"
 };
 
-enum class Lowering { Leaf, Elementwise, Matmul, Reduce, View, Permute };
+enum class Lowering { Leaf, Elementwise, Matmul, Reduce, View, Permute, Boundary };
 
 struct OpInfo {
   const char *mnemonic;
@@ -43,6 +43,26 @@ std::optional<OpKind> opBySurface(const std::string &name);
 enum class DType { F32, F64 };
 const char *dtypeName(DType t);
 
+/// What a boundary node marks: a tensor a module call was given or returned,
+/// or, in a gradient graph, the gradient of one.
+enum class BoundaryRole { Input, Output, GradInput, GradOutput };
+const char *boundaryRoleName(BoundaryRole role);
+std::optional<BoundaryRole> boundaryRoleByName(const std::string &name);
+
+/// Where a value crosses a module's boundary, as PyTorch's hooks see it.
+struct ModuleBoundary {
+  std::string module; ///< its path: `net.0`; "" for the model itself
+  int64_t call = 1;   ///< which call of that module in one forward, from 1
+  BoundaryRole role = BoundaryRole::Output;
+  /// Input: the argument's position (positional arguments first, then the
+  /// named ones in call order); Output: the position in the returned tuple.
+  int64_t index = 0;
+
+  bool operator==(const ModuleBoundary &) const = default;
+  /// `net.0#2 output 0`
+  std::string str() const;
+};
+
 /// Attributes; which ones an op uses is fixed by its kind (see the printer).
 /// Interning compares them with the defaulted operator==, so a field added
 /// here distinguishes nodes without further work.
@@ -52,6 +72,7 @@ struct Attrs {
   std::vector<int64_t> axes;  ///< transpose: permutation; reduce: axes
   bool keepdim = false;       ///< reduce
   Shape shape;                ///< reshape: the target shape
+  ModuleBoundary boundary;    ///< boundary
 
   bool operator==(const Attrs &) const = default;
 };

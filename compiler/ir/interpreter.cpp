@@ -79,6 +79,8 @@ public:
     }
     case Lowering::Permute:
       return transpose(n, shape);
+    case Lowering::Boundary:
+      return values_.at(n.operands[0]);
     }
     throw std::logic_error("unknown lowering");
   }

@@ -7,6 +7,7 @@
 #include "ir/graph.h"
 
 #include <cstring>
+#include <string>
 
 namespace nnc::ir {
 namespace {
@@ -34,6 +35,33 @@ std::optional<OpKind> opBySurface(const std::string &name) {
     if (kOpInfo[i].surface[0] != '\0' && name == kOpInfo[i].surface)
       return static_cast<OpKind>(i);
   return std::nullopt;
+}
+
+const char *boundaryRoleName(BoundaryRole role) {
+  switch (role) {
+  case BoundaryRole::Input:
+    return "input";
+  case BoundaryRole::Output:
+    return "output";
+  case BoundaryRole::GradInput:
+    return "grad_input";
+  case BoundaryRole::GradOutput:
+    return "grad_output";
+  }
+  return "?";
+}
+
+std::optional<BoundaryRole> boundaryRoleByName(const std::string &name) {
+  for (BoundaryRole role : {BoundaryRole::Input, BoundaryRole::Output,
+                            BoundaryRole::GradInput, BoundaryRole::GradOutput})
+    if (name == boundaryRoleName(role))
+      return role;
+  return std::nullopt;
+}
+
+std::string ModuleBoundary::str() const {
+  return (module.empty() ? "(model)" : module) + "#" + std::to_string(call) +
+         " " + boundaryRoleName(role) + " " + std::to_string(index);
 }
 
 const char *dtypeName(DType t) { return t == DType::F32 ? "f32" : "f64"; }

@@ -230,6 +230,26 @@ private:
         attrs.shape = shape();
       else if (key == "keepdim")
         attrs.keepdim = word() == "true";
+      else if (key == "module")
+        attrs.boundary.module = quoted();
+      else if (key == "call" || key == "index") {
+        skipSpace();
+        size_t at = pos_;
+        int64_t value = integer();
+        if (value < (key == "call" ? 1 : 0))
+          error(at, "`" + key + "` must be at least " +
+                        (key == "call" ? "1" : "0"));
+        (key == "call" ? attrs.boundary.call : attrs.boundary.index) = value;
+      } else if (key == "role") {
+        skipSpace();
+        size_t at = pos_;
+        std::string name = word();
+        std::optional<BoundaryRole> role = boundaryRoleByName(name);
+        if (!role)
+          error(at, "unknown boundary role `" + name +
+                        "` (input, output, grad_input or grad_output)");
+        attrs.boundary.role = *role;
+      }
       else
         error("unknown attribute `" + key + "`");
       if (!accept(','))

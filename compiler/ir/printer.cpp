@@ -46,6 +46,11 @@ std::string attrsText(const Node &node) {
   case OpKind::ReduceMax:
     return "{axes = " + intList(a.axes) +
            ", keepdim = " + (a.keepdim ? "true" : "false") + "}";
+  case OpKind::Boundary:
+    return "{module = \"" + a.boundary.module +
+           "\", call = " + std::to_string(a.boundary.call) +
+           ", role = " + boundaryRoleName(a.boundary.role) +
+           ", index = " + std::to_string(a.boundary.index) + "}";
   default:
     return "";
   }

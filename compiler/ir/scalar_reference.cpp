@@ -28,6 +28,7 @@ NO_SCALAR_MEANING(Const)
 NO_SCALAR_MEANING(MatMul)
 NO_SCALAR_MEANING(Transpose)
 NO_SCALAR_MEANING(Reshape)
+NO_SCALAR_MEANING(Boundary)
 #undef NO_SCALAR_MEANING
 
 double refNeg(Args a) { return -a[0]; }

@@ -362,8 +362,49 @@ Value Elaborator::makeSequential(const CallArgs &args, SourceRange where) {
   return Value::ofModule(seq);
 }
 
+Value Elaborator::markBoundary(const Value &v, ir::ModuleBoundary mark,
+                               SourceRange where, bool tupleItems) {
+  if (v.kind == Value::Tensor) {
+    ir::Attrs attrs;
+    attrs.boundary = std::move(mark);
+    return Value::ofTensor(graph_->add(ir::OpKind::Boundary, {v.tensor},
+                                       std::move(attrs), where.begin,
+                                       v.tensor->dtype));
+  }
+  if (v.kind != Value::Tuple || !tupleItems)
+    return v;
+  Value marked = v;
+  for (size_t i = 0; i < marked.items.size(); ++i) {
+    mark.index = static_cast<int64_t>(i);
+    marked.items[i] = markBoundary(v.items[i], mark, where, false);
+  }
+  return marked;
+}
+
+// As PyTorch's hooks see a call: the module's inputs are its arguments, the
+// positional ones first; its outputs are what it returns.
 Value Elaborator::callModule(ModuleInst &inst, const CallArgs &args,
                              SourceRange where) {
+  ir::ModuleBoundary mark{inst.path, ++moduleCalls_[inst.path],
+                          ir::BoundaryRole::Input, 0};
+  CallArgs marked = args;
+  int64_t index = 0;
+  for (Value &v : marked.positional) {
+    mark.index = index++;
+    v = markBoundary(v, mark, where, false);
+  }
+  for (auto &[name, v] : marked.named) {
+    mark.index = index++;
+    v = markBoundary(v, mark, where, false);
+  }
+  Value result = callModuleBody(inst, marked, where);
+  mark.role = ir::BoundaryRole::Output;
+  mark.index = 0;
+  return markBoundary(result, mark, where, true);
+}
+
+Value Elaborator::callModuleBody(ModuleInst &inst, const CallArgs &args,
+                                 SourceRange where) {
   if (inst.kind == ModuleInst::Sequential) {
     if (args.positional.size() != 1 || !args.named.empty())
       return error(DiagKind::WrongArgumentCount, where,

@@ -64,7 +64,14 @@ public:
   Value makeSequential(const CallArgs &args, SourceRange where);
   void declareMembers(ModuleInst &inst, Scope &scope);
   void applyInits(ModuleInst &inst, Scope &scope);
+  /// Calls `inst`, marking the tensors it is given and returns with
+  /// boundary nodes (ops.def) of its path and its call's index.
   Value callModule(ModuleInst &inst, const CallArgs &args, SourceRange where);
+  Value callModuleBody(ModuleInst &inst, const CallArgs &args, SourceRange where);
+  /// `v` behind a boundary `mark` when it is a tensor; a tuple's tensors
+  /// each behind one, indexed by position; anything else as it is.
+  Value markBoundary(const Value &v, ir::ModuleBoundary mark, SourceRange where,
+                     bool tupleItems);
   Value callFunction(const syntax::FnDecl &fn, ModuleInst *module,
                      const CallArgs &args, SourceRange where,
                      const std::string &calleeName);
@@ -160,6 +167,8 @@ public:
   /// instances); false while forward bodies run (module calls run them).
   bool instantiating_ = false;
   int depth_ = 0;
+  /// Per module path, the calls traced so far (ModuleBoundary::call).
+  std::map<std::string, int64_t> moduleCalls_;
   int64_t steps_ = 0;
   bool overBudget_ = false;
   int evalDepth_ = 0;

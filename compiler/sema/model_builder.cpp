@@ -112,7 +112,7 @@ void Elaborator::finish(ModuleInst &root, Model &model, SourceRange where) {
     args.positionalRanges.push_back(
         SourceRange{p.loc, static_cast<uint32_t>(p.name.size())});
   }
-  Value out = callFunction(*root.forward, &root, args, where, root.type);
+  Value out = callModule(root, args, where);
   std::vector<Value> results =
       out.kind == Value::Tuple ? out.items : std::vector<Value>{out};
   for (size_t i = 0; i < results.size(); ++i) {

@@ -114,7 +114,8 @@ def make_dicts():
     ops = quoted_words(ROOT / "compiler/ir/ops.def", r'NNC_OP\(\w+, "([^"]+)"')
     words = ["graph", "@", "return", "%", "=", ":", ",", "(", ")", "{", "}", "[", "]", "*", "f32",
              "f64", "perm", "axes", "shape", "keepdim", "true", "false", "//", "\n", "\"", "B", "-1",
-             "0.5", "1e30"]
+             "0.5", "1e30", "module", "call", "role", "index", "input", "output", "grad_input",
+             "grad_output"]
     write_dict("nnir.dict",
                ["The textual graph IR for fuzz_nnir: the op mnemonics of ops.def and the syntax of",
                 "printer.cpp. Made by make_corpus.py."],

@@ -31,7 +31,6 @@ struct TrainingCode {
   /// Outputs: the model's outputs, the loss, then one gradient per trainable
   /// tensor; the first `tableOutputs` go to the caller's output table.
   KernelProgram trainStep;
-  std::unique_ptr<ir::Graph> trainStepGraph; ///< what trainStep's kernels point into
   int tableOutputs = 0;
   std::vector<int64_t> gradOffsets; ///< per gradient: its arena offset
   /// [begin, end) element ranges of the arena the optimizer updates.

@@ -106,6 +106,8 @@ Value *emitSelect(IRBuilder<> &b, ArrayRef<Value *> a) {
 UNUSED_STRUCTURAL(MatMul)
 UNUSED_STRUCTURAL(Transpose)
 UNUSED_STRUCTURAL(Reshape)
+// Stripped before kernels are formed (codegen/kernel/strip_boundaries.cpp).
+UNUSED_STRUCTURAL(Boundary)
 // Reductions combine with the scalar op of their kind.
 Value *emitReduceSum(IRBuilder<> &b, ArrayRef<Value *> a) { return emitAdd(b, a); }
 Value *emitReduceMax(IRBuilder<> &b, ArrayRef<Value *> a) { return emitMax(b, a); }

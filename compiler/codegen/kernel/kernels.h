@@ -18,6 +18,7 @@
 #include "ir/graph.h"
 
 #include <map>
+#include <memory>
 #include <optional>
 #include <ostream>
 #include <vector>
@@ -45,6 +46,22 @@ struct Kernel {
   bool transA = false, transB = false; ///< MatMul
 };
 
+/// Where the value at a module boundary of the graph is once the boundaries
+/// are stripped and the rest fused: what a hook reads, or what a variant
+/// with hook points must materialise.
+struct BoundaryPlace {
+  ir::ModuleBoundary boundary;
+  ir::Shape shape; ///< the value's shape (a view's, where it is one)
+  enum Kind {
+    Stored,   ///< in `buffer` (with its own shape, when the value is a view)
+    Fused,    ///< computed inside the expression of kernel `kernel`, not stored
+    Folded,   ///< the transpose of `buffer`, read by matrix products as such
+    Constant, ///< a constant, in no buffer
+  } kind = Stored;
+  int buffer = -1;
+  int kernel = -1;
+};
+
 struct KernelProgram {
   /// Every buffer's element type: F32, or F64 for the compiled gradient
   /// checks (the arena, inputs and outputs are then doubles).
@@ -52,6 +69,11 @@ struct KernelProgram {
   std::vector<std::string> symbols;
   std::vector<Buffer> buffers;
   std::vector<Kernel> kernels;
+  /// Every module boundary of the graph, in the graph's order.
+  std::vector<BoundaryPlace> boundaries;
+  /// The graph the kernels' nodes belong to: the lowered graph without its
+  /// boundary nodes.
+  std::shared_ptr<const ir::Graph> graph;
 };
 
 /// True for kernels whose rows (the first dimension of the output) can be
@@ -96,7 +118,8 @@ struct KernelKey {
 KernelKey kernelKey(const KernelProgram &program, const Kernel &kernel);
 
 /// Lowers `graph` to kernels. `paramOffsets` maps each parameter name to its
-/// arena element offset.
+/// arena element offset. The program keeps its own copy of the graph,
+/// without boundary nodes (their places are in KernelProgram::boundaries).
 KernelProgram lowerToKernels(const ir::Graph &graph,
                              const std::map<std::string, int64_t> &paramOffsets);
 

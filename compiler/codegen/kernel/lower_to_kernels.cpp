@@ -20,11 +20,14 @@
 //      workspace. Outputs that are leaves, views or repeated get a Copy.
 //   5. Workspace buffers whose lifetimes do not overlap share memory
 //      (plan_memory.cpp).
+// Module boundaries are stripped first (passes/strip_boundaries.h), so that
+// they change nothing above; each one's place is recorded last.
 //
 //===----------------------------------------------------------------------===//
 #include "codegen/kernel/kernels.h"
 #include "base/diagnostics.h"
 #include "base/float_text.h"
+#include "passes/strip_boundaries.h"
 
 #include <algorithm>
 #include <set>
@@ -94,6 +97,28 @@ public:
     }
     planWorkspace(program_);
     return std::move(program_);
+  }
+
+  /// Where the value of `n` is, once lowered (BoundaryPlace).
+  BoundaryPlace place(const Node *n) const {
+    BoundaryPlace p;
+    p.shape = n->shape;
+    const Node *stored = n;
+    while (stored->op == OpKind::Reshape)
+      stored = stored->operands[0];
+    if (auto it = bufferOf_.find(stored); it != bufferOf_.end()) {
+      p.buffer = it->second;
+    } else if (auto f = fusedInto_.find(stored); f != fusedInto_.end()) {
+      p.kind = BoundaryPlace::Fused;
+      p.kernel = f->second;
+    } else if (foldedTranspose(stored)) {
+      p.kind = BoundaryPlace::Folded;
+      p.buffer = bufferOf_.at(stored->operands[0]);
+    } else {
+      NNC_CHECK(stored->op == OpKind::Const, "a boundary's value has no place");
+      p.kind = BoundaryPlace::Constant;
+    }
+    return p;
   }
 
 private:
@@ -208,6 +233,8 @@ private:
       k.reads.emplace_back(n, bufferFor(n));
       return;
     }
+    if (!isRoot)
+      fusedHere_.push_back(n);
     for (const Node *operand : n->operands)
       collectLeaves(operand, false, k, seen);
   }
@@ -251,6 +278,9 @@ private:
       NNC_CHECK(false, "no kernel for this op");
     }
     program_.kernels.push_back(std::move(k));
+    for (const Node *f : fusedHere_)
+      fusedInto_[f] = static_cast<int>(program_.kernels.size() - 1);
+    fusedHere_.clear();
   }
 
   const ir::Graph &graph_;
@@ -261,6 +291,9 @@ private:
   std::map<const Node *, int> bufferOf_;
   std::map<const Node *, FusedSize> sizes_;
   std::set<const Node *> cutOff_; ///< materialised to bound fusion (step 3)
+  /// Nodes computed inside another kernel's expression: that kernel's index.
+  std::map<const Node *, int> fusedInto_;
+  std::vector<const Node *> fusedHere_; ///< of the kernel being formed
   std::vector<int> outputBuffers_;
   size_t inputIndex_ = 0;
 };
@@ -303,7 +336,17 @@ void printExpr(const Node *n, const Kernel &k, std::ostream &out) {
 
 KernelProgram lowerToKernels(const ir::Graph &graph,
                              const std::map<std::string, int64_t> &offsets) {
-  return KernelLowering(graph, offsets).run();
+  passes::StrippedGraph stripped = passes::stripBoundaries(graph);
+  std::shared_ptr<const ir::Graph> owned = std::move(stripped.graph);
+  KernelLowering lowering(*owned, offsets);
+  KernelProgram program = lowering.run();
+  for (const auto &[node, boundary] : stripped.boundaries) {
+    BoundaryPlace p = lowering.place(node);
+    p.boundary = boundary;
+    program.boundaries.push_back(std::move(p));
+  }
+  program.graph = std::move(owned);
+  return program;
 }
 
 void printKernels(const KernelProgram &program, std::ostream &out) {
@@ -335,6 +378,24 @@ void printKernels(const KernelProgram &program, std::ostream &out) {
           out << (i ? ", " : "") << k.root->attrs.axes[i];
         out << "]";
       }
+    }
+    out << "\n";
+  }
+  for (const BoundaryPlace &p : program.boundaries) {
+    out << "boundary " << p.boundary.str() << " " << ir::shapeStr(p.shape);
+    switch (p.kind) {
+    case BoundaryPlace::Stored:
+      out << " in b" << p.buffer;
+      break;
+    case BoundaryPlace::Fused:
+      out << " fused in kernel -> b" << program.kernels[p.kernel].out;
+      break;
+    case BoundaryPlace::Folded:
+      out << " transpose of b" << p.buffer;
+      break;
+    case BoundaryPlace::Constant:
+      out << " constant";
+      break;
     }
     out << "\n";
   }

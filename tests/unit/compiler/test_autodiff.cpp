@@ -171,6 +171,8 @@ TEST_CASE("autodiff: every op's VJP matches central differences") {
       {"reduce_sum all", "%2 = reduce_sum %0 {axes = [0, 1], keepdim = true} : f32[1, 1]", -2, 2},
       {"reduce_max", "%2 = reduce_max %0 {axes = [1], keepdim = true} : f32[B, 1]", -2, 2},
       {"reduce_max axis 0", "%2 = reduce_max %0 {axes = [0], keepdim = false} : f32[3]", -2, 2},
+      {"boundary", "%2 = boundary %0 {module = \"m\", call = 1, role = input, index = 0} : f32[B, 3]\n"
+                   "%3 = exp %2 : f32[B, 3]", -2, 2},
   };
   for (const OpCase &c : cases) {
     std::string op = c.name;
@@ -197,6 +199,42 @@ TEST_CASE("autodiff: a ReLU gradient is 0 where the input is negative") {
   std::vector<HostTensor> out =
       ir::interpret(*g, {}, {{"x", {{2}, {-1.5, 2.0}}}, {"seed", {{2}, {3.0, 5.0}}}});
   CHECK(out[1].data == std::vector<double>{0.0, 5.0});
+}
+
+TEST_CASE("autodiff: a module's input and output gradients are marked as its grad_input and grad_output") {
+  std::unique_ptr<ir::Graph> g = parse(
+      "graph @t() {\n%0 = input \"x\" : f32[2]\n%1 = param \"w\" : f32[2]\n"
+      "%2 = boundary %0 {module = \"net.1\", call = 2, role = input, index = 0} : f32[2]\n"
+      "%3 = boundary %1 {module = \"net.1\", call = 2, role = input, index = 1} : f32[2]\n"
+      "%4 = mul %2, %3 : f32[2]\n"
+      "%5 = boundary %4 {module = \"net.1\", call = 2, role = output, index = 0} : f32[2]\n"
+      "return %5\n}\n");
+  const ir::Node *seed = g->addLeaf(ir::OpKind::Input, "seed", g->outputs()[0]->shape);
+  std::vector<const ir::Node *> grads =
+      autodiff::backward(*g, g->outputs(), {seed}, {g->inputs()[0], g->params()[0]});
+  // Each gradient reaches its leaf through the grad_input mark of its argument,
+  // which reads (through a product) the grad_output mark of the seed.
+  for (int i = 0; i < 2; ++i) {
+    CAPTURE(i);
+    const ir::Node *mark = grads[i];
+    REQUIRE(mark->op == ir::OpKind::Boundary);
+    CHECK(mark->attrs.boundary.str() ==
+          "net.1#2 grad_input " + std::to_string(i));
+    const ir::Node *product = mark->operands[0];
+    REQUIRE(product->op == ir::OpKind::Mul);
+    bool readsGradOutput = false;
+    for (const ir::Node *o : product->operands)
+      readsGradOutput |= o->op == ir::OpKind::Boundary &&
+                         o->attrs.boundary.str() == "net.1#2 grad_output 0" &&
+                         o->operands[0] == seed;
+    CHECK(readsGradOutput);
+  }
+  g->addOutput(grads[0]);
+  g->addOutput(grads[1]);
+  std::vector<HostTensor> out = ir::interpret(
+      *g, {}, {{"x", {{2}, {1, 2}}}, {"w", {{2}, {3, 5}}}, {"seed", {{2}, {1, 10}}}});
+  CHECK(out[1].data == std::vector<double>{3, 50});
+  CHECK(out[2].data == std::vector<double>{1, 20});
 }
 
 TEST_CASE("autodiff: a leaf the outputs do not depend on gets zeros") {

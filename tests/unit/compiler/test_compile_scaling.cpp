@@ -57,7 +57,7 @@ Work measure(int n, bool constants) {
   codegen::KernelProgram forward = codegen::lowerToKernels(*c->model->graph, offsets);
   codegen::TrainingCode training = driver::lowerTraining(*c->model, offsets);
   Work work;
-  work.graphNodes = training.trainStepGraph->nodes().size();
+  work.graphNodes = training.trainStep.graph->nodes().size();
   std::set<codegen::KernelKey> keys;
   for (const codegen::KernelProgram *p :
        {&forward, &training.evaluate, &training.trainStep})

@@ -295,6 +295,53 @@ TEST_CASE("ir: interning compares attributes by value, not by their text") {
   CHECK(g.constant(0.1) != g.constant(0.1 + 1e-17 + 1e-16));
 }
 
+TEST_CASE("ir: a module boundary round-trips, and its call and role keep nodes apart") {
+  std::unique_ptr<Graph> g = parseOk(
+      "graph @g(B) {\n"
+      "  %0 = input \"x\" : f32[B, 4]\n"
+      "  %1 = boundary %0 {module = \"net.0\", call = 1, role = input, index = 0} : f32[B, 4]\n"
+      "  %2 = boundary %0 {module = \"net.0\", call = 2, role = input, index = 0} : f32[B, 4]\n"
+      "  %3 = boundary %1 {module = \"\", call = 1, role = grad_output, index = 3} : f32[B, 4]\n"
+      "  %4 = relu %1 : f32[B, 4]\n"
+      "  %5 = relu %2 : f32[B, 4]\n"
+      "  return %3, %4, %5\n}\n");
+  REQUIRE(g);
+  checkRoundTrip(*g);
+  CHECK(g->nodes().size() == 6);
+  const Node &mark = *g->nodes()[3];
+  CHECK(mark.attrs.boundary.module == "");
+  CHECK(mark.attrs.boundary.role == BoundaryRole::GradOutput);
+  CHECK(mark.attrs.boundary.index == 3);
+  CHECK(mark.attrs.boundary.str() == "(model)#1 grad_output 3");
+  // The same mark on the same value is one node; any field apart is another.
+  Attrs a;
+  a.boundary = {"net.0", 1, BoundaryRole::Input, 0};
+  const Node *x = g->inputs()[0];
+  CHECK(g->add(OpKind::Boundary, {x}, a) == g->nodes()[1].get());
+  for (int field = 0; field < 4; ++field) {
+    Attrs b = a;
+    if (field == 0) b.boundary.module = "net.1";
+    if (field == 1) b.boundary.call = 3;
+    if (field == 2) b.boundary.role = BoundaryRole::Output;
+    if (field == 3) b.boundary.index = 1;
+    CHECK(g->add(OpKind::Boundary, {x}, b) != g->nodes()[1].get());
+  }
+}
+
+TEST_CASE("ir: a boundary's attributes are checked") {
+  auto graph = [](const std::string &attrs) {
+    return "graph @g() {\n  %0 = input \"x\" : f32[4]\n  %1 = boundary %0 {" + attrs +
+           "} : f32[4]\n  return %1\n}\n";
+  };
+  CHECK(parseError(graph("module = \"m\", call = 0, role = input, index = 0"))
+            .find("3:42: `call` must be at least 1") == 0);
+  CHECK(parseError(graph("module = \"m\", call = 1, role = input, index = -1"))
+            .find("`index` must be at least 0") != std::string::npos);
+  CHECK(parseError(graph("module = \"m\", call = 1, role = sideways, index = 0"))
+            .find("unknown boundary role `sideways` (input, output, grad_input or grad_output)") !=
+        std::string::npos);
+}
+
 TEST_CASE("ir: the IR parser interns a repeated node") {
   std::unique_ptr<Graph> g = parseOk("graph @g() {\n"
                                      "  %0 = input \"x\" : f32[4]\n"

@@ -9,6 +9,7 @@
 #include "test_support.h"
 
 #include "codegen/kernel/kernels.h"
+#include "passes/strip_boundaries.h"
 
 using namespace nnc;
 using codegen::Buffer;
@@ -247,4 +248,69 @@ TEST_CASE("kernels: a transpose as the left operand folds into transA") {
   CHECK(p.kernels[0].transA);
   CHECK_FALSE(p.kernels[0].transB);
   CHECK(p.buffers[p.kernels[0].out].kind == Buffer::Output);
+}
+
+TEST_CASE("kernels: boundaries are stripped before fusion, and where each value went is kept") {
+  // Two calls of a parameter-less module on one value: their relus merge once
+  // the boundaries are gone, and both calls' marks point at the one buffer.
+  Lowered l = lowerText(
+      "graph @g(B) {\n"
+      "  %0 = input \"x\" : f32[B, 4]\n"
+      "  %1 = boundary %0 {module = \"act\", call = 1, role = input, index = 0} : f32[B, 4]\n"
+      "  %2 = relu %1 : f32[B, 4]\n"
+      "  %3 = boundary %2 {module = \"act\", call = 1, role = output, index = 0} : f32[B, 4]\n"
+      "  %4 = boundary %0 {module = \"act\", call = 2, role = input, index = 0} : f32[B, 4]\n"
+      "  %5 = relu %4 : f32[B, 4]\n"
+      "  %6 = boundary %5 {module = \"act\", call = 2, role = output, index = 0} : f32[B, 4]\n"
+      "  %7 = add %3, %6 : f32[B, 4]\n"
+      "  %8 = input \"w\" : f32[4, 4]\n"
+      "  %9 = transpose %8 {perm = [1, 0]} : f32[4, 4]\n"
+      "  %10 = boundary %9 {module = \"t\", call = 1, role = output, index = 0} : f32[4, 4]\n"
+      "  %11 = matmul %7, %10 : f32[B, 4]\n"
+      "  %12 = const 2.0 : f32[]\n"
+      "  %13 = boundary %12 {module = \"c\", call = 1, role = output, index = 0} : f32[]\n"
+      "  %14 = mul %11, %13 : f32[B, 4]\n"
+      "  %15 = boundary %14 {module = \"m\", call = 1, role = output, index = 0} : f32[B, 4]\n"
+      "  %16 = exp %15 : f32[B, 4]\n"
+      "  return %16\n}\n");
+  const KernelProgram &p = l.program;
+  for (const auto &n : p.graph->nodes())
+    CHECK(n->op != ir::OpKind::Boundary);
+  // relu once (read twice, so stored); add; matmul; exp(mul(...)) fused.
+  REQUIRE(p.kernels.size() == 4);
+  CHECK(p.kernels[0].root->op == ir::OpKind::Relu);
+  CHECK(p.kernels[1].root->op == ir::OpKind::Add);
+  CHECK(p.kernels[2].transB);
+  CHECK(p.kernels[3].root->op == ir::OpKind::Exp);
+  using Place = codegen::BoundaryPlace;
+  REQUIRE(p.boundaries.size() == 7);
+  CHECK(p.boundaries[0].boundary.str() == "act#1 input 0");
+  CHECK(p.boundaries[0].kind == Place::Stored);
+  CHECK(p.buffers[p.boundaries[0].buffer].kind == Buffer::Input);
+  for (int i : {1, 3}) {
+    CAPTURE(i);
+    CHECK(p.boundaries[i].kind == Place::Stored);
+    CHECK(p.boundaries[i].buffer == p.kernels[0].out);
+  }
+  CHECK(p.boundaries[3].boundary.str() == "act#2 output 0");
+  CHECK(p.boundaries[4].kind == Place::Folded);
+  CHECK(p.buffers[p.boundaries[4].buffer].name == "w");
+  CHECK(p.boundaries[5].kind == Place::Constant);
+  CHECK(p.boundaries[6].kind == Place::Fused);
+  CHECK(p.boundaries[6].kernel == 3);
+  std::string text = printed(p);
+  CHECK(text.find("boundary m#1 output 0 [B, 4] fused in kernel -> b") != std::string::npos);
+  CHECK(text.find("boundary t#1 output 0 [4, 4] transpose of b1") != std::string::npos);
+  CHECK(text.find("boundary c#1 output 0 [] constant") != std::string::npos);
+}
+
+TEST_CASE("kernels: a model lowers to the same kernels with or without its boundaries") {
+  Lowered l = lowerExample("residual.nnm");
+  passes::StrippedGraph stripped = passes::stripBoundaries(*l.compiled->model->graph);
+  std::map<std::string, int64_t> offsets = offsetsOf(*l.compiled->model);
+  KernelProgram plain = codegen::lowerToKernels(*stripped.graph, offsets);
+  CHECK(plain.boundaries.empty());
+  CHECK(!l.program.boundaries.empty());
+  std::string withMarks = printed(l.program);
+  CHECK(withMarks.substr(0, withMarks.find("boundary ")) == printed(plain));
 }

@@ -284,6 +284,35 @@ TEST_CASE("sema: a frozen param counts in the total but is not trainable") {
   CHECK(c->tensor("b")->trainable());
 }
 
+TEST_CASE("sema: every module call marks what it is given and returns; two calls stay apart") {
+  TempDir dir;
+  auto c = test::compileText(dir, "module Twice {\n"
+                         "  act = ReLU()\n"
+                         "  forward(x: [B, 4], y: [B, 4]) -> ([B, 4], [B, 4]) {\n"
+                         "    a = act(x)\n"
+                         "    b = act(x)\n"
+                         "    return a + b, y\n"
+                         "  }\n"
+                         "}\n"
+                         "model Twice()\n");
+  INFO(c->printed.str());
+  REQUIRE(c->model);
+  std::vector<std::string> marks;
+  std::map<int, int> reluOperands; // call -> id of the boundary relu reads
+  for (const auto &n : c->model->graph->nodes())
+    if (n->op == ir::OpKind::Boundary)
+      marks.push_back(n->attrs.boundary.str());
+    else if (n->op == ir::OpKind::Relu)
+      reluOperands[n->operands[0]->attrs.boundary.call] = n->operands[0]->id;
+  CHECK(marks == std::vector<std::string>{
+                     "(model)#1 input 0", "(model)#1 input 1",
+                     "act#1 input 0", "act#1 output 0",
+                     "act#2 input 0", "act#2 output 0",
+                     "(model)#1 output 0", "(model)#1 output 1"});
+  // The second call is not merged into the first: each has its own relu.
+  CHECK(reluOperands.size() == 2);
+}
+
 TEST_CASE("sema: --model picks a module with its default arguments") {
   // deep.nnm imports residual.nnm, so ResidualStack(128, 4) is visible.
   auto c = example("deep.nnm", "ResidualStack");
