@@ -1,9 +1,10 @@
 //===- thread_pool.cpp - The threads a model's compiled code runs on ------===//
 //
-// A worker joins a job by copying its fields under the mutex and counting
-// itself in busy_; the next job is posted only when busy_ is zero, so a
-// worker that woke late for a job finished without it (it had no task in
-// it) never runs the old job's function on the next one's data.
+// Posting a job writes its fields under a sequence lock and takes no lock a
+// worker holds, so a fork costs a few cache-line transfers. The next job is
+// posted only once every task of the current one has returned, so a worker
+// that reads a job's fields after a newer job replaced them had no task in
+// the older one, and taking the newer one loses nothing.
 //
 //===----------------------------------------------------------------------===//
 #include "nnrt/thread_pool.h"
@@ -42,9 +43,9 @@ ThreadPool::ThreadPool(int threads) : spins_(threads <= availableCpus() ? kSpins
 }
 
 ThreadPool::~ThreadPool() {
+  stop_.store(true);
   {
-    std::lock_guard<std::mutex> lock(mutex_);
-    stop_ = true;
+    std::lock_guard<std::mutex> lock(sleepMutex_);
   }
   wake_.notify_all();
   for (std::thread &t : workers_)
@@ -65,23 +66,20 @@ void ThreadPool::run(int64_t count, nnc_task_fn task, void *data) {
     return;
   }
   std::lock_guard<std::mutex> caller(callers_);
-  bool notify = false;
-  for (;;) {
-    std::unique_lock<std::mutex> lock(mutex_);
-    if (busy_.load(std::memory_order_acquire) == 0) {
-      task_ = task;
-      data_ = data;
-      count_ = count;
-      finished_.store(0, std::memory_order_relaxed);
-      generation_.fetch_add(1, std::memory_order_release);
-      notify = sleepers_ > 0;
-      break;
-    }
-    lock.unlock();
-    pause();
-  }
-  if (notify)
+  uint64_t sequence = sequence_.load(std::memory_order_relaxed);
+  sequence_.store(sequence + 1, std::memory_order_relaxed);
+  std::atomic_thread_fence(std::memory_order_release);
+  task_.store(task, std::memory_order_relaxed);
+  data_.store(data, std::memory_order_relaxed);
+  count_.store(count, std::memory_order_relaxed);
+  finished_.store(0, std::memory_order_relaxed);
+  // Sequentially consistent with the sleepers' count (sleep()): either a
+  // worker about to sleep sees this job, or this sees the worker and wakes it.
+  sequence_.store(sequence + 2);
+  if (sleepers_.load() > 0) {
+    { std::lock_guard<std::mutex> lock(sleepMutex_); }
     wake_.notify_all();
+  }
   runShare(0, count, task, data);
   while (finished_.load(std::memory_order_acquire) < count)
     pause();
@@ -91,29 +89,41 @@ void ThreadPool::parallelFor(void *pool, int64_t count, nnc_task_fn task, void *
   static_cast<ThreadPool *>(pool)->run(count, task, data);
 }
 
+void ThreadPool::sleep(uint64_t seen) {
+  std::unique_lock<std::mutex> lock(sleepMutex_);
+  sleepers_.fetch_add(1);
+  wake_.wait(lock, [&] {
+    uint64_t now = sequence_.load();
+    return stop_.load() || (now != seen && now % 2 == 0);
+  });
+  sleepers_.fetch_sub(1);
+}
+
 void ThreadPool::work(int participant) {
   uint64_t seen = 0;
   for (;;) {
-    for (int i = 0; i < spins_ && generation_.load(std::memory_order_acquire) == seen; ++i)
-      pause();
-    std::unique_lock<std::mutex> lock(mutex_);
-    if (generation_.load(std::memory_order_acquire) == seen && !stop_) {
-      ++sleepers_;
-      wake_.wait(lock, [&] {
-        return stop_ || generation_.load(std::memory_order_acquire) != seen;
-      });
-      --sleepers_;
+    uint64_t sequence = 0;
+    for (int spin = 0;; ++spin) {
+      if (stop_.load(std::memory_order_relaxed))
+        return;
+      sequence = sequence_.load(std::memory_order_acquire);
+      if (sequence != seen && sequence % 2 == 0)
+        break;
+      if (spin >= spins_) {
+        sleep(seen);
+        spin = 0;
+      } else {
+        pause();
+      }
     }
-    if (stop_)
-      return;
-    seen = generation_.load(std::memory_order_acquire);
-    nnc_task_fn task = task_;
-    void *data = data_;
-    int64_t count = count_;
-    busy_.fetch_add(1, std::memory_order_acq_rel);
-    lock.unlock();
+    nnc_task_fn task = task_.load(std::memory_order_relaxed);
+    void *data = data_.load(std::memory_order_relaxed);
+    int64_t count = count_.load(std::memory_order_relaxed);
+    std::atomic_thread_fence(std::memory_order_acquire);
+    if (sequence_.load(std::memory_order_relaxed) != sequence)
+      continue; // replaced while read: this worker had no task in it
+    seen = sequence;
     runShare(participant, count, task, data);
-    busy_.fetch_sub(1, std::memory_order_acq_rel);
   }
 }
 

@@ -167,7 +167,7 @@ public:
   /// bound by reading B, and a thread that reads half of it from its own
   /// L2 cache is worth a fork sooner.
   static constexpr int64_t kParallelWork = int64_t(1) << 18;
-  static constexpr int64_t kParallelFewRows = int64_t(1) << 15;
+  static constexpr int64_t kParallelFewRows = int64_t(1) << 16;
 
   static constexpr unsigned kDotRows = 8;
 

@@ -49,22 +49,29 @@ private:
   void work(int participant);
   /// Runs the tasks of `participant`.
   void runShare(int participant, int64_t count, nnc_task_fn task, void *data);
+  /// Blocks until a job newer than `seen` is posted or the pool stops.
+  void sleep(uint64_t seen);
 
   std::vector<std::thread> workers_;
   /// Spins before a worker sleeps: none when there are more threads than
   /// CPUs, where a spinning worker would take the CPU of one with work.
   int spins_ = 0;
-  std::mutex callers_; ///< one job at a time
-  std::mutex mutex_;   ///< guards the job's fields, sleepers_ and stop_
+  // Each group on its own cache line: workers spin on the job's line and
+  // count finished tasks on another, and neither may slow the caller's lock.
+  alignas(64) std::mutex callers_; ///< one job at a time
+  /// The job's fields are a sequence lock: odd while a job is being posted,
+  /// then the next even number. A worker reads the fields between two equal
+  /// even values, so it never mixes two jobs' fields, and posting takes no
+  /// lock a worker holds.
+  alignas(64) std::atomic<uint64_t> sequence_{0};
+  std::atomic<nnc_task_fn> task_{nullptr};
+  std::atomic<void *> data_{nullptr};
+  std::atomic<int64_t> count_{0};
+  alignas(64) std::atomic<int64_t> finished_{0}; ///< tasks of the current job that have returned
+  alignas(64) std::mutex sleepMutex_; ///< with wake_, for workers that stopped spinning
   std::condition_variable wake_;
-  std::atomic<uint64_t> generation_{0}; ///< bumped when a job is posted
-  nnc_task_fn task_ = nullptr;
-  void *data_ = nullptr;
-  int64_t count_ = 0;
-  std::atomic<int64_t> finished_{0}; ///< tasks that have returned
-  std::atomic<int> busy_{0};         ///< workers inside a job
-  int sleepers_ = 0;
-  bool stop_ = false;
+  std::atomic<int> sleepers_{0};
+  std::atomic<bool> stop_{false};
 };
 
 } // namespace nnrt
