@@ -58,8 +58,9 @@ public:
     llvm::Function *serial =
         fewRows ? fewRowsFunction(transA, transB) : serialFunction(transA, transB);
     llvm::StructType *taskTy = llvm::StructType::get(
-        ctx_, {i64_, i64_, i64_, ptr_, ptr_, ptr_, ptr_, i64_, i64_, i64_, i64_});
-    enum { kM, kN, kK, kA, kB, kC, kScratch, kParts, kByColumns, kAElements, kPerThread };
+        ctx_, {i64_, i64_, i64_, ptr_, ptr_, ptr_, ptr_, i64_, i64_, i64_, i64_, ptr_, ptr_});
+    enum { kM, kN, kK, kA, kB, kC, kScratch, kParts, kByColumns, kAElements, kPerThread,
+           kEpilogue, kEpilogueData };
     llvm::Function *task = create(name + ".part", {ptr_, i64_}, {});
     {
       llvm::IRBuilder<> b(llvm::BasicBlock::Create(ctx_, "entry", task));
@@ -71,6 +72,7 @@ public:
       Value *A = field(kA, ptr_), *B = field(kB, ptr_), *C = field(kC, ptr_);
       Value *parts = field(kParts, i64_);
       Value *aElements = field(kAElements, i64_);
+      Value *epilogue = field(kEpilogue, ptr_), *epilogueData = field(kEpilogueData, ptr_);
       Value *scratch = b.CreateInBoundsGEP(elem_, field(kScratch, ptr_),
                                            b.CreateMul(part, field(kPerThread, i64_)));
       llvm::BasicBlock *byColumns = llvm::BasicBlock::Create(ctx_, "columns", task);
@@ -94,7 +96,8 @@ public:
         b.SetInsertPoint(work);
         Value *bPart = b.CreateInBoundsGEP(elem_, B, transB ? b.CreateMul(first, K) : first);
         b.CreateCall(serial, {M, count, K, A, transA ? M : K, bPart, transB ? K : N,
-                              b.CreateInBoundsGEP(elem_, C, first), N, scratch, aElements});
+                              b.CreateInBoundsGEP(elem_, C, first), N, scratch, aElements,
+                              epilogue, epilogueData, b.getInt64(0), first});
         b.CreateBr(done);
       }
       b.SetInsertPoint(byRows);
@@ -106,7 +109,8 @@ public:
         Value *aPart = b.CreateInBoundsGEP(elem_, A, transA ? first : b.CreateMul(first, K));
         b.CreateCall(serial, {count, N, K, aPart, transA ? M : K, B, transB ? K : N,
                               b.CreateInBoundsGEP(elem_, C, b.CreateMul(first, N)), N,
-                              scratch, aElements});
+                              scratch, aElements, epilogue, epilogueData, first,
+                              b.getInt64(0)});
         b.CreateBr(done);
       }
       b.SetInsertPoint(done);
@@ -114,11 +118,13 @@ public:
     }
 
     llvm::Function *fn = create(
-        name, {ptr_, i64_, i64_, i64_, ptr_, ptr_, ptr_, ptr_, i64_, i64_}, {4, 5, 6, 7});
+        name, {ptr_, i64_, i64_, i64_, ptr_, ptr_, ptr_, ptr_, i64_, i64_, ptr_, ptr_},
+        {4, 5, 6, 7});
     llvm::IRBuilder<> b(llvm::BasicBlock::Create(ctx_, "entry", fn));
     Value *context = fn->getArg(0), *M = fn->getArg(1), *N = fn->getArg(2),
           *K = fn->getArg(3), *A = fn->getArg(4), *B = fn->getArg(5), *C = fn->getArg(6),
-          *scratch = fn->getArg(7), *aElements = fn->getArg(8), *perThread = fn->getArg(9);
+          *scratch = fn->getArg(7), *aElements = fn->getArg(8), *perThread = fn->getArg(9),
+          *epilogue = fn->getArg(10), *epilogueData = fn->getArg(11);
     Value *threads = contextThreads(b, context);
     Value *work = b.CreateMul(b.CreateMul(M, N), K);
     llvm::BasicBlock *alone = llvm::BasicBlock::Create(ctx_, "alone", fn);
@@ -133,8 +139,8 @@ public:
     Value *parallelFor = contextPointer(b, context, offsetof(nnc_context, parallel_for));
     b.CreateCondBr(b.CreateIsNull(parallelFor), alone, split);
     b.SetInsertPoint(alone);
-    b.CreateCall(serial,
-                 {M, N, K, A, transA ? M : K, B, transB ? K : N, C, N, scratch, aElements});
+    b.CreateCall(serial, {M, N, K, A, transA ? M : K, B, transB ? K : N, C, N, scratch,
+                          aElements, epilogue, epilogueData, b.getInt64(0), b.getInt64(0)});
     b.CreateRetVoid();
     b.SetInsertPoint(split);
     Value *data = llvm::IRBuilder<>(&fn->getEntryBlock(), fn->getEntryBlock().begin())
@@ -149,6 +155,8 @@ public:
     set(kScratch, scratch);
     set(kAElements, aElements);
     set(kPerThread, perThread);
+    set(kEpilogue, epilogue);
+    set(kEpilogueData, epilogueData);
     set(kParts, threads);
     // Columns when each thread gets at least two panels of them.
     set(kByColumns, b.CreateZExt(b.CreateICmpSGE(ceilDiv(b, N, t_.nr),
@@ -231,16 +239,17 @@ public:
     }
   }
 
-  /// (M, N, K, A, lda, B, ldb, C, ldc, scratch, aElements): the same
-  /// product as plain loops (no scratch), for fewer rows than packing pays for (a batch of one is a
+  /// (M, N, K, A, lda, B, ldb, C, ldc, scratch, aElements, epilogue,
+  /// epilogueData, row0, col0): the same product as plain loops (no
+  /// scratch), for fewer rows than packing pays for (a batch of one is a
   /// matrix-vector product): each operand is read once, in its own order.
+  /// The epilogue then runs once over the whole part.
   llvm::Function *fewRowsFunction(bool transA, bool transB) {
     std::string name =
         prefix_ + (transA ? ".t" : ".n") + (transB ? "t" : "n") + ".rows.serial";
     if (llvm::Function *existing = m_.getFunction(name))
       return existing;
-    llvm::Function *fn = create(
-        name, {i64_, i64_, i64_, ptr_, i64_, ptr_, i64_, ptr_, i64_, ptr_, i64_}, {3, 5, 7});
+    llvm::Function *fn = create(name, serialParams(), {3, 5, 7});
     llvm::BasicBlock *entry = llvm::BasicBlock::Create(ctx_, "entry", fn);
     llvm::IRBuilder<> b(entry);
     Value *M = fn->getArg(0), *N = fn->getArg(1), *K = fn->getArg(2);
@@ -305,12 +314,40 @@ public:
         });
       });
     }
+    callEpilogue(b, fn, M, b.getInt64(0), N, b.getInt64(0));
     b.CreateRetVoid();
     return fn;
   }
 
-  /// (M, N, K, A, lda, B, ldb, C, ldc, scratch, aElements): BLIS's loops on
-  /// one thread; packed A at scratch, packed B aElements further.
+  /// The parameters of the serial functions.
+  std::vector<llvm::Type *> serialParams() const {
+    return {i64_, i64_, i64_, ptr_, i64_, ptr_, i64_, ptr_, i64_, ptr_, i64_,
+            ptr_, ptr_, i64_, i64_};
+  }
+
+  /// Calls the epilogue of serial function `fn`, when it has one, on rows
+  /// [i0, i0 + rows) and columns [j0, j0 + cols) of its part of C.
+  void callEpilogue(llvm::IRBuilder<> &b, llvm::Function *fn, Value *rows, Value *i0,
+                    Value *cols, Value *j0) {
+    Value *epilogue = fn->getArg(11), *data = fn->getArg(12);
+    llvm::BasicBlock *call = llvm::BasicBlock::Create(ctx_, "epilogue", fn);
+    llvm::BasicBlock *after = llvm::BasicBlock::Create(ctx_, "epilogue.done", fn);
+    b.CreateCondBr(b.CreateIsNull(epilogue), after, call);
+    b.SetInsertPoint(call);
+    auto *type = llvm::FunctionType::get(llvm::Type::getVoidTy(ctx_),
+                                         {ptr_, i64_, i64_, i64_, i64_}, false);
+    b.CreateCall(type, epilogue,
+                 {data, b.CreateAdd(fn->getArg(13), i0), rows,
+                  b.CreateAdd(fn->getArg(14), j0), cols});
+    b.CreateBr(after);
+    b.SetInsertPoint(after);
+  }
+
+  /// (M, N, K, A, lda, B, ldb, C, ldc, scratch, aElements, epilogue,
+  /// epilogueData, row0, col0): BLIS's loops on one thread; packed A at
+  /// scratch, packed B aElements further. C is the part of the product
+  /// from row row0 and column col0; once a block of it has its whole sum,
+  /// the epilogue (when not null) runs on that block while it is in cache.
   llvm::Function *serialFunction(bool transA, bool transB) {
     std::string name = prefix_ + (transA ? ".t" : ".n") + (transB ? "t" : "n") + ".serial";
     if (llvm::Function *existing = m_.getFunction(name))
@@ -318,9 +355,7 @@ public:
     llvm::Function *packA = packAFunction(transA);
     llvm::Function *packB = packBFunction(transB);
     llvm::Function *micro = microFunction();
-    llvm::Function *fn = create(
-        name, {i64_, i64_, i64_, ptr_, i64_, ptr_, i64_, ptr_, i64_, ptr_, i64_},
-        {3, 5, 7, 9});
+    llvm::Function *fn = create(name, serialParams(), {3, 5, 7, 9});
     llvm::IRBuilder<> b(llvm::BasicBlock::Create(ctx_, "entry", fn));
     Value *M = fn->getArg(0), *N = fn->getArg(1), *K = fn->getArg(2);
     Value *A = fn->getArg(3), *lda = fn->getArg(4), *B = fn->getArg(5),
@@ -337,6 +372,7 @@ public:
                      b.getInt8(0), b.CreateMul(N, b.getInt64(elemBytes_), "", true, true),
                      llvm::MaybeAlign(elemBytes_));
     });
+    callEpilogue(b, fn, M, b.getInt64(0), N, b.getInt64(0));
     b.CreateRetVoid();
 
     b.SetInsertPoint(blocks);
@@ -345,8 +381,10 @@ public:
     emitLoop(b, ceilDiv(b, N, t_.nc), [&](Value *jb) {
       Value *jc = mul(b, jb, t_.nc);
       Value *nc = smin(b, b.getInt64(t_.nc), b.CreateSub(N, jc, "", true, true));
-      emitLoop(b, ceilDiv(b, K, t_.kc), [&](Value *pb) {
+      Value *kBlocks = ceilDiv(b, K, t_.kc);
+      emitLoop(b, kBlocks, [&](Value *pb) {
         Value *pc = mul(b, pb, t_.kc);
+        Value *lastK = b.CreateICmpEQ(pb, b.CreateSub(kBlocks, b.getInt64(1)));
         Value *kc = smin(b, b.getInt64(t_.kc), b.CreateSub(K, pc, "", true, true));
         Value *accumulate = b.CreateICmpSGT(pb, b.getInt64(0));
         b.CreateCall(packB, {B, ldb, pc, jc, kc, nc, bp});
@@ -370,6 +408,13 @@ public:
               b.CreateCall(micro, {kc, aPanel, bPanel, cTile, ldc, mr, nr, accumulate});
             });
           });
+          llvm::BasicBlock *finish = llvm::BasicBlock::Create(ctx_, "block.finished", fn);
+          llvm::BasicBlock *next = llvm::BasicBlock::Create(ctx_, "block.next", fn);
+          b.CreateCondBr(lastK, finish, next);
+          b.SetInsertPoint(finish);
+          callEpilogue(b, fn, mc, ic, nc, jc);
+          b.CreateBr(next);
+          b.SetInsertPoint(next);
         });
       });
     });
@@ -768,7 +813,7 @@ GemmTiling::Scratch GemmTiling::scratchFor(int64_t M, int64_t N, int64_t K) cons
 }
 
 GemmTiling::Scratch matmulScratch(const Kernel &kernel, const GemmTiling &tiling) {
-  const ir::Shape &c = kernel.root->shape;
+  const ir::Shape &c = kernel.product->shape;
   const ir::Shape &a = kernel.reads[0].first->shape;
   auto known = [](const ir::Dim &d) { return d.isConstant() ? d.coeff : 0; };
   return tiling.scratchFor(known(c[0]), known(c[1]), known(kernel.transA ? a[0] : a[1]));

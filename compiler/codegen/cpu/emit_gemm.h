@@ -52,12 +52,16 @@ GemmTiling::Scratch matmulScratch(const Kernel &kernel, const GemmTiling &tiling
 GemmTiling gemmTiling(unsigned vectorBits, bool f64);
 
 /// `void(ptr ctx, i64 M, i64 N, i64 K, ptr A, ptr B, ptr C, ptr scratch,
-/// i64 aElements, i64 perThread)`: C = op(A) op(B), C row-major M x N; A is
-/// M x K row-major, or with `transA` stored
-/// K x M; B is K x N, or with `transB` stored N x K. `scratch` holds
+/// i64 aElements, i64 perThread, ptr epilogue, ptr epilogueData)`: C =
+/// op(A) op(B), C row-major M x N; A is M x K row-major, or with `transA`
+/// stored K x M; B is K x N, or with `transB` stored N x K. `scratch` holds
 /// perThread = scratchFor(M, N, K).total() elements per thread of `ctx`,
-/// aligned to 64 bytes, aElements = scratchFor(...).a. Emitted into
-/// `module` once per (element, transA, transB) and reused.
+/// aligned to 64 bytes, aElements = scratchFor(...).a. When `epilogue` is
+/// not null, `void epilogue(epilogueData, i64 row, i64 rows, i64 col,
+/// i64 cols)` is called on every block of C once it holds its product, by
+/// the thread that computed it, each element once: it rewrites the block in
+/// place. Emitted into `module` once per (element, transA, transB) and
+/// reused.
 llvm::Function *gemmFunction(llvm::Module &module, llvm::Type *element,
                              const GemmTiling &tiling, bool transA, bool transB);
 

@@ -166,7 +166,7 @@ private:
 
   // C[M, N] = A[M, K] B[K, N]; a transposed operand is stored the other way.
   void matmul() {
-    const ir::Shape &c = k_.root->shape;
+    const ir::Shape &c = k_.product->shape;
     const ir::Shape &aShape = k_.reads[0].first->shape;
     Value *M = dim(c[0]), *N = dim(c[1]);
     Value *K = dim(k_.transA ? aShape[0] : aShape[1]);
@@ -176,19 +176,81 @@ private:
     llvm::BasicBlock *blocked = llvm::BasicBlock::Create(m_.getContext(), "gemm", fn_);
     llvm::BasicBlock *loops = llvm::BasicBlock::Create(m_.getContext(), "few.rows", fn_);
     llvm::BasicBlock *done = llvm::BasicBlock::Create(m_.getContext(), "matmul.done", fn_);
+    auto [epilogueFn, epilogueData] = epilogue();
     b_.CreateCondBr(b_.CreateICmpSGE(M, b_.getInt64(tiling.minRows)), blocked, loops);
     b_.SetInsertPoint(blocked);
     GemmTiling::Scratch need = scratchOf(tiling);
     b_.CreateCall(gemmFunction(m_, elem_, tiling, k_.transA, k_.transB),
                   {context(), M, N, K, read(0), read(1), out(), scratch(),
-                   b_.getInt64(need.a), b_.getInt64(need.total())});
+                   b_.getInt64(need.a), b_.getInt64(need.total()), epilogueFn, epilogueData});
     b_.CreateBr(done);
     b_.SetInsertPoint(loops);
     b_.CreateCall(fewRowsFunction(m_, elem_, tiling, k_.transA, k_.transB),
                   {context(), M, N, K, read(0), read(1), out(), scratch(), b_.getInt64(0),
-                   b_.getInt64(0)});
+                   b_.getInt64(0), epilogueFn, epilogueData});
     b_.CreateBr(done);
     b_.SetInsertPoint(done);
+  }
+
+  /// The epilogue's function and its data, or two null pointers. The
+  /// function, `void(ptr data, i64 row, i64 rows, i64 col, i64 cols)`,
+  /// evaluates the expression over that block of C in place; `data` (on
+  /// this function's stack) holds the kernel's arguments: the pointers, the
+  /// constants and the symbols.
+  std::pair<Value *, Value *> epilogue() {
+    llvm::LLVMContext &ctx = m_.getContext();
+    llvm::Type *ptr = llvm::PointerType::getUnqual(ctx);
+    if (!hasEpilogue(k_))
+      return {llvm::ConstantPointerNull::get(llvm::PointerType::getUnqual(ctx)),
+              llvm::ConstantPointerNull::get(llvm::PointerType::getUnqual(ctx))};
+    // The kernel's arguments, all of them, in order.
+    std::vector<llvm::Type *> fields;
+    for (llvm::Argument &arg : fn_->args())
+      fields.push_back(arg.getType());
+    llvm::StructType *dataTy = llvm::StructType::get(ctx, fields);
+    Value *data = llvm::IRBuilder<>(&fn_->getEntryBlock(), fn_->getEntryBlock().begin())
+                      .CreateAlloca(dataTy);
+    for (unsigned i = 0; i < fn_->arg_size(); ++i)
+      b_.CreateStore(fn_->getArg(i), b_.CreateStructGEP(dataTy, data, i));
+
+    auto *type = llvm::FunctionType::get(b_.getVoidTy(),
+                                         {ptr, b_.getInt64Ty(), b_.getInt64Ty(),
+                                          b_.getInt64Ty(), b_.getInt64Ty()},
+                                         false);
+    auto *ep = llvm::Function::Create(type, llvm::Function::InternalLinkage,
+                                      fn_->getName() + ".epilogue", m_);
+    ep->addFnAttr(llvm::Attribute::NoUnwind);
+    llvm::IRBuilderBase::InsertPointGuard guard(b_);
+    b_.SetInsertPoint(llvm::BasicBlock::Create(ctx, "entry", ep));
+    std::vector<Value *> args;
+    for (unsigned i = 0; i < fn_->arg_size(); ++i)
+      args.push_back(b_.CreateLoad(fields[i], b_.CreateStructGEP(dataTy, ep->getArg(0), i)));
+    auto arg = [&](size_t i) { return args[i]; };
+    std::map<std::string, Value *> saved = symbols_;
+    size_t firstSymbol = pointers_ + constants_.size();
+    for (size_t s = 0; s < p_.symbols.size(); ++s)
+      symbols_[p_.symbols[s]] = arg(firstSymbol + s);
+    const ir::Shape &shape = k_.root->shape;
+    std::vector<Value *> outStrides = strides(shape);
+    std::vector<std::vector<Value *>> readStrides;
+    for (size_t r = 2; r < k_.reads.size(); ++r)
+      readStrides.push_back(broadcastStrides(k_.reads[r].first->shape, shape.size()));
+    Value *row0 = ep->getArg(1), *col0 = ep->getArg(3);
+    emitLoopNest(b_, {ep->getArg(2), ep->getArg(4)}, [&](std::vector<Value *> idx) {
+      idx[0] = b_.CreateAdd(idx[0], row0, "", true, true);
+      idx[1] = b_.CreateAdd(idx[1], col0, "", true, true);
+      Value *at = dot(idx, outStrides);
+      std::map<const ir::Node *, Value *> values;
+      values[k_.product] = load(arg(0), at);
+      for (size_t r = 2; r < k_.reads.size(); ++r)
+        values.emplace(k_.reads[r].first, load(arg(1 + r), dot(idx, readStrides[r - 2])));
+      for (size_t c = 0; c < constants_.size(); ++c)
+        values[constants_[c]] = arg(pointers_ + c);
+      store(scalar(k_.root, values), arg(0), at);
+    });
+    b_.CreateRetVoid();
+    symbols_ = saved;
+    return {ep, data};
   }
 
   /// The packing scratch this product needs per thread, from its shapes.

@@ -24,15 +24,18 @@ uint64_t bitsOf(double value) {
 }
 
 int readIndex(const Kernel &kernel, const ir::Node *n) {
+  if (n == kernel.product)
+    return kProductLeaf;
   for (size_t i = 0; i < kernel.reads.size(); ++i)
     if (kernel.reads[i].first == n)
       return static_cast<int>(i);
   return -1;
 }
 
-/// Visits the fused expression in preorder, with an explicit stack: a node
-/// that is a read, or a constant, is a leaf; the others have their operands
-/// in the expression (lowering's step 3 bounds its size).
+/// Visits the fused expression (or epilogue) in preorder, with an explicit
+/// stack: a node that is a read, the product or a constant is a leaf; the
+/// others have their operands in the expression (lowering's step 3 bounds
+/// its size).
 template <typename Visit>
 void forEachInPreorder(const Kernel &kernel, Visit visit) {
   std::vector<std::pair<const ir::Node *, bool>> pending{{kernel.root, true}};
@@ -41,18 +44,26 @@ void forEachInPreorder(const Kernel &kernel, Visit visit) {
     pending.pop_back();
     int leaf = isRoot ? -1 : readIndex(kernel, n);
     visit(n, leaf);
-    if (leaf >= 0 || n->op == ir::OpKind::Const)
+    if (leaf != -1 || n->op == ir::OpKind::Const)
       continue;
     for (size_t i = n->operands.size(); i-- > 0;)
       pending.push_back({n->operands[i], false});
   }
 }
 
+bool hasExpression(const Kernel &kernel) {
+  return kernel.kind == Kernel::Elementwise || hasEpilogue(kernel);
+}
+
 } // namespace
+
+bool hasEpilogue(const Kernel &kernel) {
+  return kernel.kind == Kernel::MatMul && kernel.root != kernel.product;
+}
 
 std::vector<const ir::Node *> kernelConstants(const Kernel &kernel) {
   std::vector<const ir::Node *> constants;
-  if (kernel.kind != Kernel::Elementwise)
+  if (!hasExpression(kernel))
     return constants;
   forEachInPreorder(kernel, [&](const ir::Node *n, int leaf) {
     if (leaf < 0 && n->op == ir::OpKind::Const &&
@@ -99,7 +110,7 @@ KernelKey kernelKey(const KernelProgram &program, const Kernel &kernel) {
   key.keepdim = kernel.root->attrs.keepdim;
   for (const auto &[node, buffer] : kernel.reads)
     key.reads.push_back(node->shape);
-  if (kernel.kind == Kernel::Elementwise)
+  if (hasExpression(kernel))
     key.expr = expressionSteps(kernel);
   if (kernel.kind == Kernel::Copy && kernel.reads[0].first->op == ir::OpKind::Const)
     key.copiedConstant = bitsOf(kernel.reads[0].first->attrs.value);

@@ -6,7 +6,9 @@
 //     expression tree of elementwise nodes; its leaves read buffers, with
 //     NumPy broadcasting expressed as zero strides.
 //   - MatMul: C = op(A) op(B), where op folds a transpose into the operand's
-//     strides.
+//     strides, optionally followed by an epilogue: the fused elementwise
+//     expression that consumed the product (bias, activation, residual),
+//     applied to each block of C as it is finished, while it is in cache.
 //   - Reduce: sum or max over some axes.
 //   - Transpose: a strided copy.
 //   - Copy: a plain copy (an output that is an input, a parameter or a view).
@@ -40,11 +42,19 @@ struct Kernel {
   const ir::Node *root = nullptr; ///< the node whose value the kernel writes
   int out = -1;                   ///< buffer written
   /// Elementwise: the fused tree's leaves and the buffers they read.
-  /// Others: operand nodes (after looking through views and folded
-  /// transposes) and their buffers, in operand order.
+  /// MatMul: the two operands (after looking through views and folded
+  /// transposes), then the leaves of the epilogue but the product.
+  /// Others: operand nodes and their buffers, in operand order.
   std::vector<std::pair<const ir::Node *, int>> reads;
   bool transA = false, transB = false; ///< MatMul
+  /// MatMul: the matmul node. The epilogue is the expression from `root`
+  /// down to it; without one, root is the product itself.
+  const ir::Node *product = nullptr;
 };
+
+/// A matrix product whose result goes through an elementwise expression
+/// before it is stored.
+bool hasEpilogue(const Kernel &kernel);
 
 /// Where the value at a module boundary of the graph is once the boundaries
 /// are stripped and the rest fused: what a hook reads, or what a variant
@@ -81,8 +91,8 @@ struct KernelProgram {
 /// a range of rows, and a backend may split the rows between threads.
 bool rowParallel(const Kernel &kernel);
 
-/// The constants of an elementwise kernel's expression, each once, in
-/// preorder. They are arguments of the kernel's code rather than part of it,
+/// The constants of an elementwise kernel's expression (or a matrix
+/// product's epilogue), each once, in preorder. They are arguments of the kernel's code rather than part of it,
 /// so that `x * 0.5` and `x * 1.5` share one function.
 std::vector<const ir::Node *> kernelConstants(const Kernel &kernel);
 
@@ -94,7 +104,7 @@ struct KernelKey {
   /// One node of an elementwise kernel's expression, in preorder.
   struct Step {
     int op = 0;        ///< ir::OpKind
-    int leaf = -1;     ///< the read it loads, or -1
+    int leaf = -1;     ///< the read it loads, kProductLeaf, or -1
     int constant = -1; ///< its position in kernelConstants, or -1
     ir::Shape shape;
     auto operator<=>(const Step &) const = default;
@@ -108,11 +118,14 @@ struct KernelKey {
   std::vector<int64_t> axes;
   bool keepdim = false;
   std::vector<ir::Shape> reads;
-  std::vector<Step> expr; ///< elementwise kernels
+  std::vector<Step> expr; ///< elementwise kernels, and epilogues
   /// A Copy kernel of a constant writes the value (its bits, NaN included).
   std::optional<uint64_t> copiedConstant;
   auto operator<=>(const KernelKey &) const = default;
 };
+
+/// KernelKey::Step::leaf of an epilogue's product.
+inline constexpr int kProductLeaf = -2;
 
 /// The key of `kernel` in `program`.
 KernelKey kernelKey(const KernelProgram &program, const Kernel &kernel);

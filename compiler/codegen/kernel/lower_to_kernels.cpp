@@ -15,10 +15,14 @@
 //      bounded size, so every walk over an expression is bounded, and the
 //      code generator meets many small, mostly identical functions rather
 //      than one huge one (compile time grows linearly).
-//   4. Buffers: inputs and parameters are given; a materialised node that is
+//   4. A matmul whose one use is an elementwise expression of its shape
+//      (bias, activation, residual) takes that expression as its epilogue:
+//      one kernel, at the expression's place, computes both, and the product
+//      is never stored apart.
+//   5. Buffers: inputs and parameters are given; a materialised node that is
 //      a graph output writes the output buffer directly; the rest get
 //      workspace. Outputs that are leaves, views or repeated get a Copy.
-//   5. Workspace buffers whose lifetimes do not overlap share memory
+//   6. Workspace buffers whose lifetimes do not overlap share memory
 //      (plan_memory.cpp).
 // Module boundaries are stripped first (passes/strip_boundaries.h), so that
 // they change nothing above; each one's place is recorded last.
@@ -64,6 +68,7 @@ public:
     program_.symbols = graph_.symbols();
     countUses();
     capFusion();
+    findEpilogues();
     for (const Node *in : graph_.inputs())
       bufferOf_[in] = addBuffer(Buffer::Input, static_cast<int>(inputIndex_++),
                                 in->shape, in->attrs.name);
@@ -180,6 +185,27 @@ private:
     }
   }
 
+  // Step 4: the root of the expression that consumes each matmul whose
+  // one use is elementwise with the product's shape.
+  void findEpilogues() {
+    for (const auto &node : graph_.nodes()) {
+      const Node *m = node.get();
+      if (m->op != OpKind::MatMul || uses_[m] != 1)
+        continue;
+      auto u = users_.find(m);
+      if (u == users_.end() || !isElementwise(u->second[0]) ||
+          u->second[0]->shape != m->shape)
+        continue;
+      const Node *root = u->second[0];
+      while (fused(root))
+        root = users_.at(root)[0];
+      if (epilogueOf_.count(root))
+        continue; // one product per kernel: the other is stored
+      epilogueOf_[root] = m;
+      absorbed_.insert(m);
+    }
+  }
+
   bool fused(const Node *n) const {
     if (!isElementwise(n) || cutOff_.count(n))
       return false;
@@ -197,7 +223,7 @@ private:
     Lowering l = ir::opInfo(n->op).lowering;
     if (l == Lowering::Leaf || l == Lowering::View)
       return false;
-    if (foldedTranspose(n))
+    if (foldedTranspose(n) || absorbed_.count(n))
       return false;
     return !fused(n);
   }
@@ -229,6 +255,10 @@ private:
     if (!isRoot && (!fused(n) || !isElementwise(n))) {
       if (n->op == OpKind::Const || seen.count(n))
         return;
+      if (n == k.product) { // computed by the kernel itself
+        fusedHere_.push_back(n);
+        return;
+      }
       seen.insert(n);
       k.reads.emplace_back(n, bufferFor(n));
       return;
@@ -237,6 +267,19 @@ private:
       fusedHere_.push_back(n);
     for (const Node *operand : n->operands)
       collectLeaves(operand, false, k, seen);
+  }
+
+  void matmulOperands(const Node *m, Kernel &k) {
+    k.kind = Kernel::MatMul;
+    k.product = m;
+    for (int i = 0; i < 2; ++i) {
+      const Node *operand = m->operands[i];
+      bool trans = foldedTranspose(operand);
+      if (trans)
+        operand = operand->operands[0];
+      (i == 0 ? k.transA : k.transB) = trans;
+      k.reads.emplace_back(operand, bufferFor(operand));
+    }
   }
 
   void lowerNode(const Node *n) {
@@ -250,21 +293,17 @@ private:
     k.out = bufferOf_[n];
     switch (ir::opInfo(n->op).lowering) {
     case Lowering::Elementwise: {
-      k.kind = Kernel::Elementwise;
+      auto e = epilogueOf_.find(n);
+      if (e != epilogueOf_.end())
+        matmulOperands(e->second, k);
+      else
+        k.kind = Kernel::Elementwise;
       std::set<const Node *> seen;
       collectLeaves(n, true, k, seen);
       break;
     }
     case Lowering::Matmul:
-      k.kind = Kernel::MatMul;
-      for (int i = 0; i < 2; ++i) {
-        const Node *operand = n->operands[i];
-        bool trans = foldedTranspose(operand);
-        if (trans)
-          operand = operand->operands[0];
-        (i == 0 ? k.transA : k.transB) = trans;
-        k.reads.emplace_back(operand, bufferFor(operand));
-      }
+      matmulOperands(n, k);
       break;
     case Lowering::Reduce:
       k.kind = Kernel::Reduce;
@@ -294,6 +333,9 @@ private:
   /// Nodes computed inside another kernel's expression: that kernel's index.
   std::map<const Node *, int> fusedInto_;
   std::vector<const Node *> fusedHere_; ///< of the kernel being formed
+  /// Step 4: an expression's root and the product it is the epilogue of.
+  std::map<const Node *, const Node *> epilogueOf_;
+  std::set<const Node *> absorbed_; ///< products computed by their epilogue's kernel
   std::vector<int> outputBuffers_;
   size_t inputIndex_ = 0;
 };
@@ -315,6 +357,10 @@ const char *kindName(Kernel::Kind k) {
 }
 
 void printExpr(const Node *n, const Kernel &k, std::ostream &out) {
+  if (n == k.product) {
+    out << "product";
+    return;
+  }
   for (const auto &[leaf, buf] : k.reads)
     if (leaf == n) {
       out << "b" << buf;
@@ -371,6 +417,10 @@ void printKernels(const KernelProgram &program, std::ostream &out) {
         out << " transA";
       if (k.transB)
         out << " transB";
+      if (hasEpilogue(k)) {
+        out << " then ";
+        printExpr(k.root, k, out);
+      }
       // Which reduction, over which axes: softmax has one of each.
       if (k.kind == Kernel::Reduce) {
         out << " " << ir::opInfo(k.root->op).mnemonic << " axes=[";

@@ -192,7 +192,7 @@ TEST_CASE("driver: build --emit ir and kernels write to stdout") {
   CHECK(contains(ir.out, "matmul"));
   Result kernels = runNnc({"build", mlp, "--emit", "kernels"});
   CHECK(kernels.code == 0);
-  CHECK(contains(kernels.out, "kernel matmul -> b8 b0 b1 transB"));
+  CHECK(contains(kernels.out, "kernel matmul -> b8 b0 b1 b2 transB then relu(add(product, b2))"));
   Result noOutput = runNnc({"build", mlp});
   CHECK(noOutput.code == 1);
   CHECK(contains(noOutput.err, "needs `-o FILE`"));

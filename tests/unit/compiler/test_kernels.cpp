@@ -75,53 +75,81 @@ std::string printed(const KernelProgram &p) {
 
 } // namespace
 
-TEST_CASE("kernels: MLP is 3 matmuls with transB and 3 fused elementwise kernels") {
+TEST_CASE("kernels: MLP is 3 matmuls with transB, bias and ReLU in their epilogues") {
   Lowered lowered = lowerExample("mlp.nnm");
   const KernelProgram &p = lowered.program;
   INFO(printed(p));
-  REQUIRE(p.kernels.size() == 6);
-  CHECK(count(p, Kernel::MatMul) == 3);
-  CHECK(count(p, Kernel::Elementwise) == 3);
+  REQUIRE(p.kernels.size() == 3);
   CHECK(count(p, Kernel::Transpose) == 0); // folded into the matmuls
-  CHECK(count(p, Kernel::Copy) == 0);
   CHECK(p.symbols == std::vector<std::string>{"B"});
-  for (size_t i = 0; i < 6; ++i) {
+  for (size_t i = 0; i < 3; ++i) {
     CAPTURE(i);
     const Kernel &k = p.kernels[i];
-    if (i % 2 == 0) {
-      REQUIRE(k.kind == Kernel::MatMul);
-      CHECK_FALSE(k.transA);
-      CHECK(k.transB);
-      REQUIRE(k.reads.size() == 2);
-      // B reads the weight param itself, [out, in], not a transposed copy.
-      CHECK(p.buffers[k.reads[1].second].kind == Buffer::Param);
-      CHECK(k.reads[1].first->op == ir::OpKind::Param);
-    } else {
-      REQUIRE(k.kind == Kernel::Elementwise);
-    }
+    REQUIRE(k.kind == Kernel::MatMul);
+    REQUIRE(k.product != nullptr);
+    CHECK(k.product->op == ir::OpKind::MatMul);
+    CHECK(codegen::hasEpilogue(k));
+    CHECK_FALSE(k.transA);
+    CHECK(k.transB);
+    // A, B, then the bias: B reads the weight param itself, [out, in], not
+    // a transposed copy; the product is not a read.
+    REQUIRE(k.reads.size() == 3);
+    CHECK(p.buffers[k.reads[1].second].kind == Buffer::Param);
+    CHECK(k.reads[1].first->op == ir::OpKind::Param);
+    CHECK(p.buffers[k.reads[2].second].kind == Buffer::Param);
+    CHECK(p.buffers[k.reads[2].second].name.find("bias") != std::string::npos);
+    if (i > 0)
+      CHECK(k.reads[0].second == p.kernels[i - 1].out);
   }
   // The first matmul reads the input through the flatten (a view).
   CHECK(p.buffers[p.kernels[0].reads[0].second].kind == Buffer::Input);
-  // Hidden layers: relu(add(matmul, bias)) in one kernel reading two buffers.
-  for (size_t i : {1, 3}) {
+  // Hidden layers: relu(add(product, bias)), into workspace.
+  for (size_t i : {0, 1}) {
     CAPTURE(i);
     const Kernel &k = p.kernels[i];
     CHECK(k.root->op == ir::OpKind::Relu);
     CHECK(k.root->operands[0]->op == ir::OpKind::Add);
-    REQUIRE(k.reads.size() == 2);
-    CHECK(k.reads[0].second == p.kernels[i - 1].out);
-    CHECK(p.buffers[k.reads[1].second].kind == Buffer::Param);
+    CHECK(k.root->operands[0]->operands[0] == k.product);
     CHECK(p.buffers[k.out].kind == Buffer::Workspace);
   }
   // The last bias add writes the output buffer directly.
-  const Kernel &last = p.kernels[5];
+  const Kernel &last = p.kernels[2];
   CHECK(last.root->op == ir::OpKind::Add);
   CHECK(p.buffers[last.out].kind == Buffer::Output);
   CHECK(p.buffers[last.out].index == 0);
   std::string text = printed(p);
-  CHECK(text.find("kernel elementwise -> b9 = relu(add(b8, b2))") !=
+  CHECK(text.find("kernel matmul -> b8 b0 b1 b2 transB then relu(add(product, b2))") !=
         std::string::npos);
-  CHECK(text.find("kernel matmul -> b8 b0 b1 transB") != std::string::npos);
+}
+
+TEST_CASE("kernels: a product with two uses, or a use of another shape, keeps its own buffer") {
+  Lowered twice = lowerText("graph @g(B) {\n"
+                            "  %0 = input \"x\" : f32[B, 4]\n"
+                            "  %1 = input \"w\" : f32[4, 4]\n"
+                            "  %2 = matmul %0, %1 : f32[B, 4]\n"
+                            "  %3 = relu %2 : f32[B, 4]\n"
+                            "  %4 = exp %2 : f32[B, 4]\n"
+                            "  return %3, %4\n}\n");
+  REQUIRE(twice.program.kernels.size() == 3);
+  CHECK_FALSE(codegen::hasEpilogue(twice.program.kernels[0]));
+  Lowered reduced = lowerText("graph @g(B) {\n"
+                              "  %0 = input \"x\" : f32[B, 4]\n"
+                              "  %1 = input \"w\" : f32[4, 4]\n"
+                              "  %2 = matmul %0, %1 : f32[B, 4]\n"
+                              "  %3 = reduce_sum %2 {axes = [1], keepdim = true} : f32[B, 1]\n"
+                              "  return %3\n}\n");
+  REQUIRE(reduced.program.kernels.size() == 2);
+  CHECK_FALSE(codegen::hasEpilogue(reduced.program.kernels[0]));
+  // A residual add reads the product's own operand: it is read twice.
+  Lowered residual = lowerText("graph @g(B) {\n"
+                               "  %0 = input \"x\" : f32[B, 4]\n"
+                               "  %1 = input \"w\" : f32[4, 4]\n"
+                               "  %2 = matmul %0, %1 : f32[B, 4]\n"
+                               "  %3 = add %0, %2 : f32[B, 4]\n"
+                               "  return %3\n}\n");
+  REQUIRE(residual.program.kernels.size() == 1);
+  CHECK(printed(residual.program).find("kernel matmul -> b2 b0 b1 b0 then add(b0, product)") !=
+        std::string::npos);
 }
 
 TEST_CASE("kernels: params are buffers at their arena offsets") {
@@ -276,12 +304,13 @@ TEST_CASE("kernels: boundaries are stripped before fusion, and where each value 
   const KernelProgram &p = l.program;
   for (const auto &n : p.graph->nodes())
     CHECK(n->op != ir::OpKind::Boundary);
-  // relu once (read twice, so stored); add; matmul; exp(mul(...)) fused.
-  REQUIRE(p.kernels.size() == 4);
+  // relu once (read twice, so stored); add; matmul with exp(mul(...)) as
+  // its epilogue.
+  REQUIRE(p.kernels.size() == 3);
   CHECK(p.kernels[0].root->op == ir::OpKind::Relu);
   CHECK(p.kernels[1].root->op == ir::OpKind::Add);
   CHECK(p.kernels[2].transB);
-  CHECK(p.kernels[3].root->op == ir::OpKind::Exp);
+  CHECK(p.kernels[2].root->op == ir::OpKind::Exp);
   using Place = codegen::BoundaryPlace;
   REQUIRE(p.boundaries.size() == 7);
   CHECK(p.boundaries[0].boundary.str() == "act#1 input 0");
@@ -297,7 +326,7 @@ TEST_CASE("kernels: boundaries are stripped before fusion, and where each value 
   CHECK(p.buffers[p.boundaries[4].buffer].name == "w");
   CHECK(p.boundaries[5].kind == Place::Constant);
   CHECK(p.boundaries[6].kind == Place::Fused);
-  CHECK(p.boundaries[6].kernel == 3);
+  CHECK(p.boundaries[6].kernel == 2);
   std::string text = printed(p);
   CHECK(text.find("boundary m#1 output 0 [B, 4] fused in kernel -> b") != std::string::npos);
   CHECK(text.find("boundary t#1 output 0 [4, 4] transpose of b1") != std::string::npos);

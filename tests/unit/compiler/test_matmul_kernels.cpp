@@ -301,6 +301,125 @@ TEST_CASE("matmul kernels: shapes known when compiling get a scratch of their si
       }
 }
 
+/// relu(op(a) op(b) + bias) + r: the product's epilogue reads a broadcast
+/// row (bias[N]) and a whole matrix (r[M, N]).
+CompiledMatMul compileEpilogue(bool transA, bool transB, bool f64, const std::string &cpu) {
+  CompiledMatMul c;
+  c.f64 = f64;
+  c.transA = transA;
+  c.transB = transB;
+  std::string text = "graph @g(M, N, K) {\n";
+  text += transA ? "  %0 = input \"a\" : f32[K, M]\n" : "  %0 = input \"a\" : f32[M, K]\n";
+  text += transB ? "  %1 = input \"b\" : f32[N, K]\n" : "  %1 = input \"b\" : f32[K, N]\n";
+  text += "  %2 = input \"bias\" : f32[N]\n  %3 = input \"r\" : f32[M, N]\n";
+  text += transA ? "  %4 = transpose %0 {perm = [1, 0]} : f32[M, K]\n"
+                 : "  %4 = reshape %0 {shape = [M, K]} : f32[M, K]\n";
+  text += transB ? "  %5 = transpose %1 {perm = [1, 0]} : f32[K, N]\n"
+                 : "  %5 = reshape %1 {shape = [K, N]} : f32[K, N]\n";
+  text += "  %6 = matmul %4, %5 : f32[M, N]\n"
+          "  %7 = add %6, %2 : f32[M, N]\n"
+          "  %8 = relu %7 : f32[M, N]\n"
+          "  %9 = add %8, %3 : f32[M, N]\n"
+          "  return %9\n}\n";
+  std::string error;
+  c.graph = ir::parseGraph(text, error);
+  INFO(text << error);
+  REQUIRE(c.graph);
+  codegen::KernelProgram program = codegen::lowerToKernels(*c.graph, {});
+  REQUIRE(program.kernels.size() == 1);
+  REQUIRE(codegen::hasEpilogue(program.kernels[0]));
+  if (f64)
+    program.element = ir::DType::F64;
+  c.symbols = program.symbols;
+  std::unique_ptr<llvm::TargetMachine> machine = targetMachine(cpu);
+  auto context = std::make_unique<llvm::LLVMContext>();
+  std::unique_ptr<llvm::Module> module = codegen::emitModule(
+      program, nullptr, "{}", *context, codegen::cpuTarget(*machine));
+  codegen::optimizeModule(*module, *machine);
+  c.jit = driver::JitModel::create(std::move(module), std::move(context), error);
+  INFO(error);
+  REQUIRE(c.jit);
+  c.forward = reinterpret_cast<void *>(c.jit->code().forward);
+  c.workspaceSize = reinterpret_cast<WorkspaceFn>(c.jit->code().workspace);
+  return c;
+}
+
+template <typename T>
+std::vector<double> runEpilogueAs(const CompiledMatMul &c, int64_t M, int64_t N, int64_t K,
+                                  const std::vector<std::vector<double>> &in,
+                                  const nnc_context *context) {
+  std::map<std::string, int64_t> bound = {{"M", M}, {"N", N}, {"K", K}};
+  std::vector<int64_t> dims;
+  for (const std::string &s : c.symbols)
+    dims.push_back(bound.at(s));
+  std::vector<std::vector<T>> typed;
+  for (const std::vector<double> &v : in)
+    typed.emplace_back(v.begin(), v.end());
+  std::vector<T> out(static_cast<size_t>(M * N), std::numeric_limits<T>::quiet_NaN());
+  int64_t bytes = c.workspaceSize(context, dims.data());
+  REQUIRE(bytes >= 0);
+  std::vector<unsigned char> workspace(static_cast<size_t>(bytes) + 64, 0);
+  auto *aligned = reinterpret_cast<unsigned char *>(
+      (reinterpret_cast<uintptr_t>(workspace.data()) + 63) & ~uintptr_t(63));
+  const T *inputs[4] = {typed[0].data(), typed[1].data(), typed[2].data(), typed[3].data()};
+  T *outputs[1] = {out.data()};
+  T arena[1] = {0};
+  using Forward = void (*)(const nnc_context *, const int64_t *, const T *, const T *const *,
+                           T *const *, void *);
+  reinterpret_cast<Forward>(c.forward)(context, dims.data(), arena, inputs, outputs, aligned);
+  return std::vector<double>(out.begin(), out.end());
+}
+
+TEST_CASE("matmul kernels: an epilogue runs once per element, after the whole sum") {
+  // Bias, ReLU and a residual fused into the product's store, across every
+  // edge of the blocking (a sum over several blocks of K must see the
+  // epilogue only once, at its end), few rows (no packing), both layouts,
+  // each vector width, and one or three threads (the same bits).
+  PoolContext three(3);
+  for (const std::string &cpu : testedCpus())
+    for (bool f64 : {false, true}) {
+      codegen::GemmTiling t =
+          codegen::gemmTiling(codegen::cpuTarget(*targetMachine(cpu)).vectorBits, f64);
+      for (bool transA : {false, true})
+        for (bool transB : {false, true}) {
+          CompiledMatMul c = compileEpilogue(transA, transB, f64, cpu);
+          std::mt19937 rng(static_cast<unsigned>(31 + transA * 2 + transB));
+          for (auto [M, N, K] : {std::array<int64_t, 3>{1, 37, 9}, {t.minRows - 1, 300, 784},
+                                 {t.mr + 1, t.nr + 3, 2 * t.kc + 5}, {t.mc + 7, 70, 33},
+                                 {t.mr * 3, t.nc + t.nr + 1, t.kc + 1}, {301, 20, 129}}) {
+            INFO("--target-cpu " << cpu << " f64=" << f64 << " M=" << M << " N=" << N
+                                 << " K=" << K << " transA=" << transA << " transB=" << transB);
+            std::vector<std::vector<double>> in = {
+                randomValues(static_cast<size_t>(M * K), rng, f64),
+                randomValues(static_cast<size_t>(K * N), rng, f64),
+                randomValues(static_cast<size_t>(N), rng, f64),
+                randomValues(static_cast<size_t>(M * N), rng, f64)};
+            std::vector<double> got =
+                f64 ? runEpilogueAs<double>(c, M, N, K, in, nullptr)
+                    : runEpilogueAs<float>(c, M, N, K, in, nullptr);
+            std::vector<double> threaded =
+                f64 ? runEpilogueAs<double>(c, M, N, K, in, &three.context)
+                    : runEpilogueAs<float>(c, M, N, K, in, &three.context);
+            CHECK(threaded == got);
+            std::map<std::string, ir::HostTensor> leaves;
+            leaves["a"] = {transA ? std::vector<int64_t>{K, M} : std::vector<int64_t>{M, K}, in[0]};
+            leaves["b"] = {transB ? std::vector<int64_t>{N, K} : std::vector<int64_t>{K, N}, in[1]};
+            leaves["bias"] = {{N}, in[2]};
+            leaves["r"] = {{M, N}, in[3]};
+            std::vector<ir::HostTensor> want =
+                ir::interpret(*c.graph, {{"M", M}, {"N", N}, {"K", K}}, leaves);
+            double tolerance = static_cast<double>(K + 3) * (f64 ? 1e-15 : 1e-7) * 4;
+            int wrong = 0;
+            for (size_t i = 0; i < got.size(); ++i)
+              if (!(std::fabs(got[i] - want[0].data[i]) <= tolerance) && ++wrong <= 3)
+                FAIL_CHECK("C[" << i / N << ", " << i % N << "] = " << got[i]
+                                << ", reference " << want[0].data[i]);
+            CHECK(wrong == 0);
+          }
+        }
+    }
+}
+
 TEST_CASE("matmul kernels: an empty sum writes zeros") {
   CompiledMatMul c = compileMatMul(false, false, false);
   std::vector<double> none;
