@@ -177,7 +177,8 @@ private:
     llvm::BasicBlock *loops = llvm::BasicBlock::Create(m_.getContext(), "few.rows", fn_);
     llvm::BasicBlock *done = llvm::BasicBlock::Create(m_.getContext(), "matmul.done", fn_);
     auto [epilogueFn, epilogueData] = epilogue();
-    b_.CreateCondBr(b_.CreateICmpSGE(M, b_.getInt64(tiling.minRows)), blocked, loops);
+    b_.CreateCondBr(b_.CreateICmpSGE(M, b_.getInt64(tiling.packedFrom(k_.transA, k_.transB))),
+                    blocked, loops);
     b_.SetInsertPoint(blocked);
     GemmTiling::Scratch need = scratchOf(tiling);
     b_.CreateCall(gemmFunction(m_, elem_, tiling, k_.transA, k_.transB),

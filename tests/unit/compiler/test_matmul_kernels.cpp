@@ -25,6 +25,7 @@
 #include <array>
 #include <optional>
 #include <random>
+#include <set>
 #include <tuple>
 
 namespace nnc::test {
@@ -196,10 +197,12 @@ TEST_CASE("matmul kernels: tile edges, blocks and layouts against the interprete
     codegen::GemmTiling t =
         codegen::gemmTiling(codegen::cpuTarget(*targetMachine(cpu)).vectorBits, f64);
     const int64_t mr = t.mr, nr = t.nr;
-    // One row (no packing), the first packed size, a tile and one more,
-    // two blocks of mc and a part, ...
-    const std::vector<int64_t> rows = {1, t.minRows - 1, t.minRows, mr - 1, mr, mr + 1,
-                                       t.mc + mr + 3};
+    // Few rows (no packing: one, two, and groups of rows of A with their
+    // remainders), the first packed size of each layout, a tile and one
+    // more, two blocks of mc and a part, ...
+    std::set<int64_t> rowSet = {1, 2, 4, 7, t.minRows - 1, t.minRows, mr - 1, mr, mr + 1,
+                                t.minRowsTransB - 1, t.minRowsTransB, t.mc + mr + 3};
+    const std::vector<int64_t> rows(rowSet.begin(), rowSet.end());
     const std::vector<int64_t> cols = {1, 10, nr - 1, nr, nr + 1, 3 * nr + 5};
     const std::vector<int64_t> depths = {1, 7, t.kc, t.kc + 1, 2 * t.kc + 37};
     for (bool transA : {false, true})
@@ -223,12 +226,13 @@ TEST_CASE("matmul kernels: a row of C does not depend on the rows around it") {
   codegen::GemmTiling t =
       codegen::gemmTiling(codegen::cpuTarget(*targetMachine("native")).vectorBits, false);
   std::mt19937 rng(5);
-  const int64_t N = 70, K = 2 * t.kc + 9, many = t.mc + 2 * t.mr + 1;
+  // Enough rows to be packed, as the rows of the big product are.
+  const int64_t M = t.packedFrom(false, true) + 3;
+  const int64_t N = 70, K = 2 * t.kc + 9, many = t.mc + M + t.mr;
   std::vector<double> a = randomValues(static_cast<size_t>(many * K), rng, false);
   std::vector<double> b = randomValues(static_cast<size_t>(N * K), rng, false);
   std::vector<double> all = run(c, many, N, K, a, b);
   for (int64_t first : {int64_t(0), int64_t(t.mr) - 1, t.mc - 1}) {
-    const int64_t M = t.minRows + 3;
     std::vector<double> part(a.begin() + first * K, a.begin() + (first + M) * K);
     std::vector<double> some = run(c, M, N, K, part, b);
     for (int64_t i = 0; i < M * N; ++i)
@@ -254,7 +258,7 @@ TEST_CASE("matmul kernels: every thread count gives the same bits") {
       for (auto [M, N, K] : {std::tuple<int64_t, int64_t, int64_t>{70, 300, 300},
                              {301, 20, 129}, {97, 97, 600}, {5, 2100, 64},
                              // Fewer rows than packing pays for (a batch of one).
-                             {1, 300, 784}, {3, 2100, 64}}) {
+                             {1, 300, 784}, {3, 2100, 64}, {20, 300, 784}}) {
         std::vector<double> a = randomValues(static_cast<size_t>(M * K), rng, false);
         std::vector<double> b = randomValues(static_cast<size_t>(K * N), rng, false);
         std::vector<double> alone = run(c, M, N, K, a, b);
