@@ -156,6 +156,18 @@ const Node *keptGrad(GradBuilder &b, const Node &n, const Node *g) {
 Grads vjpReduceSum(GradBuilder &b, const Node &n, const Node *g) {
   return {b.broadcastTo(keptGrad(b, n, g), arg(n, 0)->shape)};
 }
+// d mean(x, axes) = g / count broadcast over the reduced axes. A symbolic
+// count is known at run time only: the sum of ones over the same axes.
+Grads vjpReduceMean(GradBuilder &b, const Node &n, const Node *g) {
+  const Node *x = arg(n, 0);
+  ir::Dim count = ir::Dim::constant(1);
+  for (int64_t axis : n.attrs.axes)
+    count = count * x->shape[axis];
+  const Node *divisor =
+      count.isConstant() ? b.c(static_cast<double>(count.coeff))
+                         : b.sum(b.broadcastTo(b.c(1.0), x->shape), n.attrs.axes, true);
+  return {b.broadcastTo(b.div(keptGrad(b, n, g), divisor), x->shape)};
+}
 // d amax(x, axes) = g shared evenly by the elements equal to the maximum
 Grads vjpReduceMax(GradBuilder &b, const Node &n, const Node *g) {
   const Node *x = arg(n, 0);

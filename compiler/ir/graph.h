@@ -40,6 +40,15 @@ std::optional<OpKind> opByMnemonic(const std::string &name);
 /// The elementwise op a language builtin `name` maps to directly, if any.
 std::optional<OpKind> opBySurface(const std::string &name);
 
+/// A reduction as data (ops.def's NNC_REDUCTION rows).
+struct ReductionInfo {
+  double identity;  ///< the value of an empty reduction
+  OpKind combiner;  ///< the binary elementwise op that folds a value in
+  enum Finalize { None, DivideByCount } finalize;
+};
+/// The reduction `op` performs, or null when it is not one.
+const ReductionInfo *reductionInfo(OpKind op);
+
 enum class DType { F32, F64 };
 const char *dtypeName(DType t);
 

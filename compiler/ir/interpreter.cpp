@@ -129,8 +129,9 @@ private:
 
   HostTensor reduce(const Node &n, const std::vector<int64_t> &shape) {
     const HostTensor &in = values_.at(n.operands[0]);
+    const ReductionInfo &r = *reductionInfo(n.op);
     HostTensor out = HostTensor::zeros(shape);
-    std::fill(out.data.begin(), out.data.end(), reductionIdentity(n.op));
+    std::fill(out.data.begin(), out.data.end(), r.identity);
     // The keepdim shape of the result, to index it from the input's index.
     std::vector<int64_t> kept = in.shape;
     for (int64_t axis : n.attrs.axes)
@@ -138,8 +139,15 @@ private:
     forEach(in.shape, [&](const std::vector<int64_t> &idx, int64_t flat) {
       int64_t o = broadcastIndex(idx, kept, in.shape);
       double pair[2] = {out.data[o], in.data[flat]};
-      out.data[o] = evalScalar(n.op, pair);
+      out.data[o] = evalScalar(r.combiner, pair);
     });
+    if (r.finalize == ReductionInfo::DivideByCount) {
+      double count = 1;
+      for (int64_t axis : n.attrs.axes)
+        count *= static_cast<double>(in.shape[axis]);
+      for (double &v : out.data)
+        v /= count;
+    }
     return out;
   }
 

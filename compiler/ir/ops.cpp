@@ -7,6 +7,7 @@
 #include "ir/graph.h"
 
 #include <cstring>
+#include <limits>
 #include <string>
 
 namespace nnc::ir {
@@ -19,9 +20,44 @@ constexpr OpInfo kOpInfo[] = {
 };
 constexpr int kNumOps = sizeof(kOpInfo) / sizeof(kOpInfo[0]);
 
+struct ReductionRow {
+  OpKind op;
+  ReductionInfo info;
+};
+constexpr ReductionRow kReductions[] = {
+#define NNC_REDUCTION(Name, Identity, Combiner, Finalize)                      \
+  {OpKind::Name, {Identity, OpKind::Combiner, ReductionInfo::Finalize}},
+#include "ir/ops.def"
+};
+
+// Each op lowered as Reduce has exactly one row, and each row is such an op.
+constexpr bool reductionRowsMatch() {
+  int reduceOps = 0;
+  for (const OpInfo &info : kOpInfo)
+    reduceOps += info.lowering == Lowering::Reduce;
+  for (const ReductionRow &row : kReductions) {
+    if (kOpInfo[static_cast<int>(row.op)].lowering != Lowering::Reduce)
+      return false;
+    int rows = 0;
+    for (const ReductionRow &other : kReductions)
+      rows += other.op == row.op;
+    if (rows != 1)
+      return false;
+  }
+  return reduceOps == static_cast<int>(sizeof(kReductions) / sizeof(kReductions[0]));
+}
+static_assert(reductionRowsMatch(), "every Reduce op of ops.def needs one NNC_REDUCTION row");
+
 } // namespace
 
 const OpInfo &opInfo(OpKind op) { return kOpInfo[static_cast<int>(op)]; }
+
+const ReductionInfo *reductionInfo(OpKind op) {
+  for (const ReductionRow &row : kReductions)
+    if (row.op == op)
+      return &row.info;
+  return nullptr;
+}
 
 std::optional<OpKind> opByMnemonic(const std::string &name) {
   for (int i = 0; i < kNumOps; ++i)

@@ -44,6 +44,7 @@ std::string attrsText(const Node &node) {
     return "{shape = " + shapeStr(a.shape) + "}";
   case OpKind::ReduceSum:
   case OpKind::ReduceMax:
+  case OpKind::ReduceMean:
     return "{axes = " + intList(a.axes) +
            ", keepdim = " + (a.keepdim ? "true" : "false") + "}";
   case OpKind::Boundary:

@@ -67,8 +67,15 @@ double refGreater(Args a) { return a[0] > a[1] ? 1.0 : 0.0; }
 // A NaN condition is "not zero", so it selects the first branch.
 double refSelect(Args a) { return a[0] != 0 ? a[1] : a[2]; }
 double refBroadcast(Args a) { return a[0]; }
-double refReduceSum(Args a) { return refAdd(a); }
-double refReduceMax(Args a) { return refMax(a); }
+// A reduction's scalar meaning is its combiner (ops.def's NNC_REDUCTION row).
+#define REDUCTION_COMBINER(Name)                                               \
+  double ref##Name(Args a) {                                                   \
+    return evalScalar(reductionInfo(OpKind::Name)->combiner, a);               \
+  }
+REDUCTION_COMBINER(ReduceSum)
+REDUCTION_COMBINER(ReduceMax)
+REDUCTION_COMBINER(ReduceMean)
+#undef REDUCTION_COMBINER
 
 } // namespace
 
@@ -88,16 +95,5 @@ bool hasScalarMeaning(OpKind op) {
   return lowering == Lowering::Elementwise || lowering == Lowering::Reduce;
 }
 
-double reductionIdentity(OpKind op) {
-  switch (op) {
-  case OpKind::ReduceSum:
-    return 0.0;
-  case OpKind::ReduceMax:
-    return -std::numeric_limits<double>::infinity();
-  default:
-    NNC_CHECK(false, "not a reduction");
-    return 0;
-  }
-}
 
 } // namespace nnc::ir

@@ -17,14 +17,12 @@
 namespace nnc::ir {
 
 /// `op` applied to `args` (as many as its arity). For a reduction, its
-/// combiner: ReduceSum adds two values, ReduceMax takes their maximum.
+/// combiner (reductionInfo): ReduceSum and ReduceMean add two values,
+/// ReduceMax takes their maximum.
 /// Must not be called for leaves, matmul, transpose or reshape.
 double evalScalar(OpKind op, std::span<const double> args);
 
 /// True when evalScalar is defined for `op`: elementwise ops and reductions.
 bool hasScalarMeaning(OpKind op);
-
-/// The value a reduction starts from: 0 for a sum, -inf for a maximum.
-double reductionIdentity(OpKind op);
 
 } // namespace nnc::ir

@@ -265,25 +265,10 @@ Value Elaborator::callBuiltin(const std::string &name, const CallArgs &args,
       attrs.axes.push_back(ax);
     }
     std::sort(attrs.axes.begin(), attrs.axes.end());
-    ir::Dim count = ir::Dim::constant(1);
-    for (int64_t ax : attrs.axes)
-      count = count * x->shape[ax];
-    Value r = tensorOp(name == "amax" ? ir::OpKind::ReduceMax
-                                      : ir::OpKind::ReduceSum,
-                       {x}, attrs, where, name);
-    if (name != "mean" || r.kind == Value::Poison)
-      return r;
-    if (count.isConstant())
-      return binaryOp(syntax::TokenKind::Slash, "/", r,
-                      Value::ofFloat(static_cast<double>(count.coeff)), where);
-    // A symbolic count is known only at run time: it is the sum of ones
-    // over the same axes. mean(x) = sum(x) / sum(ones_like(x)).
-    ir::Attrs ones;
-    ones.shape = x->shape;
-    Value n = tensorOp(ir::OpKind::Broadcast, {graph_->constant(1.0, where.begin)},
-                       ones, where, name);
-    Value counted = tensorOp(ir::OpKind::ReduceSum, {n.tensor}, attrs, where, name);
-    return binaryOp(syntax::TokenKind::Slash, "/", r, counted, where);
+    ir::OpKind op = name == "amax"   ? ir::OpKind::ReduceMax
+                    : name == "mean" ? ir::OpKind::ReduceMean
+                                     : ir::OpKind::ReduceSum;
+    return tensorOp(op, {x}, attrs, where, name);
   }
 
   if (kInitializers.count(name))

@@ -263,10 +263,8 @@ private:
     const ir::Node *in = k_.reads[0].first;
     const ir::Shape &inShape = in->shape;
     const std::vector<int64_t> &axes = k_.root->attrs.axes;
-    bool isMax = k_.root->op == ir::OpKind::ReduceMax;
-    Value *identity = llvm::ConstantFP::getInfinity(elem_, true);
-    if (!isMax)
-      identity = llvm::ConstantFP::get(elem_, 0.0);
+    const ir::ReductionInfo &r = *ir::reductionInfo(k_.root->op);
+    Value *identity = llvm::ConstantFP::get(elem_, r.identity);
     emitLoop(b_, numel(k_.root->shape),
              [&](Value *i) { store(identity, out(), i); });
     // Output strides seen from the input's axes: 0 along reduced axes.
@@ -287,10 +285,19 @@ private:
     std::vector<Value *> inStrides = strides(inShape);
     emitLoopNest(b_, extents(inShape), [&](const std::vector<Value *> &idx) {
       Value *oi = dot(idx, outStrides);
-      Value *v = emitScalar(k_.root->op, b_,
+      Value *v = emitScalar(r.combiner, b_,
                             {load(out(), oi), load(read(0), dot(idx, inStrides))});
       store(v, out(), oi);
     });
+    if (r.finalize == ir::ReductionInfo::DivideByCount) {
+      ir::Dim count = ir::Dim::constant(1);
+      for (int64_t axis : axes)
+        count = count * inShape[static_cast<size_t>(axis)];
+      Value *divisor = b_.CreateSIToFP(dim(count), elem_);
+      emitLoop(b_, numel(k_.root->shape), [&](Value *i) {
+        store(b_.CreateFDiv(load(out(), i), divisor), out(), i);
+      });
+    }
   }
 
   void transpose() {

@@ -108,9 +108,15 @@ UNUSED_STRUCTURAL(Transpose)
 UNUSED_STRUCTURAL(Reshape)
 // Stripped before kernels are formed (codegen/kernel/strip_boundaries.cpp).
 UNUSED_STRUCTURAL(Boundary)
-// Reductions combine with the scalar op of their kind.
-Value *emitReduceSum(IRBuilder<> &b, ArrayRef<Value *> a) { return emitAdd(b, a); }
-Value *emitReduceMax(IRBuilder<> &b, ArrayRef<Value *> a) { return emitMax(b, a); }
+// A reduction combines with its combiner (ops.def's NNC_REDUCTION row).
+#define REDUCTION_COMBINER(Name)                                               \
+  Value *emit##Name(IRBuilder<> &b, ArrayRef<Value *> a) {                     \
+    return emitScalar(ir::reductionInfo(ir::OpKind::Name)->combiner, b, a);   \
+  }
+REDUCTION_COMBINER(ReduceSum)
+REDUCTION_COMBINER(ReduceMax)
+REDUCTION_COMBINER(ReduceMean)
+#undef REDUCTION_COMBINER
 
 } // namespace
 

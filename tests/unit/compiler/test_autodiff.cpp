@@ -170,6 +170,8 @@ TEST_CASE("autodiff: every op's VJP matches central differences") {
       {"reduce_sum", "%2 = reduce_sum %0 {axes = [1], keepdim = false} : f32[B]", -2, 2},
       {"reduce_sum all", "%2 = reduce_sum %0 {axes = [0, 1], keepdim = true} : f32[1, 1]", -2, 2},
       {"reduce_max", "%2 = reduce_max %0 {axes = [1], keepdim = true} : f32[B, 1]", -2, 2},
+      {"reduce_mean", "%2 = reduce_mean %0 {axes = [1], keepdim = false} : f32[B]", -2, 2},
+      {"reduce_mean over a symbol", "%2 = reduce_mean %0 {axes = [0], keepdim = true} : f32[1, 3]", -2, 2},
       {"reduce_max axis 0", "%2 = reduce_max %0 {axes = [0], keepdim = false} : f32[3]", -2, 2},
       {"boundary", "%2 = boundary %0 {module = \"m\", call = 1, role = input, index = 0} : f32[B, 3]\n"
                    "%3 = exp %2 : f32[B, 3]", -2, 2},

@@ -141,11 +141,12 @@ void checkElementwise(ir::OpKind op) {
   CHECK(wrong == 0);
 }
 
-TEST_CASE("scalar reference: every elementwise op's generated code agrees with ref<Name>") {
-  const ir::OpKind allOps[] = {
+constexpr ir::OpKind allOps[] = {
 #define NNC_OP(Name, Mnemonic, Surface, Arity, ShapeRule, Lowering) ir::OpKind::Name,
 #include "ir/ops.def"
-  };
+};
+
+TEST_CASE("scalar reference: every elementwise op's generated code agrees with ref<Name>") {
   int checked = 0;
   for (ir::OpKind op : allOps) {
     if (ir::opInfo(op).lowering != ir::Lowering::Elementwise)
@@ -156,8 +157,14 @@ TEST_CASE("scalar reference: every elementwise op's generated code agrees with r
   CHECK(checked >= 18);
 }
 
-TEST_CASE("scalar reference: reductions start from their identity and combine with ref<Name>") {
-  for (ir::OpKind op : {ir::OpKind::ReduceSum, ir::OpKind::ReduceMax}) {
+TEST_CASE("scalar reference: reductions start from their identity, combine with ref<Name>, and finalize") {
+  int checked = 0;
+  for (ir::OpKind op : allOps) {
+    if (ir::opInfo(op).lowering != ir::Lowering::Reduce)
+      continue;
+    ++checked;
+    const ir::ReductionInfo *info = ir::reductionInfo(op);
+    REQUIRE(info != nullptr);
     std::string name = ir::opInfo(op).mnemonic;
     CAPTURE(name);
     // Rows of special values: each row is reduced to one number.
@@ -178,15 +185,19 @@ TEST_CASE("scalar reference: reductions start from their identity and combine wi
     Compiled c = compileGraph(g);
     std::vector<double> out = c.run({flat}, rows.size());
     for (size_t r = 0; r < rows.size(); ++r) {
-      double acc = ir::reductionIdentity(op);
+      double acc = info->identity;
       for (double v : rows[r]) {
         double pair[2] = {acc, v};
         acc = ir::evalScalar(op, pair);
       }
+      if (info->finalize == ir::ReductionInfo::DivideByCount)
+        acc /= static_cast<double>(cols);
       INFO(show(rows[r]));
       CHECK(same(acc, out[r]));
     }
   }
+  CHECK(checked == 3);
+  CHECK(ir::reductionInfo(ir::OpKind::Add) == nullptr);
 }
 
 TEST_CASE("scalar reference: NaN and signed zeros, as PyTorch has them") {
