@@ -18,7 +18,7 @@
 #include "driver/driver.h"
 #include "autodiff/backward.h"
 #include "passes/dce.h"
-#include "codegen/cpu/emit_llvm.h"
+#include "codegen/backend.h"
 #include "driver/dot.h"
 #include "driver/jit.h"
 #include "driver/link.h"
@@ -39,7 +39,6 @@
 #include <llvm/IR/Module.h>
 #include <llvm/IR/Verifier.h>
 #include <llvm/Support/raw_os_ostream.h>
-#include <llvm/Target/TargetMachine.h>
 
 #include <cctype>
 #include <cerrno>
@@ -200,15 +199,15 @@ std::string prefixProblem(const std::string &prefix) {
 std::unique_ptr<llvm::Module>
 rawModule(const sema::Model &model, const codegen::KernelProgram &forward,
           const codegen::TrainingCode *training, llvm::LLVMContext &context,
-          llvm::TargetMachine &machine, bool recordTarget, const std::string &prefix,
+          const codegen::Backend &backend, bool recordTarget, const std::string &prefix,
           std::ostream &err) {
   nlohmann::json manifest = manifestJson(model);
-  if (recordTarget)
-    manifest["target"] = {
-        {"cpu", machine.getTargetCPU().str()},
-        {"features", codegen::enabledFeatures(machine, nnrt::knownCpuFeatures())}};
-  std::unique_ptr<llvm::Module> module = codegen::emitModule(
-      forward, training, manifest.dump(), context, codegen::cpuTarget(machine), prefix);
+  if (recordTarget) {
+    codegen::TargetDescription target = backend.describe(nnrt::knownCpuFeatures());
+    manifest["target"] = {{"cpu", target.cpu}, {"features", target.features}};
+  }
+  std::unique_ptr<llvm::Module> module =
+      backend.emit(forward, training, manifest.dump(), context, prefix);
   std::string verifyText;
   llvm::raw_string_ostream verifyOut(verifyText);
   if (llvm::verifyModule(*module, &verifyOut)) {
@@ -221,19 +220,19 @@ rawModule(const sema::Model &model, const codegen::KernelProgram &forward,
 /// The object file (--emit obj) or the executable, staged and then
 /// committed, so that a failed build leaves `-o` as it was. The executable's
 /// object is a temporary file beside the staged executable.
-int writeBinary(llvm::Module &module, llvm::TargetMachine &machine,
+int writeBinary(llvm::Module &module, const codegen::Backend &backend,
                 const std::string &emit, nnrt::OutputFile &output,
                 std::ostream &err) {
   std::string error;
   try {
     if (emit == "obj") {
-      if (!codegen::writeObject(module, machine, output.stagingPath(), error))
+      if (!backend.writeObject(module, output.stagingPath(), error))
         throw nnrt::Error(output.path() + ": " + error);
       output.commit();
       return 0;
     }
     std::string object = output.stagingPath() + ".o";
-    bool written = codegen::writeObject(module, machine, object, error);
+    bool written = backend.writeObject(module, object, error);
     bool linked = written && linkExecutable(object, output, error);
     std::error_code ec;
     fs::remove(object, ec);
@@ -297,9 +296,8 @@ std::string printedModule(const llvm::Module &module) {
 
 /// The compilation, read top to bottom: each stage runs on the previous
 /// one's result, and the stage `last` writes its own (to `output`, else to
-/// `out`). `machine` is the CPU the code is for, needed (not null) from
-/// llvm-raw on.
-int compileTo(Stage last, const Options &opts, llvm::TargetMachine *machine,
+/// `out`). `backend` makes the code, needed (not null) from llvm-raw on.
+int compileTo(Stage last, const Options &opts, const codegen::Backend *backend,
               std::optional<nnrt::OutputFile> &output, std::ostream &out,
               std::ostream &err) {
   auto emitText = [&](const std::string &text) { return writeText(output, text, out, err); };
@@ -372,21 +370,22 @@ int compileTo(Stage last, const Options &opts, llvm::TargetMachine *machine,
       codegen::printKernels(training->trainStep, os);
     }));
 
-  // LLVM: the model descriptor and its entry points, then LLVM's O3.
+  // The backend: the model descriptor and its entry points, then the
+  // target's optimisation pipeline.
   llvm::LLVMContext context;
   std::unique_ptr<llvm::Module> module =
-      rawModule(model, forward, training ? &*training : nullptr, context, *machine, true,
+      rawModule(model, forward, training ? &*training : nullptr, context, *backend, true,
                 opts.prefix, err);
   if (!module)
     return 2;
   if (last == Stage::LlvmRaw)
     return emitText(printedModule(*module));
-  codegen::optimizeModule(*module, *machine);
+  backend->optimize(*module);
   if (last == Stage::Llvm)
     return emitText(printedModule(*module));
 
   // The object file, linked with the runtime into an executable for exe.
-  return writeBinary(*module, *machine, last == Stage::Obj ? "obj" : "exe", *output, err);
+  return writeBinary(*module, *backend, last == Stage::Obj ? "obj" : "exe", *output, err);
 }
 
 /// `nnc check FILE [--emit STAGE]`: the pipeline up to the forward graph
@@ -401,8 +400,8 @@ int cmdCheck(const Options &opts, std::ostream &out, std::ostream &err) {
     return 1;
   }
   std::string error;
-  std::unique_ptr<llvm::TargetMachine> machine;
-  if (*last >= Stage::LlvmRaw && !(machine = codegen::hostTargetMachine(error))) {
+  std::unique_ptr<codegen::Backend> backend;
+  if (*last >= Stage::LlvmRaw && !(backend = codegen::makeBackend("cpu", "native", error))) {
     err << "error: " << error << "\n";
     return 1;
   }
@@ -418,7 +417,7 @@ int cmdCheck(const Options &opts, std::ostream &out, std::ostream &err) {
     return 0;
   }
   std::optional<nnrt::OutputFile> none;
-  return compileTo(*last, opts, machine.get(), none, out, err);
+  return compileTo(*last, opts, backend.get(), none, out, err);
 }
 
 int cmdBuild(const Options &opts, std::ostream &out, std::ostream &err) {
@@ -428,16 +427,11 @@ int cmdBuild(const Options &opts, std::ostream &out, std::ostream &err) {
         << "`\n";
     return 1;
   }
-  if (opts.target != "cpu") {
-    err << "error: target `" << opts.target
-        << "` is not supported yet; this nnc builds for `cpu`\n";
-    return 1;
-  }
   std::string error;
-  std::unique_ptr<llvm::TargetMachine> machine =
-      codegen::cpuTargetMachine(opts.targetCpu, error);
-  if (!machine) {
-    err << "error: --target-cpu: " << error << "\n";
+  std::unique_ptr<codegen::Backend> backend =
+      codegen::makeBackend(opts.target, opts.targetCpu, error);
+  if (!backend) {
+    err << "error: " << error << "\n";
     return 1;
   }
   if (std::string problem = prefixProblem(opts.prefix); !problem.empty()) {
@@ -459,7 +453,7 @@ int cmdBuild(const Options &opts, std::ostream &out, std::ostream &err) {
   std::optional<nnrt::OutputFile> output;
   if (!openOutput(opts, !binary, output, err))
     return 1;
-  return compileTo(*last, opts, machine.get(), output, out, err);
+  return compileTo(*last, opts, backend.get(), output, out, err);
 }
 
 /// `nnc run model.nnm -- ARGS`: the built executable's command line, on the
@@ -471,8 +465,8 @@ int cmdRun(const Options &opts, const std::vector<std::string> &modelArgs,
     return errorsSummary(c.diags, err);
   const sema::Model &model = *c.model;
   std::string error;
-  std::unique_ptr<llvm::TargetMachine> machine = codegen::hostTargetMachine(error);
-  if (!machine) {
+  std::unique_ptr<codegen::Backend> backend = codegen::makeBackend("cpu", "native", error);
+  if (!backend) {
     err << "error: " << error << "\n";
     return 1;
   }
@@ -483,11 +477,11 @@ int cmdRun(const Options &opts, const std::vector<std::string> &modelArgs,
   if (model.training)
     training = lowerTraining(model, paramOffsets(model));
   std::unique_ptr<llvm::Module> module =
-      rawModule(model, kernels, training ? &*training : nullptr, *context, *machine, false,
+      rawModule(model, kernels, training ? &*training : nullptr, *context, *backend, false,
                 codegen::kDefaultSymbolPrefix, err);
   if (!module)
     return 2;
-  codegen::optimizeModule(*module, *machine);
+  backend->optimize(*module);
   std::unique_ptr<JitModel> jit =
       JitModel::create(std::move(module), std::move(context), error);
   if (!jit) {

@@ -9,7 +9,7 @@
 //===----------------------------------------------------------------------===//
 #pragma once
 
-#include "codegen/cpu/emit_llvm.h"
+#include "codegen/kernel/kernels.h"
 #include "sema/model.h"
 
 #include <map>

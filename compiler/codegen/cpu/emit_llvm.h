@@ -8,6 +8,7 @@
 //===----------------------------------------------------------------------===//
 #pragma once
 
+#include "codegen/backend.h"
 #include "codegen/cpu/cpu_target.h"
 #include "codegen/kernel/kernels.h"
 
@@ -22,25 +23,6 @@ class TargetMachine;
 } // namespace llvm
 
 namespace nnc::codegen {
-
-/// The kernel programs of a model that trains, and where the training
-/// step's gradients go.
-struct TrainingCode {
-  /// Outputs: the model's outputs, then the loss.
-  KernelProgram evaluate;
-  /// Outputs: the model's outputs, the loss, then one gradient per trainable
-  /// tensor; the first `tableOutputs` go to the caller's output table.
-  KernelProgram trainStep;
-  int tableOutputs = 0;
-  std::vector<int64_t> gradOffsets; ///< per gradient: its arena offset
-  /// [begin, end) element ranges of the arena the optimizer updates.
-  std::vector<std::pair<int64_t, int64_t>> updateRanges;
-  int64_t arenaElements = 0;
-};
-
-/// The symbol prefix of a model built without `--prefix`: its descriptor is
-/// `nnc_model`, the one an executable's runtime links to.
-inline constexpr const char *kDefaultSymbolPrefix = "nnc";
 
 /// Builds the module that defines the model descriptor `<prefix>_model` of
 /// runtime/include/nnrt_model.h and everything it points to (the training

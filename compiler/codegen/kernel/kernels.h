@@ -86,6 +86,21 @@ struct KernelProgram {
   std::shared_ptr<const ir::Graph> graph;
 };
 
+/// The kernel programs of a model that trains, and where the training
+/// step's gradients go.
+struct TrainingCode {
+  /// Outputs: the model's outputs, then the loss.
+  KernelProgram evaluate;
+  /// Outputs: the model's outputs, the loss, then one gradient per trainable
+  /// tensor; the first `tableOutputs` go to the caller's output table.
+  KernelProgram trainStep;
+  int tableOutputs = 0;
+  std::vector<int64_t> gradOffsets; ///< per gradient: its arena offset
+  /// [begin, end) element ranges of the arena the optimizer updates.
+  std::vector<std::pair<int64_t, int64_t>> updateRanges;
+  int64_t arenaElements = 0;
+};
+
 /// True for kernels whose rows (the first dimension of the output) can be
 /// computed apart: an elementwise kernel of rank 1 or more. Their code takes
 /// a range of rows, and a backend may split the rows between threads.

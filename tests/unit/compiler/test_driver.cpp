@@ -7,6 +7,7 @@
 //===----------------------------------------------------------------------===//
 #include "test_support.h"
 
+#include "codegen/backend.h"
 #include "driver/driver.h"
 #include "driver/summary.h"
 
@@ -295,4 +296,18 @@ TEST_CASE("driver: arguments after -- belong to nnc run alone") {
   CHECK(contains(stray.err, "only `nnc run` takes arguments after `--`"));
   Result badSource = runNnc({"run", "/nonexistent.nnm", "--", "info"});
   CHECK(badSource.code == 1);
+}
+
+TEST_CASE("driver: --target chooses the backend, which describes its CPU") {
+  std::string error;
+  std::unique_ptr<codegen::Backend> cpu = codegen::makeBackend("cpu", "x86-64-v3", error);
+  REQUIRE_MESSAGE(cpu, error);
+  CHECK(cpu->name() == "cpu");
+  codegen::TargetDescription d = cpu->describe({"sse2", "avx2", "avx512f"});
+  CHECK(d.cpu == "x86-64-v3");
+  CHECK(d.features == std::vector<std::string>{"sse2", "avx2"});
+  CHECK(codegen::makeBackend("cuda", "native", error) == nullptr);
+  CHECK(error == "target `cuda` is not supported yet; this nnc builds for `cpu`");
+  CHECK(codegen::makeBackend("cpu", "pentium-imaginary", error) == nullptr);
+  CHECK(error.rfind("--target-cpu: ", 0) == 0);
 }
