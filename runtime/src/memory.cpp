@@ -84,9 +84,9 @@ uint64_t checkAllocation(int64_t count, int64_t elementSize,
   return bytes;
 }
 
-size_t workspaceBytes(int64_t reported, const std::string &what) {
+size_t workspaceBytes(int64_t reported, const char *what) {
   if (reported < 0)
-    throw Error(what + " for these input sizes does not fit in a 64-bit size "
+    throw Error(std::string(what) + " for these input sizes does not fit in a 64-bit size "
                        "(the batch or another dimension is too large)");
   return size_t(reported);
 }

@@ -102,44 +102,53 @@ void Trainer::buildTarget(const Batch &batch,
     }
     return;
   }
-  std::string expected = formatDims(t.target.shape) + " (" +
-                         formatShape(perSample(shape)) + " per sample)";
+  // Only a refusal builds its message: a step allocates nothing.
+  auto expected = [&] {
+    return formatDims(t.target.shape) + " (" + formatShape(perSample(shape)) +
+           " per sample)";
+  };
   if (hasLabels)
-    throw Error(lossName(t) + " takes float targets of shape " + expected +
+    throw Error(lossName(t) + " takes float targets of shape " + expected() +
                 ", but the data has class labels");
   if (int64_t(batch.targets.size()) != shapeNumel(shape))
     throw Error("the data's targets have shape " +
                 formatShape(perSample(batch.targetShape)) +
                 " per sample, but " + lossName(t) + " takes a target of " +
-                "shape " + expected);
+                "shape " + expected());
   target_ = batch.targets;
 }
 
-std::vector<int64_t> Trainer::prepare(const Batch &batch) {
+// The shapes follow from the batch's input shape alone: a batch of the
+// shape prepared last reuses them, and the step allocates nothing.
+const std::vector<int64_t> &Trainer::prepare(const Batch &batch) {
   const Manifest &m = model_.manifest();
   const TrainingSpec &t = spec();
-  std::vector<int64_t> dims = bindSymbols(m, {batch.inputShape});
-  std::vector<int64_t> targetShape = evaluateShape(t.target.shape, dims);
-  buildTarget(batch, targetShape);
-  std::vector<IoSpec> specs = m.inputs;
-  specs.push_back(t.target);
-  dims = bindSymbols(m.symbols, specs, {batch.inputShape, targetShape});
-
-  inputs_ = {batch.inputs.data(), target_.data()};
-  outputs_.resize(m.outputs.size() + 1);
-  outputPointers_.clear();
-  for (size_t i = 0; i < outputs_.size(); ++i) {
-    outputs_[i].shape = i < m.outputs.size()
-                            ? evaluateShape(m.outputs[i].shape, dims)
-                            : std::vector<int64_t>{1};
-    int64_t numel = shapeNumel(outputs_[i].shape);
-    if (!allocationBytes(numel, sizeof(float)))
-      checkAllocation(numel, sizeof(float),
-                      "an output of shape " + formatShape(outputs_[i].shape));
-    outputs_[i].data.assign(size_t(numel), 0.0f);
-    outputPointers_.push_back(outputs_[i].data.data());
+  if (!prepared_ || batch.inputShape != preparedShape_) {
+    prepared_ = false;
+    std::vector<int64_t> dims = bindSymbols(m, {batch.inputShape});
+    targetShape_ = evaluateShape(t.target.shape, dims);
+    std::vector<IoSpec> specs = m.inputs;
+    specs.push_back(t.target);
+    dims_ = bindSymbols(m.symbols, specs, {batch.inputShape, targetShape_});
+    outputs_.resize(m.outputs.size() + 1);
+    outputPointers_.clear();
+    for (size_t i = 0; i < outputs_.size(); ++i) {
+      outputs_[i].shape = i < m.outputs.size()
+                              ? evaluateShape(m.outputs[i].shape, dims_)
+                              : std::vector<int64_t>{1};
+      int64_t numel = shapeNumel(outputs_[i].shape);
+      if (!allocationBytes(numel, sizeof(float)))
+        checkAllocation(numel, sizeof(float),
+                        "an output of shape " + formatShape(outputs_[i].shape));
+      outputs_[i].data.assign(size_t(numel), 0.0f);
+      outputPointers_.push_back(outputs_[i].data.data());
+    }
+    preparedShape_ = batch.inputShape;
+    prepared_ = true;
   }
-  return dims;
+  buildTarget(batch, targetShape_);
+  inputs_.assign({batch.inputs.data(), target_.data()});
+  return dims_;
 }
 
 // argmax of each row of output 0 against the label; the first maximum wins,
@@ -159,7 +168,7 @@ int64_t Trainer::countCorrect(const Batch &batch) const {
 }
 
 StepResult Trainer::step(const Batch &batch) {
-  std::vector<int64_t> dims = prepare(batch);
+  const std::vector<int64_t> &dims = prepare(batch);
   const ModelCode &code = model_.code();
   void *ws = workspace(code.trainWorkspace(model_.context(), dims.data()));
   nnc_update update = optimizerUpdate(optimizer_, steps_ + 1);
@@ -179,7 +188,7 @@ EvalResult Trainer::evaluate(const Dataset &data, int64_t batchSize) {
   int64_t correct = 0;
   EvalResult result;
   while (loader.next(batch)) {
-    std::vector<int64_t> dims = prepare(batch);
+    const std::vector<int64_t> &dims = prepare(batch);
     void *ws = workspace(code.evaluateWorkspace(model_.context(), dims.data()));
     code.evaluate(model_.context(), dims.data(), model_.params().arena(), inputs_.data(),
                   outputPointers_.data(), ws);

@@ -41,7 +41,9 @@ uint64_t checkAllocation(int64_t count, int64_t elementSize,
 /// The size a compiled workspace function returned, checked: -1 (its
 /// arithmetic overflowed int64 for these input sizes, nnrt_model.h) or any
 /// other negative value throws Error("<what> for these input sizes ...").
-size_t workspaceBytes(int64_t reported, const std::string &what);
+/// `what` is a C string: a training step names its workspace without
+/// allocating.
+size_t workspaceBytes(int64_t reported, const char *what);
 
 } // namespace nnrt
 

@@ -88,7 +88,7 @@ public:
 
 private:
   // Fills inputs_/outputs_ for `batch`; returns the symbol values.
-  std::vector<int64_t> prepare(const Batch &batch);
+  const std::vector<int64_t> &prepare(const Batch &batch);
   void buildTarget(const Batch &batch, const std::vector<int64_t> &shape);
   int64_t countCorrect(const Batch &batch) const;
   void *workspace(int64_t bytes);
@@ -99,6 +99,9 @@ private:
   AlignedBuffer workspace_;
   int64_t steps_ = 0;
   std::vector<float> target_;
+  // What prepare() derived from the last batch's input shape.
+  bool prepared_ = false;
+  std::vector<int64_t> preparedShape_, targetShape_, dims_;
   std::vector<const float *> inputs_;
   std::vector<Tensor> outputs_;
   std::vector<float *> outputPointers_;

@@ -1,0 +1,61 @@
+//===- step_allocations_test.cpp - A training step allocates nothing ------===//
+//
+// Once a first batch of a shape has been prepared, taking the next batch
+// from the loader (gather, targets) and running a training step on it
+// allocate no memory: this executable replaces the global operator new to
+// count. Its own executable, so that the counting touches no other test.
+//
+//===----------------------------------------------------------------------===//
+#define DOCTEST_CONFIG_IMPLEMENT_WITH_MAIN
+#include "nnrt/trainer.h"
+#include "test_util.h"
+#include "train_test_util.h"
+
+#include <atomic>
+#include <cstdlib>
+#include <new>
+
+namespace {
+std::atomic<bool> counting{false};
+std::atomic<int64_t> allocations{0};
+} // namespace
+
+void *operator new(std::size_t bytes) {
+  if (counting.load(std::memory_order_relaxed))
+    allocations.fetch_add(1, std::memory_order_relaxed);
+  if (void *p = std::malloc(bytes ? bytes : 1))
+    return p;
+  throw std::bad_alloc();
+}
+void operator delete(void *p) noexcept { std::free(p); }
+void operator delete(void *p, std::size_t) noexcept { std::free(p); }
+
+using namespace nnrt;
+using namespace nnrt::testing;
+
+TEST_CASE("a training step on a batch of a prepared shape allocates nothing") {
+  for (bool classes : {false, true}) {
+    CAPTURE(classes);
+    FakeCode fake = classFakeCode();
+    Model model(classes ? fake.code : linkedModelCode(), 1);
+    model.params().initAll(2);
+    Trainer trainer(model, model.manifest().training->optimizer);
+    Dataset data = linearDataset(64, classes);
+    DataLoader loader(data, {.batchSize = 8, .seed = 3});
+    loader.startEpoch(0);
+    Batch batch;
+    REQUIRE(loader.next(batch));
+    trainer.step(batch); // the first batch of this shape prepares
+    int64_t steps = 0;
+    allocations = 0;
+    counting = true;
+    while (loader.next(batch)) {
+      trainer.step(batch);
+      ++steps;
+    }
+    counting = false;
+    CHECK(steps == 7);
+    CHECK(allocations.load() == 0);
+    CHECK(trainer.steps() == 8);
+  }
+}
