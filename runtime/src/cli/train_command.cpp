@@ -20,6 +20,8 @@
 #include "nnrt/checkpoint.h"
 #include "nnrt/error.h"
 #include "nnrt/file_write.h"
+#include "nnrt/prefetch.h"
+#include "nnrt/thread_pool.h"
 #include "nnrt/trainer.h"
 #include "numeric_flags.h"
 #include "train_report.h"
@@ -155,6 +157,7 @@ private:
   DataState dataState_;
   std::unique_ptr<Trainer> trainer_;
   std::unique_ptr<DataLoader> loader_;
+  std::unique_ptr<PrefetchingLoader> batches_; ///< loader_'s, gathered ahead
   MetricsLog metrics_;
   int64_t startEpoch_ = 0;
   std::optional<int64_t> savedEpoch_; ///< The epoch of the --save file.
@@ -198,6 +201,9 @@ void TrainRun::prepare() {
                                          BatchOptions{.batchSize = s_.batch,
                                                       .shuffle = s_.shuffle,
                                                       .seed = s_.seed});
+  // Gather ahead only on a CPU the model's threads leave free.
+  batches_ = std::make_unique<PrefetchingLoader>(*loader_,
+                                                 availableCpus() > model_.threads());
   dataState_ = {s_.batch,      s_.shuffle,
                 s_.validation, data_.splits.train.size(),
                 s_.normalize,  data_.normalization};
@@ -258,14 +264,14 @@ void TrainRun::evaluateSplits(EpochReport &report) {
 // each step computed before its update, as PyTorch's usual loop reports.
 EpochReport TrainRun::runEpoch(int64_t epoch) {
   Clock::time_point start = Clock::now();
-  loader_->startEpoch(uint64_t(epoch));
+  batches_->startEpoch(uint64_t(epoch));
   ProgressBar bar(context_.err,
                   progressBarWanted(flags_.progress, context_.err), epoch + 1,
                   s_.epochs, loader_->batchesPerEpoch());
   Batch batch;
   double lossSum = 0;
   int64_t correct = 0, samples = 0, index = 0;
-  while (loader_->next(batch)) {
+  while (batches_->next(batch)) {
     StepResult step = checkedStep(batch, epoch, ++index);
     lossSum += double(step.loss) * double(step.size);
     correct += step.correct;

@@ -9,6 +9,7 @@
 //
 //===----------------------------------------------------------------------===//
 #include "nnrt/data.h"
+#include "nnrt/prefetch.h"
 #include "test_util.h"
 
 #include <algorithm>
@@ -98,6 +99,37 @@ TEST_CASE("batches cover every sample once per epoch") {
   }
   CHECK(epochs[0] != epochs[1]);
   CHECK(epochs[1] != epochs[2]);
+}
+
+TEST_CASE("batches gathered ahead on a thread are the loader's, in its order") {
+  Dataset data = rampDataset(37);
+  for (bool overlap : {false, true}) {
+    CAPTURE(overlap);
+    DataLoader plain(data, {.batchSize = 8, .seed = 5});
+    DataLoader loader(data, {.batchSize = 8, .seed = 5});
+    PrefetchingLoader ahead(loader, overlap);
+    for (uint64_t epoch = 0; epoch < 3; ++epoch) {
+      plain.startEpoch(epoch);
+      ahead.startEpoch(epoch);
+      Batch want, got;
+      int64_t batches = 0;
+      while (plain.next(want)) {
+        REQUIRE(ahead.next(got));
+        CHECK(got.indices == want.indices);
+        CHECK(got.inputShape == want.inputShape);
+        CHECK(got.inputs == want.inputs);
+        CHECK(got.labels == want.labels);
+        ++batches;
+      }
+      CHECK(batches == 5);
+      CHECK_FALSE(ahead.next(got));
+      CHECK_FALSE(ahead.next(got)); // the end stays the end
+    }
+    // Abandoned in the middle of an epoch (a step failed): no hang.
+    ahead.startEpoch(9);
+    Batch one;
+    CHECK(ahead.next(one));
+  }
 }
 
 TEST_CASE("dropLast and unshuffled order") {
