@@ -206,8 +206,12 @@ int nnrt_forward(nnrt_model *model, const float *const *inputs,
     }
     if (!refs.empty())
       preprocess(*model, refs[0], specs[0].name);
-    model->outputs.clear();
-    model->outputs = model->model.forward(refs);
+    try {
+      model->model.forward(refs, model->outputs);
+    } catch (...) {
+      model->outputs.clear(); // no output of a failed call stays readable
+      throw;
+    }
   });
 }
 

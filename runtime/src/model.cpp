@@ -61,34 +61,50 @@ Model::Model(const ModelCode &code, int threads)
 }
 
 std::vector<Tensor> Model::forward(const std::vector<InputRef> &inputs) {
-  std::vector<std::vector<int64_t>> shapes;
-  for (const InputRef &input : inputs)
-    shapes.push_back(input.shape);
-  std::vector<int64_t> dims = bindSymbols(manifest_, shapes);
+  std::vector<Tensor> outputs;
+  forward(inputs, outputs);
+  return outputs;
+}
 
-  std::vector<Tensor> outputs(manifest_.outputs.size());
-  std::vector<float *> outputPointers;
+void Model::forward(const std::vector<InputRef> &inputs, std::vector<Tensor> &outputs) {
+  bool same = !preparedShapes_.empty() && preparedShapes_.size() == inputs.size();
+  for (size_t i = 0; same && i < inputs.size(); ++i)
+    same = inputs[i].shape == preparedShapes_[i];
+  if (!same) {
+    preparedShapes_.clear();
+    std::vector<std::vector<int64_t>> shapes;
+    for (const InputRef &input : inputs)
+      shapes.push_back(input.shape);
+    dims_ = bindSymbols(manifest_, shapes);
+    outputShapes_.clear();
+    for (const IoSpec &output : manifest_.outputs)
+      outputShapes_.push_back(evaluateShape(output.shape, dims_));
+    preparedShapes_ = std::move(shapes);
+  }
+  outputs.resize(manifest_.outputs.size());
+  outputPointers_.clear();
   for (size_t i = 0; i < outputs.size(); ++i) {
-    outputs[i].shape = evaluateShape(manifest_.outputs[i].shape, dims);
+    outputs[i].shape = outputShapes_[i]; // reuses the storage of an equal shape
     int64_t numel = shapeNumel(outputs[i].shape);
     if (!allocationBytes(numel, sizeof(float)))
       checkAllocation(numel, sizeof(float),
                       "output `" + manifest_.outputs[i].name + "` of shape " +
                           formatShape(outputs[i].shape));
-    outputs[i].data.assign(size_t(numel), 0.0f);
-    outputPointers.push_back(outputs[i].data.data());
+    // The compiled code writes every element: storage of the right size is
+    // all it needs (assigning zeros would be a pass over the outputs).
+    outputs[i].data.resize(size_t(numel));
+    outputPointers_.push_back(outputs[i].data.data());
   }
-  std::vector<const float *> inputPointers;
+  inputPointers_.clear();
   for (const InputRef &input : inputs)
-    inputPointers.push_back(input.data);
+    inputPointers_.push_back(input.data);
 
-  size_t bytes = workspaceBytes(code_.workspace(&context_, dims.data()),
+  size_t bytes = workspaceBytes(code_.workspace(&context_, dims_.data()),
                                 "the forward workspace");
   if (bytes > workspace_.bytes())
     workspace_ = AlignedBuffer(bytes, "the forward workspace");
-  code_.forward(&context_, dims.data(), params_.arena(), inputPointers.data(),
-                outputPointers.data(), workspace_.data());
-  return outputs;
+  code_.forward(&context_, dims_.data(), params_.arena(), inputPointers_.data(),
+                outputPointers_.data(), workspace_.data());
 }
 
 } // namespace nnrt

@@ -90,6 +90,10 @@ public:
   /// Runs the forward pass on one input per manifest input. Throws Error for
   /// a wrong input count or shapes that do not fit the manifest.
   std::vector<Tensor> forward(const std::vector<InputRef> &inputs);
+  /// The same into `outputs`, whose storage is reused: a call with inputs of
+  /// the shapes of the previous call allocates nothing (serving a stream of
+  /// small batches, or timing them).
+  void forward(const std::vector<InputRef> &inputs, std::vector<Tensor> &outputs);
 
   /// What every call of the compiled code gets: the thread pool.
   const nnc_context *context() const { return &context_; }
@@ -102,6 +106,11 @@ private:
   Manifest manifest_;
   ParamStore params_;
   AlignedBuffer workspace_;
+  // What forward() derived from the last call's input shapes.
+  std::vector<std::vector<int64_t>> preparedShapes_, outputShapes_;
+  std::vector<int64_t> dims_;
+  std::vector<const float *> inputPointers_;
+  std::vector<float *> outputPointers_;
 };
 
 } // namespace nnrt

@@ -198,7 +198,8 @@ void run(const Context &context, const BenchFlags &flags) {
     } catch (const Error &e) {
       throw Error("--batch " + std::to_string(options.batch) + ": " + e.what());
     }
-    timing = measure(options, [&] { model.forward(inputs); });
+    std::vector<Tensor> outputs;
+    timing = measure(options, [&] { model.forward(inputs, outputs); });
   }
   const char *unit = options.train ? "step" : "batch";
   double samples = static_cast<double>(options.batch) / timing.median;

@@ -2,8 +2,9 @@
 //
 // Once a first batch of a shape has been prepared, taking the next batch
 // from the loader (gather, targets) and running a training step on it
-// allocate no memory: this executable replaces the global operator new to
-// count. Its own executable, so that the counting touches no other test.
+// allocate no memory, and nor does a forward pass into the outputs of the
+// previous one: this executable replaces the global operator new to count.
+// Its own executable, so that the counting touches no other test.
 //
 //===----------------------------------------------------------------------===//
 #define DOCTEST_CONFIG_IMPLEMENT_WITH_MAIN
@@ -58,4 +59,30 @@ TEST_CASE("a training step on a batch of a prepared shape allocates nothing") {
     CHECK(allocations.load() == 0);
     CHECK(trainer.steps() == 8);
   }
+}
+
+TEST_CASE("a forward pass into reused outputs allocates nothing") {
+  Model model(linkedModelCode(), 1);
+  model.params().initAll(2);
+  std::vector<float> x(4 * 3, 0.5f);
+  std::vector<InputRef> inputs = {{x.data(), {4, 3}}};
+  std::vector<Tensor> outputs;
+  model.forward(inputs, outputs);
+  std::vector<Tensor> fresh = model.forward(inputs);
+  REQUIRE(fresh.size() == outputs.size());
+  CHECK(fresh[0].shape == outputs[0].shape);
+  CHECK(fresh[0].data == outputs[0].data);
+  allocations = 0;
+  counting = true;
+  for (int i = 0; i < 5; ++i)
+    model.forward(inputs, outputs);
+  counting = false;
+  CHECK(allocations.load() == 0);
+  CHECK(outputs[0].data == fresh[0].data);
+  // Another batch size: prepared anew, the right shape.
+  std::vector<float> y(2 * 3, 0.25f);
+  std::vector<InputRef> two = {{y.data(), {2, 3}}};
+  model.forward(two, outputs);
+  CHECK(outputs[0].shape == model.forward(two)[0].shape);
+  CHECK(outputs[0].shape[0] == 2);
 }
