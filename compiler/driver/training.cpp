@@ -9,12 +9,16 @@
 //===----------------------------------------------------------------------===//
 #include "driver/training.h"
 #include "autodiff/backward.h"
+#include "passes/strip_boundaries.h"
 
 #include <algorithm>
 
 namespace nnc::driver {
 
-std::unique_ptr<ir::Graph> buildTrainStepGraph(const sema::Model &model) {
+namespace {
+
+/// The training step's graph with the dead code autodiff leaves.
+std::unique_ptr<ir::Graph> differentiatedLoss(const sema::Model &model) {
   const sema::TrainSpec &t = *model.training;
   std::unique_ptr<ir::Graph> g =
       ir::extractGraph(*t.graph, t.graph->outputs(), t.graph->inputs());
@@ -31,9 +35,16 @@ std::unique_ptr<ir::Graph> buildTrainStepGraph(const sema::Model &model) {
   }
   std::vector<const ir::Node *> grads =
       autodiff::backward(*g, {loss}, {g->constant(1.0)}, wrt);
-  std::vector<const ir::Node *> outputs = g->outputs();
-  outputs.insert(outputs.end(), grads.begin(), grads.end());
-  return ir::extractGraph(*g, outputs, g->inputs());
+  for (const ir::Node *grad : grads)
+    g->addOutput(grad);
+  return g;
+}
+
+} // namespace
+
+std::unique_ptr<ir::Graph> buildTrainStepGraph(const sema::Model &model) {
+  std::unique_ptr<ir::Graph> g = differentiatedLoss(model);
+  return ir::extractGraph(*g, g->outputs(), g->inputs());
 }
 
 codegen::TrainingCode
@@ -41,8 +52,9 @@ lowerTraining(const sema::Model &model,
               const std::map<std::string, int64_t> &paramOffsets) {
   codegen::TrainingCode code;
   code.evaluate = codegen::lowerToKernels(*model.training->graph, paramOffsets);
-  code.trainStep =
-      codegen::lowerToKernels(*buildTrainStepGraph(model), paramOffsets);
+  // Stripping the boundaries removes the dead code too: one copy.
+  code.trainStep = codegen::lowerToKernels(
+      passes::stripBoundaries(*differentiatedLoss(model)), paramOffsets);
   code.tableOutputs = static_cast<int>(model.outputs.size()) + 1;
   code.arenaElements = model.arenaElements();
   for (const sema::TensorInfo &info : model.tensors) {

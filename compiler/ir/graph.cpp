@@ -92,6 +92,22 @@ const Node *Graph::add(OpKind op, std::vector<const Node *> operands,
   return intern(std::move(node));
 }
 
+const Node *Graph::copy(const Node &from, std::vector<const Node *> operands) {
+  NNC_CHECK(operands.size() == from.operands.size(), "a copied node's operand count");
+  for (size_t i = 0; i < operands.size(); ++i)
+    NNC_CHECK(operands[i]->dtype == from.operands[i]->dtype &&
+                  operands[i]->shape.size() == from.operands[i]->shape.size(),
+              "a copied node's operands differ from the original's");
+  auto node = std::make_unique<Node>();
+  node->op = from.op;
+  node->dtype = from.dtype;
+  node->shape = from.shape;
+  node->operands = std::move(operands);
+  node->attrs = from.attrs;
+  node->loc = from.loc;
+  return intern(std::move(node));
+}
+
 const Node *Graph::addLeaf(OpKind op, const std::string &name, Shape shape,
                            SourceLoc loc) {
   auto node = std::make_unique<Node>();
@@ -147,7 +163,7 @@ std::unique_ptr<Graph> extractGraph(const Graph &graph,
       std::vector<const Node *> operands;
       for (const Node *o : n->operands)
         operands.push_back(remap.at(o));
-      remap[n] = result->add(n->op, operands, n->attrs, n->loc, n->dtype);
+      remap[n] = result->copy(*n, std::move(operands));
     }
   }
   for (const Node *o : outputs)

@@ -114,6 +114,11 @@ public:
   /// been checked by inferShape; this re-derives it and asserts it fits.
   const Node *add(OpKind op, std::vector<const Node *> operands, Attrs attrs,
                   SourceLoc loc = {}, DType dtype = DType::F32);
+  /// A copy of `from`, a node of another graph, with `operands` (nodes of
+  /// this one, of the shapes of `from`'s operands) in place of its own: its
+  /// shape was checked when `from` was built, so no rule runs again (the
+  /// passes that copy graphs copy every node).
+  const Node *copy(const Node &from, std::vector<const Node *> operands);
   /// A leaf: input or param with an explicit shape.
   const Node *addLeaf(OpKind op, const std::string &name, Shape shape,
                       SourceLoc loc = {});

@@ -17,11 +17,12 @@
 namespace nnc::passes {
 
 struct StrippedGraph {
-  /// The graph without boundary nodes: the same inputs, parameters and
-  /// symbols in the same order; each boundary's users read its operand.
+  /// The graph without boundary nodes and without dead code: the same
+  /// inputs and symbols in the same order, the parameters its outputs use;
+  /// each boundary's users read its operand.
   std::unique_ptr<ir::Graph> graph;
-  /// Each boundary of the original graph, in its order, with the node of
-  /// `graph` that holds its value.
+  /// Each live boundary of the original graph, in its order, with the node
+  /// of `graph` that holds its value.
   std::vector<std::pair<const ir::Node *, ir::ModuleBoundary>> boundaries;
 };
 

@@ -18,6 +18,7 @@
 #pragma once
 
 #include "ir/graph.h"
+#include "passes/strip_boundaries.h"
 
 #include <map>
 #include <memory>
@@ -149,6 +150,10 @@ KernelKey kernelKey(const KernelProgram &program, const Kernel &kernel);
 /// arena element offset. The program keeps its own copy of the graph,
 /// without boundary nodes (their places are in KernelProgram::boundaries).
 KernelProgram lowerToKernels(const ir::Graph &graph,
+                             const std::map<std::string, int64_t> &paramOffsets);
+/// The same for a graph already stripped, which the program then owns (a
+/// caller that made the graph for lowering saves a copy).
+KernelProgram lowerToKernels(passes::StrippedGraph stripped,
                              const std::map<std::string, int64_t> &paramOffsets);
 
 /// Lets workspace buffers whose lifetimes do not overlap share memory

@@ -35,6 +35,7 @@
 
 #include <algorithm>
 #include <set>
+#include <unordered_map>
 
 namespace nnc::codegen {
 namespace {
@@ -113,15 +114,18 @@ public:
       stored = stored->operands[0];
     if (auto it = bufferOf_.find(stored); it != bufferOf_.end()) {
       p.buffer = it->second;
-    } else if (auto f = fusedInto_.find(stored); f != fusedInto_.end()) {
-      p.kind = BoundaryPlace::Fused;
-      p.kernel = f->second;
     } else if (foldedTranspose(stored)) {
       p.kind = BoundaryPlace::Folded;
       p.buffer = bufferOf_.at(stored->operands[0]);
-    } else {
-      NNC_CHECK(stored->op == OpKind::Const, "a boundary's value has no place");
+    } else if (stored->op == OpKind::Const) {
       p.kind = BoundaryPlace::Constant;
+    } else {
+      // Fused into an expression, or a product inside its epilogue's
+      // kernel: its one use leads up to the root of that kernel.
+      p.kind = BoundaryPlace::Fused;
+      while (!kernelOf_.count(stored))
+        stored = users_.at(stored).at(0);
+      p.kernel = kernelOf_.at(stored);
     }
     return p;
   }
@@ -255,16 +259,12 @@ private:
     if (!isRoot && (!fused(n) || !isElementwise(n))) {
       if (n->op == OpKind::Const || seen.count(n))
         return;
-      if (n == k.product) { // computed by the kernel itself
-        fusedHere_.push_back(n);
+      if (n == k.product) // computed by the kernel itself
         return;
-      }
       seen.insert(n);
       k.reads.emplace_back(n, bufferFor(n));
       return;
     }
-    if (!isRoot)
-      fusedHere_.push_back(n);
     for (const Node *operand : n->operands)
       collectLeaves(operand, false, k, seen);
   }
@@ -317,9 +317,7 @@ private:
       NNC_CHECK(false, "no kernel for this op");
     }
     program_.kernels.push_back(std::move(k));
-    for (const Node *f : fusedHere_)
-      fusedInto_[f] = static_cast<int>(program_.kernels.size() - 1);
-    fusedHere_.clear();
+    kernelOf_[n] = static_cast<int>(program_.kernels.size() - 1);
   }
 
   const ir::Graph &graph_;
@@ -330,9 +328,8 @@ private:
   std::map<const Node *, int> bufferOf_;
   std::map<const Node *, FusedSize> sizes_;
   std::set<const Node *> cutOff_; ///< materialised to bound fusion (step 3)
-  /// Nodes computed inside another kernel's expression: that kernel's index.
-  std::map<const Node *, int> fusedInto_;
-  std::vector<const Node *> fusedHere_; ///< of the kernel being formed
+  /// The root of each kernel formed by lowerNode, and its index.
+  std::unordered_map<const Node *, int> kernelOf_;
   /// Step 4: an expression's root and the product it is the epilogue of.
   std::map<const Node *, const Node *> epilogueOf_;
   std::set<const Node *> absorbed_; ///< products computed by their epilogue's kernel
@@ -382,7 +379,11 @@ void printExpr(const Node *n, const Kernel &k, std::ostream &out) {
 
 KernelProgram lowerToKernels(const ir::Graph &graph,
                              const std::map<std::string, int64_t> &offsets) {
-  passes::StrippedGraph stripped = passes::stripBoundaries(graph);
+  return lowerToKernels(passes::stripBoundaries(graph), offsets);
+}
+
+KernelProgram lowerToKernels(passes::StrippedGraph stripped,
+                             const std::map<std::string, int64_t> &offsets) {
   std::shared_ptr<const ir::Graph> owned = std::move(stripped.graph);
   KernelLowering lowering(*owned, offsets);
   KernelProgram program = lowering.run();
