@@ -20,8 +20,9 @@
 //      one kernel, at the expression's place, computes both, and the product
 //      is never stored apart.
 //   5. Buffers: inputs and parameters are given; a materialised node that is
-//      a graph output writes the output buffer directly; the rest get
-//      workspace. Outputs that are leaves, views or repeated get a Copy.
+//      a graph output, or whose view is one, writes the output buffer
+//      directly; the rest get workspace. Outputs that are leaves, views of
+//      leaves or repeated get a Copy.
 //   6. Workspace buffers whose lifetimes do not overlap share memory
 //      (plan_memory.cpp).
 // Module boundaries are stripped first (passes/strip_boundaries.h), so that
@@ -89,6 +90,19 @@ public:
       if (materialised(o) && !claimed.count(o) && !bufferOf_.count(o)) {
         bufferOf_[o] = buf;
         claimed.insert(o);
+      }
+    }
+    // An output that is a view (a reshape) of a materialised value that no
+    // output holds has that value's bytes: the value is computed into it.
+    for (size_t i = 0; i < graph_.outputs().size(); ++i) {
+      const Node *v = graph_.outputs()[i];
+      if (v->op != OpKind::Reshape)
+        continue;
+      while (v->op == OpKind::Reshape)
+        v = v->operands[0];
+      if (materialised(v) && !claimed.count(v) && !bufferOf_.count(v)) {
+        bufferOf_[v] = outputBuffers_[i];
+        claimed.insert(v);
       }
     }
     for (const auto &node : graph_.nodes())

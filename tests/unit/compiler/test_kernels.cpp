@@ -218,6 +218,20 @@ TEST_CASE("kernels: outputs that are params, views or repeated get Copy kernels"
   CHECK(p.buffers[expKernel->out].index == 2);
 }
 
+TEST_CASE("kernels: a value whose view is an output is computed into the output") {
+  // A bias gradient: a reduction reshaped to the parameter's shape.
+  Lowered lowered = lowerText("graph @g(B) {\n"
+                              "  %0 = input \"g\" : f32[B, 4]\n"
+                              "  %1 = reduce_sum %0 {axes = [0], keepdim = true} : f32[1, 4]\n"
+                              "  %2 = reshape %1 {shape = [4]} : f32[4]\n"
+                              "  return %2\n}\n");
+  const KernelProgram &p = lowered.program;
+  INFO(printed(p));
+  REQUIRE(p.kernels.size() == 1);
+  CHECK(p.kernels[0].kind == Kernel::Reduce);
+  CHECK(p.buffers[p.kernels[0].out].kind == Buffer::Output);
+}
+
 TEST_CASE("kernels: a value used twice is materialised, not recomputed") {
   Lowered lowered = lowerText("graph @g() {\n"
                               "  %0 = input \"x\" : f32[8]\n"
