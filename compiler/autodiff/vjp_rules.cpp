@@ -164,7 +164,7 @@ Grads vjpReduceMean(GradBuilder &b, const Node &n, const Node *g) {
   for (int64_t axis : n.attrs.axes)
     count = count * x->shape[axis];
   const Node *divisor =
-      count.isConstant() ? b.c(static_cast<double>(count.coeff))
+      count.isConstant() ? b.c(static_cast<double>(count.constantValue()))
                          : b.sum(b.broadcastTo(b.c(1.0), x->shape), n.attrs.axes, true);
   return {b.broadcastTo(b.div(keptGrad(b, n, g), divisor), x->shape)};
 }

@@ -602,7 +602,7 @@ int cmdIr(const Options &opts, std::ostream &out, std::ostream &err) {
     int64_t next = 0;
     for (const ir::Node *p : graph->params()) {
       offsets[p->attrs.name] = next;
-      next += ir::numElements(p->shape).coeff;
+      next += ir::numElements(p->shape).valueAtOnes();
       if (next > ir::kMaxElements) {
         err << opts.input << ": error: the parameters hold more than 2^48 = "
             << ir::kMaxElements << " elements, the most an arena may hold\n";

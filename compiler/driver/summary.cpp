@@ -63,7 +63,7 @@ nlohmann::json dimsJson(const ir::Shape &shape) {
   nlohmann::json dims = nlohmann::json::array();
   for (const ir::Dim &d : shape) {
     if (d.isConstant())
-      dims.push_back(d.coeff);
+      dims.push_back(d.constantValue());
     else
       dims.push_back(d.str());
   }

@@ -29,7 +29,7 @@ std::unique_ptr<ir::Graph> differentiatedLoss(const sema::Model &model) {
       continue;
     ir::Shape shape;
     for (int64_t d : info.shape)
-      shape.push_back(ir::Dim{d, {}});
+      shape.push_back(ir::Dim::constant(d));
     // An unused parameter is not in the graph yet; its gradient is zeros.
     wrt.push_back(g->addLeaf(ir::OpKind::Param, info.name, shape, info.loc));
   }

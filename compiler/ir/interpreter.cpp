@@ -188,14 +188,15 @@ std::vector<int64_t> concreteShape(const Shape &shape,
                                    const std::map<std::string, int64_t> &symbols) {
   std::vector<int64_t> out;
   for (const Dim &d : shape) {
-    int64_t v = d.coeff;
-    for (const std::string &s : d.symbols) {
+    std::optional<int64_t> v = d.evaluate([&](const std::string &s) {
       auto it = symbols.find(s);
       if (it == symbols.end())
         throw std::runtime_error("no value for the symbol `" + s + "`");
-      v *= it->second;
-    }
-    out.push_back(v);
+      return it->second;
+    });
+    if (!v)
+      throw std::runtime_error("dimension " + d.str() + " overflows int64");
+    out.push_back(*v);
   }
   return out;
 }

@@ -161,12 +161,29 @@ private:
       error(at, "use of undefined value %" + std::to_string(id));
     return it->second;
   }
-  // dim := factor ('*' factor)*, factor := INT | symbol. The constant
-  // factors' product is checked here: Dim's product does not check.
+  // dim := term (('+' | '-') term)*, term := factor ('*' factor)*,
+  // factor := INT | symbol. Each term's constant factors are checked here
+  // (Dim's arithmetic saturates rather than checks), and so is the count
+  // of terms, which bounds the work of multiplying shapes out.
   Dim dim() {
     skipSpace();
     size_t begin = pos_;
-    int64_t coeff = 1;
+    Dim d = term(begin, false);
+    size_t terms = 1;
+    for (;;) {
+      skipSpace();
+      bool minus = peek('-');
+      if (!minus && !peek('+'))
+        break;
+      ++pos_;
+      if (++terms > kMaxTerms)
+        error(begin, "dimension has more than " + std::to_string(kMaxTerms) + " terms");
+      d = d + term(begin, minus);
+    }
+    return d;
+  }
+  Dim term(size_t begin, bool negate) {
+    int64_t coeff = negate ? -1 : 1;
     Dim d = Dim::constant(1);
     do {
       skipSpace();
@@ -188,8 +205,10 @@ private:
     return d * Dim::constant(coeff);
   }
   // shape := '[' (dim (',' dim)*)? ']'. The product of its non-zero
-  // constant factors must fit in int64: then no shape rule multiplying any
-  // of its dimensions overflows, even when a zero makes the shape empty.
+  // dimensions with every symbol 1 must fit in int64, and multiplied out
+  // have at most kMaxTerms terms: then no shape rule multiplying any of
+  // them overflows or grows exponentially, even when a zero makes the
+  // shape empty. (The verifier then checks the shape as a whole.)
   Shape shape() {
     skipSpace();
     size_t begin = pos_;
@@ -202,9 +221,16 @@ private:
     }
     expect(']');
     int64_t product = 1;
-    for (const Dim &d : s)
-      if (d.coeff != 0 && __builtin_mul_overflow(product, d.coeff, &product))
+    Dim count = Dim::constant(1);
+    for (const Dim &d : s) {
+      int64_t least = d.valueAtOnes();
+      if (least != 0 && __builtin_mul_overflow(product, least, &product))
         error(begin, "shape " + shapeStr(s) + " has too many elements");
+      count = count * d;
+      if (count.terms.size() > kMaxTerms)
+        error(begin, "shape " + shapeStr(s) + " has an element count of more than " +
+                         std::to_string(kMaxTerms) + " terms");
+    }
     return s;
   }
   std::vector<int64_t> intList() {

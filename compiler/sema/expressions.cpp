@@ -217,7 +217,7 @@ Value Elaborator::lookup(const std::string &name, Scope &scope, bool &found,
     return *v;
   if (const ir::Dim *d = scope.findDim(name)) {
     if (d->isConstant())
-      return Value::ofInt(d->coeff);
+      return Value::ofInt(d->constantValue());
     Value v;
     v.kind = Value::SymDim;
     v.dim = *d;

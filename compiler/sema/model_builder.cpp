@@ -98,7 +98,7 @@ void Elaborator::finish(ModuleInst &root, Model &model, SourceRange where) {
       std::optional<ir::Dim> d = evalDim(*e, scope, true, nullptr);
       if (!d)
         return;
-      for (const std::string &s : d->symbols)
+      for (const std::string &s : d->symbolNames())
         graph_->addSymbol(s);
       shape.push_back(*d);
     }

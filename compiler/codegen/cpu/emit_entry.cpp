@@ -2,18 +2,21 @@
 //
 // Layout of the workspace: a table of pointers (slot 0: the matrix products'
 // packing scratch, null when the program has none; slot 1 + b: buffer b),
-// then each workspace buffer, 64-byte aligned, in buffer order, then the
-// scratch: one per thread of the call's context.
+// then the workspace buffers at the offsets the kernel level planned
+// (Buffer::offset), then the scratch: one per thread of the call's context.
 //
 // Constant tables, one set per entry point:
-//   <entry>.buffers  {i64 a, i32 kind, i32 symStart, i32 symCount} per buffer:
-//                    kind Input/Output (a: position in the caller's table),
-//                    Gradient (a: element offset in the state's gradient
-//                    arena), Param (a: element offset in the arena) or
-//                    Workspace (a: the element count's coefficient, times
-//                    the symbols dims[<entry>.symbols[symStart + k]]) or
-//                    Shared (a workspace buffer that reuses the memory of
-//                    an earlier one, Buffer::shares; a: that one's slot);
+//   <entry>.buffers  {i64 a, i32 kind, i32 termStart, i32 termCount} per
+//                    buffer: kind Input/Output (a: position in the caller's
+//                    table), Gradient (a: element offset in the state's
+//                    gradient arena), Param (a: element offset in the
+//                    arena), Workspace (its offset, the polynomial of terms
+//                    [termStart, termStart + termCount)) or Shared (a
+//                    workspace buffer that reuses the memory of an earlier
+//                    one, Buffer::shares; a: that one's slot);
+//   <entry>.terms    {i64 coeff, i32 symStart, i32 symCount} per term: coeff
+//                    times the symbols dims[<entry>.symbols[symStart + k]];
+//                    the last terms are the workspace's extent;
 //   <entry>.symbols  i32 symbol positions, with repetition (B*B);
 //   <entry>.calls    {ptr thunk, i32 argStart, i32 constStart} per kernel,
 //                    in order;
@@ -122,11 +125,27 @@ private:
   //===--- tables ---------------------------------------------------------===//
   void emitTables() {
     bufferTy_ = llvm::StructType::get(ctx(), {i64(), i32(), i32(), i32()});
-    std::vector<llvm::Constant *> buffers;
+    termTy_ = llvm::StructType::get(ctx(), {i64(), i32(), i32()});
+    std::vector<llvm::Constant *> buffers, terms;
     std::vector<int32_t> symbols;
+    // Appends the terms of `d`; returns where they start.
+    auto addTerms = [&](const ir::Dim &d) {
+      auto start = static_cast<int32_t>(terms.size());
+      for (const ir::Monomial &t : d.terms) {
+        auto symStart = static_cast<int32_t>(symbols.size());
+        for (const std::string &s : t.symbols)
+          symbols.push_back(static_cast<int32_t>(
+              std::find(p_.symbols.begin(), p_.symbols.end(), s) - p_.symbols.begin()));
+        terms.push_back(llvm::ConstantStruct::get(
+            termTy_, {llvm::ConstantInt::get(i64(), static_cast<uint64_t>(t.coeff)),
+                      llvm::ConstantInt::get(i32(), static_cast<uint64_t>(symStart)),
+                      llvm::ConstantInt::get(i32(), t.symbols.size())}));
+      }
+      return start;
+    };
     for (const Buffer &buf : p_.buffers) {
       int64_t a = buf.index;
-      int32_t kind = kWorkspace, symStart = 0, symCount = 0;
+      int32_t kind = kWorkspace, termStart = 0, termCount = 0;
       switch (buf.kind) {
       case Buffer::Input:
         kind = kInput;
@@ -147,23 +166,24 @@ private:
           a = 1 + buf.shares; // the table slot of the buffer whose memory it reuses
           break;
         }
-        ir::Dim n = ir::numElements(buf.shape);
-        a = n.coeff;
-        symStart = static_cast<int32_t>(symbols.size());
-        for (const std::string &s : n.symbols)
-          symbols.push_back(static_cast<int32_t>(
-              std::find(p_.symbols.begin(), p_.symbols.end(), s) -
-              p_.symbols.begin()));
-        symCount = static_cast<int32_t>(symbols.size()) - symStart;
+        termStart = addTerms(buf.offset);
+        termCount = static_cast<int32_t>(buf.offset.terms.size());
         break;
       }
       }
       buffers.push_back(llvm::ConstantStruct::get(
           bufferTy_, {llvm::ConstantInt::get(i64(), static_cast<uint64_t>(a)),
                       llvm::ConstantInt::get(i32(), static_cast<uint64_t>(kind)),
-                      llvm::ConstantInt::get(i32(), static_cast<uint64_t>(symStart)),
-                      llvm::ConstantInt::get(i32(), static_cast<uint64_t>(symCount))}));
+                      llvm::ConstantInt::get(i32(), static_cast<uint64_t>(termStart)),
+                      llvm::ConstantInt::get(i32(), static_cast<uint64_t>(termCount))}));
     }
+    extentStart_ = addTerms(p_.workspaceElements);
+    extentCount_ = static_cast<int32_t>(p_.workspaceElements.terms.size());
+    if (terms.empty())
+      terms.push_back(llvm::Constant::getNullValue(termTy_));
+    terms_ = constantTable(
+        entryName_ + ".terms",
+        llvm::ConstantArray::get(llvm::ArrayType::get(termTy_, terms.size()), terms));
     if (buffers.empty())
       buffers.push_back(llvm::Constant::getNullValue(bufferTy_));
     buffers_ = constantTable(
@@ -312,13 +332,17 @@ private:
 
   /// The value of `d` with the symbols of `dims`.
   Value *dimValue(llvm::IRBuilder<> &b, const ir::Dim &d, Value *dims) {
-    Value *v = b.getInt64(d.coeff);
-    for (const std::string &s : d.symbols) {
-      size_t position = static_cast<size_t>(
-          std::find(p_.symbols.begin(), p_.symbols.end(), s) - p_.symbols.begin());
-      v = b.CreateMul(v, b.CreateLoad(i64(), b.CreateConstInBoundsGEP1_64(i64(), dims, position)));
+    Value *sum = b.getInt64(0);
+    for (const ir::Monomial &t : d.terms) {
+      Value *v = b.getInt64(t.coeff);
+      for (const std::string &s : t.symbols) {
+        size_t position = static_cast<size_t>(
+            std::find(p_.symbols.begin(), p_.symbols.end(), s) - p_.symbols.begin());
+        v = b.CreateMul(v, b.CreateLoad(i64(), b.CreateConstInBoundsGEP1_64(i64(), dims, position)));
+      }
+      sum = b.CreateAdd(sum, v);
     }
-    return v;
+    return sum;
   }
 
   //===--- layout ---------------------------------------------------------===//
@@ -330,6 +354,46 @@ private:
                                b_.CreateExtractValue(pair, 1)),
                    overflow);
     return b_.CreateExtractValue(pair, 0);
+  }
+
+  /// The value of the polynomial of terms [start, start + count) with the
+  /// symbols of `dims`, through the allocas `sum` and `product`.
+  Value *evaluateTerms(Value *dims, Value *start, Value *count, Value *sum, Value *product,
+                       Value *overflow) {
+    b_.CreateStore(b_.getInt64(0), sum);
+    emitLoop(b_, count, [&](Value *t) {
+      Value *term = b_.CreateInBoundsGEP(termTy_, terms_, b_.CreateAdd(start, t));
+      Value *symStart = b_.CreateSExt(
+          b_.CreateLoad(i32(), b_.CreateStructGEP(termTy_, term, 1)), i64());
+      Value *symCount = b_.CreateSExt(
+          b_.CreateLoad(i32(), b_.CreateStructGEP(termTy_, term, 2)), i64());
+      b_.CreateStore(b_.CreateLoad(i64(), b_.CreateStructGEP(termTy_, term, 0)), product);
+      emitLoop(b_, symCount, [&](Value *k) {
+        Value *position = b_.CreateLoad(
+            i32(), b_.CreateInBoundsGEP(i32(), symbols_, b_.CreateAdd(symStart, k)));
+        Value *dim = b_.CreateLoad(
+            i64(), b_.CreateInBoundsGEP(i64(), dims, b_.CreateSExt(position, i64())));
+        b_.CreateStore(checked(llvm::Intrinsic::smul_with_overflow,
+                               b_.CreateLoad(i64(), product), dim, overflow),
+                       product);
+      });
+      b_.CreateStore(checked(llvm::Intrinsic::sadd_with_overflow, b_.CreateLoad(i64(), sum),
+                             b_.CreateLoad(i64(), product), overflow),
+                     sum);
+    });
+    return b_.CreateLoad(i64(), sum);
+  }
+
+  /// The byte offset in the workspace of the planned element offset
+  /// `elements` (rounded up to kWorkspaceAlign) past the pointer table.
+  Value *workspaceByte(Value *elements, Value *overflow) {
+    Value *aligned = b_.CreateAnd(checked(llvm::Intrinsic::sadd_with_overflow, elements,
+                                          b_.getInt64(kWorkspaceAlign - 1), overflow),
+                                  b_.getInt64(-kWorkspaceAlign));
+    return checked(llvm::Intrinsic::sadd_with_overflow, b_.getInt64(tableBytes()),
+                   checked(llvm::Intrinsic::smul_with_overflow, aligned,
+                           b_.getInt64(elementBytes()), overflow),
+                   overflow);
   }
 
   /// The table slot of buffer `i`.
@@ -359,17 +423,15 @@ private:
     Value *outputs = bind ? fn->getArg(t ? 5 : 4) : nullptr;
     Value *workspace = bind ? fn->getArg(t ? 7 : 5) : nullptr;
 
-    Value *offset = b_.CreateAlloca(i64());
     Value *overflow = b_.CreateAlloca(b_.getInt1Ty());
-    Value *count = b_.CreateAlloca(i64());
-    b_.CreateStore(b_.getInt64(tableBytes()), offset);
+    Value *sum = b_.CreateAlloca(i64()), *product = b_.CreateAlloca(i64());
     b_.CreateStore(b_.getFalse(), overflow);
     emitLoop(b_, b_.getInt64(static_cast<int64_t>(p_.buffers.size())), [&](Value *i) {
       Value *desc = b_.CreateInBoundsGEP(bufferTy_, buffers_, i);
       Value *a = b_.CreateLoad(i64(), b_.CreateStructGEP(bufferTy_, desc, 0));
       Value *kind = b_.CreateLoad(i32(), b_.CreateStructGEP(bufferTy_, desc, 1));
-      Value *symStart = b_.CreateLoad(i32(), b_.CreateStructGEP(bufferTy_, desc, 2));
-      Value *symCount = b_.CreateLoad(i32(), b_.CreateStructGEP(bufferTy_, desc, 3));
+      Value *termStart = b_.CreateLoad(i32(), b_.CreateStructGEP(bufferTy_, desc, 2));
+      Value *termCount = b_.CreateLoad(i32(), b_.CreateStructGEP(bufferTy_, desc, 3));
       llvm::BasicBlock *done = llvm::BasicBlock::Create(ctx(), "buffer.done", fn);
       llvm::BasicBlock *inWorkspace = llvm::BasicBlock::Create(ctx(), "workspace", fn);
       llvm::SwitchInst *cases = b_.CreateSwitch(kind, done);
@@ -400,52 +462,37 @@ private:
           return b_.CreateLoad(ptrTy(), b_.CreateInBoundsGEP(ptrTy(), workspace, a));
         });
       }
-      // A workspace buffer: its element count, then its aligned bytes.
+      // A workspace buffer: where the plan put it. The size function
+      // needs only the extent, below.
       b_.SetInsertPoint(inWorkspace);
-      b_.CreateStore(a, count);
-      emitLoop(b_, b_.CreateSExt(symCount, i64()), [&](Value *k) {
-        Value *position = b_.CreateLoad(
-            i32(), b_.CreateInBoundsGEP(i32(), symbols_,
-                                        b_.CreateAdd(b_.CreateSExt(symStart, i64()), k)));
-        Value *dim = b_.CreateLoad(
-            i64(), b_.CreateInBoundsGEP(i64(), dims, b_.CreateSExt(position, i64())));
-        b_.CreateStore(checked(llvm::Intrinsic::smul_with_overflow,
-                               b_.CreateLoad(i64(), count), dim, overflow),
-                       count);
-      });
-      Value *bytes = checked(llvm::Intrinsic::smul_with_overflow,
-                             b_.CreateLoad(i64(), count),
-                             b_.getInt64(elementBytes()), overflow);
-      bytes = b_.CreateAnd(checked(llvm::Intrinsic::sadd_with_overflow, bytes,
-                                   b_.getInt64(63), overflow),
-                           b_.getInt64(~int64_t(63)));
-      Value *start = b_.CreateLoad(i64(), offset);
-      if (bind)
-        b_.CreateStore(b_.CreateInBoundsGEP(b_.getInt8Ty(), workspace, start),
+      if (bind) {
+        Value *elements = evaluateTerms(dims, b_.CreateSExt(termStart, i64()),
+                                        b_.CreateSExt(termCount, i64()), sum, product, overflow);
+        b_.CreateStore(b_.CreateInBoundsGEP(b_.getInt8Ty(), workspace,
+                                            workspaceByte(elements, overflow)),
                        slot(workspace, i));
-      b_.CreateStore(checked(llvm::Intrinsic::sadd_with_overflow, start, bytes,
-                             overflow),
-                     offset);
+      }
       b_.CreateBr(done);
       b_.SetInsertPoint(done);
     });
+    Value *end = workspaceByte(evaluateTerms(dims, b_.getInt64(extentStart_),
+                                             b_.getInt64(extentCount_), sum, product, overflow),
+                               overflow);
     // The scratch last, so that the buffers keep their offsets.
     Value *scratch = llvm::ConstantPointerNull::get(llvm::PointerType::getUnqual(ctx()));
     if (scratchBytes_ > 0) {
-      Value *start = b_.CreateLoad(i64(), offset);
       if (bind)
-        scratch = b_.CreateInBoundsGEP(b_.getInt8Ty(), workspace, start);
+        scratch = b_.CreateInBoundsGEP(b_.getInt8Ty(), workspace, end);
       // One scratch per thread of the context.
       Value *bytes = checked(llvm::Intrinsic::smul_with_overflow,
                              contextThreads(b_, context), b_.getInt64(scratchBytes_),
                              overflow);
-      b_.CreateStore(checked(llvm::Intrinsic::sadd_with_overflow, start, bytes, overflow),
-                     offset);
+      end = checked(llvm::Intrinsic::sadd_with_overflow, end, bytes, overflow);
     }
     if (bind)
       b_.CreateStore(scratch, workspace);
     b_.CreateRet(b_.CreateSelect(b_.CreateLoad(b_.getInt1Ty(), overflow),
-                                 b_.getInt64(-1), b_.CreateLoad(i64(), offset)));
+                                 b_.getInt64(-1), end));
     return fn;
   }
 
@@ -487,8 +534,9 @@ private:
   const CpuTarget &target_;
   int64_t scratchBytes_ = 0; ///< the matrix products' packing memory
   llvm::IRBuilder<> b_;
-  llvm::StructType *bufferTy_ = nullptr, *callTy_ = nullptr;
-  llvm::GlobalVariable *buffers_ = nullptr, *symbols_ = nullptr,
+  llvm::StructType *bufferTy_ = nullptr, *termTy_ = nullptr, *callTy_ = nullptr;
+  int32_t extentStart_ = 0, extentCount_ = 0; ///< the workspace extent's terms
+  llvm::GlobalVariable *buffers_ = nullptr, *terms_ = nullptr, *symbols_ = nullptr,
                        *calls_ = nullptr, *args_ = nullptr, *consts_ = nullptr;
 };
 

@@ -850,7 +850,7 @@ GemmTiling::Scratch GemmTiling::scratchFor(int64_t M, int64_t N, int64_t K) cons
 GemmTiling::Scratch matmulScratch(const Kernel &kernel, const GemmTiling &tiling) {
   const ir::Shape &c = kernel.product->shape;
   const ir::Shape &a = kernel.reads[0].first->shape;
-  auto known = [](const ir::Dim &d) { return d.isConstant() ? d.coeff : 0; };
+  auto known = [](const ir::Dim &d) { return d.isConstant() ? d.constantValue() : 0; };
   return tiling.scratchFor(known(c[0]), known(c[1]), known(kernel.transA ? a[0] : a[1]));
 }
 

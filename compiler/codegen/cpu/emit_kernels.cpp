@@ -81,10 +81,14 @@ private:
   Value *context() { return fn_->getArg(static_cast<unsigned>(2 + k_.reads.size())); }
 
   Value *dim(const ir::Dim &d) {
-    Value *v = b_.getInt64(d.coeff);
-    for (const std::string &s : d.symbols)
-      v = b_.CreateMul(v, symbols_.at(s), "", true, true);
-    return v;
+    Value *sum = nullptr;
+    for (const ir::Monomial &t : d.terms) {
+      Value *v = b_.getInt64(t.coeff);
+      for (const std::string &s : t.symbols)
+        v = b_.CreateMul(v, symbols_.at(s), "", true, true);
+      sum = sum ? b_.CreateAdd(sum, v, "", true, true) : v;
+    }
+    return sum ? sum : b_.getInt64(0);
   }
   std::vector<Value *> extents(const ir::Shape &shape) {
     std::vector<Value *> e;

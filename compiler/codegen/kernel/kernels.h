@@ -36,7 +36,15 @@ struct Buffer {
   /// Workspace: the earlier buffer whose memory this one reuses (its last
   /// reader ran before this buffer is written; planWorkspace), or -1.
   int shares = -1;
+  /// Workspace, not shared: where its memory begins, in elements from the
+  /// start of the workspace, once rounded up to a multiple of
+  /// kWorkspaceAlign (planWorkspace).
+  ir::Dim offset;
 };
+
+/// Workspace buffers begin at multiples of this many elements: 64 bytes of
+/// floats, one cache line and one AVX-512 vector.
+inline constexpr int64_t kWorkspaceAlign = 16;
 
 struct Kernel {
   enum Kind { Elementwise, MatMul, Reduce, Transpose, Copy } kind;
@@ -80,6 +88,8 @@ struct KernelProgram {
   std::vector<std::string> symbols;
   std::vector<Buffer> buffers;
   std::vector<Kernel> kernels;
+  /// The elements the workspace buffers span (planWorkspace), at most.
+  ir::Dim workspaceElements;
   /// Every module boundary of the graph, in the graph's order.
   std::vector<BoundaryPlace> boundaries;
   /// The graph the kernels' nodes belong to: the lowered graph without its
@@ -157,13 +167,14 @@ KernelProgram lowerToKernels(passes::StrippedGraph stripped,
                              const std::map<std::string, int64_t> &paramOffsets);
 
 /// Lets workspace buffers whose lifetimes do not overlap share memory
-/// (Buffer::shares); lowerToKernels calls it last.
+/// (Buffer::shares), then places the others one after the other
+/// (Buffer::offset, KernelProgram::workspaceElements); lowerToKernels calls
+/// it last.
 void planWorkspace(KernelProgram &program);
 
-/// The elements of workspace memory `program` uses once its buffers share,
-/// with its symbols bound to `symbols` (for tests).
-int64_t workspaceElements(const KernelProgram &program,
-                          const std::map<std::string, int64_t> &symbols);
+/// `elements` rounded up to a multiple of kWorkspaceAlign, with the
+/// symbols bound to values: where a buffer at offset `elements` begins.
+int64_t alignWorkspaceOffset(int64_t elements);
 
 /// Prints the kernel program (`--emit kernels`).
 void printKernels(const KernelProgram &program, std::ostream &out);

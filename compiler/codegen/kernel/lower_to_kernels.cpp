@@ -418,8 +418,12 @@ void printKernels(const KernelProgram &program, std::ostream &out) {
         << ir::shapeStr(b.shape) << " \"" << b.name << "\"";
     if (b.shares >= 0)
       out << " shares b" << b.shares;
+    else if (b.kind == Buffer::Workspace)
+      out << " at " << b.offset.str();
     out << "\n";
   }
+  if (!program.workspaceElements.terms.empty())
+    out << "workspace " << program.workspaceElements.str() << " elements\n";
   for (const Kernel &k : program.kernels) {
     out << "kernel " << kindName(k.kind) << " -> b" << k.out;
     if (k.kind == Kernel::Elementwise) {

@@ -6,12 +6,17 @@
 // reader has run (a free list per size), and a buffer's memory is freed once
 // its last reader has run, after that kernel's output has been placed: a
 // kernel never writes where it reads, so its `noalias` arguments stay true.
-// Sizes are monomials of the symbols, compared exactly, so the sharing holds
-// for every value of the symbols.
+// Sizes are polynomials of the symbols, compared exactly, so the sharing
+// holds for every value of the symbols.
+//
+// The buffers that own their memory are then placed one after the other, in
+// buffer order. Their offsets are polynomials too, decided here once rather
+// than by each backend: the generated code only evaluates them.
 //
 //===----------------------------------------------------------------------===//
 #include "codegen/kernel/kernels.h"
 
+#include <algorithm>
 #include <map>
 #include <set>
 
@@ -57,20 +62,30 @@ void planWorkspace(KernelProgram &program) {
       release(buffer);
     release(out);
   }
+  // A buffer begins at its offset rounded up to the alignment, at most
+  // kWorkspaceAlign - 1 elements later, unless every coefficient of the
+  // offset is a multiple of the alignment: then the offset is one for
+  // every value of the symbols. So the next offset leaves room for the
+  // rounding only where there may be some, and the offsets of a model whose
+  // widths are multiples of 16 are exact.
+  auto aligned = [](const ir::Dim &d) {
+    return std::all_of(d.terms.begin(), d.terms.end(), [](const ir::Monomial &t) {
+      return t.coeff % kWorkspaceAlign == 0;
+    });
+  };
+  ir::Dim next = ir::Dim::constant(0);
+  for (Buffer &b : program.buffers)
+    if (b.kind == Buffer::Workspace && b.shares < 0) {
+      b.offset = next;
+      next = next + ir::numElements(b.shape);
+      if (!aligned(b.offset))
+        next = next + ir::Dim::constant(kWorkspaceAlign - 1);
+    }
+  program.workspaceElements = next;
 }
 
-int64_t workspaceElements(const KernelProgram &program,
-                          const std::map<std::string, int64_t> &symbols) {
-  int64_t total = 0;
-  for (const Buffer &b : program.buffers)
-    if (b.kind == Buffer::Workspace && b.shares < 0) {
-      ir::Dim d = ir::numElements(b.shape);
-      int64_t count = d.coeff;
-      for (const std::string &s : d.symbols)
-        count *= symbols.at(s);
-      total += count;
-    }
-  return total;
+int64_t alignWorkspaceOffset(int64_t elements) {
+  return (elements + kWorkspaceAlign - 1) / kWorkspaceAlign * kWorkspaceAlign;
 }
 
 } // namespace nnc::codegen

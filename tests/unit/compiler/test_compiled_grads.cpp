@@ -39,12 +39,8 @@ struct CompiledCheck {
 /// Every leaf's elements as doubles (batch 3 for every symbol).
 int64_t count(const ir::Shape &shape) {
   int64_t n = 1;
-  for (const ir::Dim &d : shape) {
-    int64_t v = d.coeff;
-    for (size_t i = 0; i < d.symbols.size(); ++i)
-      v *= 3;
-    n *= v;
-  }
+  for (const ir::Dim &d : shape)
+    n *= *d.evaluate([](const std::string &) { return int64_t(3); });
   return n;
 }
 
@@ -104,7 +100,7 @@ CompiledCheck checkModel(const sema::Model &model) {
   std::vector<double> arena(std::max<int64_t>(arenaSize, 1));
   for (const ir::Node *p : clean->params()) {
     std::vector<double> values(count(p->shape));
-    fill(values, p->shape.size() == 2 ? 1 / std::sqrt(double(p->shape[1].coeff)) : 1.0);
+    fill(values, p->shape.size() == 2 ? 1 / std::sqrt(double(p->shape[1].constantValue())) : 1.0);
     std::copy(values.begin(), values.end(), arena.begin() + offsets[p->attrs.name]);
   }
   std::vector<std::vector<double>> inputs;

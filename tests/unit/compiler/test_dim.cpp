@@ -1,7 +1,9 @@
 //===- test_dim.cpp - Unit tests of ir/dim --------------------------------===//
 //
-// Monomial dimensions: products keep symbols sorted, equality is structural,
-// exact division, and the printed form the IR and the manifest use.
+// Polynomial dimensions: products keep symbols sorted and multiply out, sums
+// combine like terms, equality is structural on the canonical form, exact
+// division, evaluation, the validity of shapes, and the printed form the IR
+// and the manifest use.
 //
 //===----------------------------------------------------------------------===//
 #include <doctest/doctest.h>
@@ -27,12 +29,13 @@ TEST_CASE("dim: products multiply coefficients and sort symbols") {
   Dim b = Dim::symbol("B");
   Dim t = Dim::symbol("T");
   Dim p = t * Dim::constant(4) * b * Dim::constant(196);
-  CHECK(p.coeff == 784);
-  CHECK(p.symbols == std::vector<std::string>{"B", "T"});
+  REQUIRE(p.terms.size() == 1);
+  CHECK(p.terms[0].coeff == 784);
+  CHECK(p.terms[0].symbols == std::vector<std::string>{"B", "T"});
   CHECK(p.str() == "B*T*784");
   // Symbols repeat: B*B.
   Dim sq = b * b;
-  CHECK(sq.symbols == std::vector<std::string>{"B", "B"});
+  CHECK(sq.terms[0].symbols == std::vector<std::string>{"B", "B"});
   CHECK(sq.str() == "B*B");
   // 1 is the identity; a coefficient of 1 is not printed.
   CHECK(b * Dim::constant(1) == b);
@@ -87,4 +90,69 @@ TEST_CASE("dim: shapes print, count elements and build from constants") {
   REQUIRE(c.size() == 2);
   CHECK(c[0] == Dim::constant(256));
   CHECK(nnc::ir::numElements(c).str() == "200704");
+}
+
+TEST_CASE("dim: sums combine like terms and keep one canonical form") {
+  Dim b = Dim::symbol("B"), t = Dim::symbol("T");
+  Dim s = b * Dim::constant(2) + Dim::constant(3);
+  CHECK(s.str() == "B*2 + 3");
+  CHECK_FALSE(s.isConstant());
+  CHECK_FALSE(s.isMonomial());
+  // Order of addition does not matter, and like terms combine.
+  CHECK(Dim::constant(3) + b + b == s);
+  CHECK((b + t) == (t + b));
+  // Highest degree first, then by symbols.
+  CHECK((Dim::constant(1) + b + b * t).str() == "B*T + B + 1");
+  // Terms that cancel disappear; all of them: zero.
+  Dim minusB = b * Dim::constant(-1);
+  CHECK((s + minusB).str() == "B + 3");
+  CHECK((b + minusB) == Dim::constant(0));
+  CHECK((b + minusB).str() == "0");
+  CHECK((s + minusB * Dim::constant(2) + Dim::constant(-3)).isConstant());
+  CHECK((b * Dim::constant(2) + Dim::constant(-3)).str() == "B*2 - 3");
+  // Products multiply out.
+  CHECK(((b + Dim::constant(1)) * (b + Dim::constant(1))).str() == "B*B + B*2 + 1");
+  CHECK(((b + Dim::constant(1)) * Dim::constant(0)) == Dim::constant(0));
+}
+
+TEST_CASE("dim: evaluate binds the symbols and reports overflow") {
+  Dim s = Dim::symbol("B") * Dim::symbol("T") + Dim::symbol("B") * Dim::constant(3) +
+          Dim::constant(7);
+  auto at = [](int64_t b, int64_t t) {
+    return [=](const std::string &name) { return name == "B" ? b : t; };
+  };
+  CHECK(s.evaluate(at(2, 5)) == 2 * 5 + 6 + 7);
+  CHECK(s.evaluate(at(1, 1)) == s.valueAtOnes());
+  CHECK(s.valueAtOnes() == 11);
+  CHECK_FALSE(s.evaluate(at(int64_t(1) << 40, int64_t(1) << 40)).has_value());
+  CHECK(Dim::constant(0).evaluate(at(1, 1)) == 0);
+  CHECK(s.symbolNames() == std::vector<std::string>{"B", "T"});
+}
+
+TEST_CASE("dim: divideExact by a sum needs a one-term quotient") {
+  Dim b = Dim::symbol("B"), q;
+  Dim s = b + Dim::constant(1);
+  REQUIRE(divideExact(s * b * Dim::constant(6), s, q));
+  CHECK(q == b * Dim::constant(6));
+  REQUIRE(divideExact(s * Dim::constant(4), Dim::constant(2), q));
+  CHECK(q.str() == "B*2 + 2");
+  CHECK_FALSE(divideExact(s * s, s, q)); // the quotient B + 1 is a sum
+  CHECK_FALSE(divideExact(b, s, q));
+  CHECK_FALSE(divideExact(s, b, q)); // 1 / B is no dimension
+  CHECK_FALSE(divideExact(s + Dim::constant(1), Dim::constant(2), q)); // B + 2: B is odd
+}
+
+TEST_CASE("dim: shapeProblem refuses dimensions that can be below 1 and counts that explode") {
+  Dim b = Dim::symbol("B");
+  CHECK(nnc::ir::shapeProblem({b + Dim::constant(1), Dim::constant(4)}) == "");
+  CHECK(nnc::ir::shapeProblem({b * Dim::constant(2) + Dim::constant(-1)}) ==
+        "dimension 0 of [B*2 - 1] is B*2 - 1; dimensions must be at least 1");
+  CHECK(nnc::ir::shapeProblem({b + Dim::constant(-1)}) ==
+        "dimension 0 of [B - 1] is B - 1; dimensions must be at least 1");
+  Shape wide;
+  for (const char *name : {"A", "C", "D", "E", "F", "G", "H"})
+    wide.push_back(Dim::symbol(name) + Dim::constant(1));
+  CHECK(nnc::ir::shapeProblem(wide).find("more than 64 terms") != std::string::npos);
+  wide.pop_back(); // 2^6 = 64 terms
+  CHECK(nnc::ir::shapeProblem(wide) == "");
 }

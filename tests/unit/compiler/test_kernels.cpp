@@ -54,7 +54,7 @@ Lowered lowerText(const std::string &text) {
   int64_t next = 0;
   for (const ir::Node *p : l.graph->params()) {
     offsets[p->attrs.name] = next;
-    next += ir::numElements(p->shape).coeff;
+    next += ir::numElements(p->shape).valueAtOnes();
   }
   l.program = codegen::lowerToKernels(*l.graph, offsets);
   return l;

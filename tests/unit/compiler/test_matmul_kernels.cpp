@@ -424,6 +424,80 @@ TEST_CASE("matmul kernels: an epilogue runs once per element, after the whole su
     }
 }
 
+TEST_CASE("kernels: dimensions that are sums of terms size loops, products and workspace") {
+  // Every extent is a polynomial of M, and so are the two workspace
+  // buffers' offsets: relu(a @ b) is live while exp(a) is computed, so a
+  // wrong offset lets one overwrite the other.
+  std::string text = "graph @g(M, K) {\n"
+                     "  %0 = input \"a\" : f32[M + 1, K]\n"
+                     "  %1 = input \"b\" : f32[K, M*2 + 3]\n"
+                     "  %2 = matmul %0, %1 : f32[M + 1, M*2 + 3]\n"
+                     "  %3 = relu %2 : f32[M + 1, M*2 + 3]\n"
+                     "  %4 = exp %0 : f32[M + 1, K]\n"
+                     "  %5 = matmul %4, %1 : f32[M + 1, M*2 + 3]\n"
+                     "  %6 = add %5, %3 : f32[M + 1, M*2 + 3]\n"
+                     "  return %6\n}\n";
+  std::string error;
+  std::unique_ptr<ir::Graph> graph = ir::parseGraph(text, error);
+  INFO(error);
+  REQUIRE(graph);
+  REQUIRE(ir::verifyGraph(*graph) == "");
+  codegen::KernelProgram program = codegen::lowerToKernels(*graph, {});
+  std::vector<const codegen::Buffer *> owners;
+  for (const codegen::Buffer &b : program.buffers)
+    if (b.kind == codegen::Buffer::Workspace && b.shares < 0)
+      owners.push_back(&b);
+  REQUIRE(owners.size() == 2);
+  CHECK(owners[0]->offset.str() == "0");
+  CHECK(owners[1]->offset.str() == "K*M + K"); // after exp(a), [M + 1, K]
+  // (M + 1) * (M*2 + 3) more, and 15 for rounding the unaligned offset up.
+  CHECK(program.workspaceElements.str() == "K*M + M*M*2 + K + M*5 + 18");
+  std::unique_ptr<llvm::TargetMachine> machine = targetMachine("native");
+  auto context = std::make_unique<llvm::LLVMContext>();
+  std::unique_ptr<llvm::Module> module =
+      codegen::emitModule(program, nullptr, "{}", *context, codegen::cpuTarget(*machine));
+  codegen::optimizeModule(*module, *machine);
+  std::unique_ptr<driver::JitModel> jit =
+      driver::JitModel::create(std::move(module), std::move(context), error);
+  REQUIRE(jit);
+  auto workspaceSize = reinterpret_cast<WorkspaceFn>(jit->code().workspace);
+  using Forward = void (*)(const nnc_context *, const int64_t *, const float *,
+                           const float *const *, float *const *, void *);
+  auto forward = reinterpret_cast<Forward>(jit->code().forward);
+  std::mt19937 rng(5);
+  for (auto [M, K] : {std::pair<int64_t, int64_t>{1, 1}, {2, 3}, {6, 17}, {40, 33}}) {
+    INFO("M=" << M << " K=" << K);
+    std::map<std::string, int64_t> bound = {{"M", M}, {"K", K}};
+    std::vector<int64_t> dims;
+    for (const std::string &s : program.symbols)
+      dims.push_back(bound.at(s));
+    int64_t rows = M + 1, cols = 2 * M + 3;
+    std::vector<double> a = randomValues(static_cast<size_t>(rows * K), rng, false);
+    std::vector<double> b = randomValues(static_cast<size_t>(K * cols), rng, false);
+    std::vector<float> af(a.begin(), a.end()), bf(b.begin(), b.end());
+    std::vector<float> out(static_cast<size_t>(rows * cols), std::nanf(""));
+    int64_t bytes = workspaceSize(nullptr, dims.data());
+    REQUIRE(bytes > 0);
+    std::vector<unsigned char> workspace(static_cast<size_t>(bytes) + 64, 0);
+    auto *aligned = reinterpret_cast<unsigned char *>(
+        (reinterpret_cast<uintptr_t>(workspace.data()) + 63) & ~uintptr_t(63));
+    const float *inputs[2] = {af.data(), bf.data()};
+    float *outputs[1] = {out.data()};
+    float arena[1] = {0};
+    forward(nullptr, dims.data(), arena, inputs, outputs, aligned);
+    std::vector<ir::HostTensor> want = ir::interpret(
+        *graph, bound, {{"a", {{rows, K}, a}}, {"b", {{K, cols}, b}}});
+    REQUIRE(want[0].data.size() == out.size());
+    int wrong = 0;
+    for (size_t i = 0; i < out.size(); ++i) {
+      double tolerance = 1e-5 * (1 + std::fabs(want[0].data[i])) * static_cast<double>(K);
+      if (!(std::fabs(out[i] - want[0].data[i]) <= tolerance) && ++wrong <= 3)
+        FAIL_CHECK("out[" << i << "] = " << out[i] << ", reference " << want[0].data[i]);
+    }
+    CHECK(wrong == 0);
+  }
+}
+
 TEST_CASE("matmul kernels: an empty sum writes zeros") {
   CompiledMatMul c = compileMatMul(false, false, false);
   std::vector<double> none;

@@ -266,16 +266,44 @@ TEST_CASE("training: workspace buffers share memory only when their lifetimes ar
     std::map<std::string, int64_t> symbols;
     for (const std::string &s : code.trainStep.symbols)
       symbols[s] = 64;
+    auto value = [&](const ir::Dim &d) {
+      return *d.evaluate([&](const std::string &s) { return symbols.at(s); });
+    };
     int64_t unshared = 0;
     for (const codegen::Buffer &b : code.trainStep.buffers)
-      if (b.kind == codegen::Buffer::Workspace) {
-        ir::Dim d = ir::numElements(b.shape);
-        int64_t n = d.coeff;
-        for (const std::string &s : d.symbols)
-          n *= symbols.at(s);
-        unshared += n;
+      if (b.kind == codegen::Buffer::Workspace)
+        unshared += value(ir::numElements(b.shape)) + 15; // with its alignment
+    CHECK(value(code.trainStep.workspaceElements) < unshared);
+  }
+}
+
+TEST_CASE("training: workspace offsets place each buffer apart, aligned, for every batch") {
+  for (const char *example : {"mlp.nnm", "residual_fashion.nnm", "sine.nnm", "xor.nnm"}) {
+    INFO(example);
+    auto c = compileFile(examplePath(example));
+    REQUIRE(c->model);
+    std::map<std::string, int64_t> offsets;
+    for (const sema::TensorInfo &t : c->model->tensors)
+      offsets[t.name] = t.offset;
+    codegen::TrainingCode code = driver::lowerTraining(*c->model, offsets);
+    for (const codegen::KernelProgram *p : {&code.trainStep, &code.evaluate})
+      for (int64_t batch : {1, 3, 17, 64}) {
+        INFO("batch " << batch);
+        auto value = [&](const ir::Dim &d) {
+          return *d.evaluate([&](const std::string &) { return batch; });
+        };
+        std::vector<std::pair<int64_t, int64_t>> spans; // [begin, end) of each owner
+        for (const codegen::Buffer &b : p->buffers)
+          if (b.kind == codegen::Buffer::Workspace && b.shares < 0) {
+            int64_t begin = codegen::alignWorkspaceOffset(value(b.offset));
+            CHECK(begin % 16 == 0);
+            spans.push_back({begin, begin + value(ir::numElements(b.shape))});
+          }
+        REQUIRE_FALSE(spans.empty());
+        for (size_t i = 1; i < spans.size(); ++i)
+          CHECK(spans[i - 1].second <= spans[i].first);
+        CHECK(spans.back().second <= value(p->workspaceElements));
       }
-    CHECK(codegen::workspaceElements(code.trainStep, symbols) < unshared);
   }
 }
 
