@@ -22,6 +22,7 @@
 #include "driver/dot.h"
 #include "driver/jit.h"
 #include "driver/link.h"
+#include "driver/model_arena.h"
 #include "driver/process.h"
 #include "driver/paths.h"
 #include "driver/summary.h"
@@ -68,12 +69,16 @@ struct Options {
   bool json = false;
 };
 
-/// One compilation's state: sources, diagnostics and the checked model.
+/// One compilation's state: sources, diagnostics, the checked model and
+/// where its tensors live.
 struct Compilation {
   SourceManager sources;
   DiagnosticEngine diags;
   sema::Program program;
   std::unique_ptr<sema::Model> model;
+  /// The layout of model->tensors, decided once for the kernels, the
+  /// training code and the manifest.
+  codegen::ArenaLayout arena;
   std::ostream &err;
 
   explicit Compilation(std::ostream &err) : diags(sources, err), err(err) {}
@@ -94,7 +99,10 @@ struct Compilation {
       }
     }
     model = sema::elaborate(program, opts.model, sources, diags);
-    return model != nullptr;
+    if (!model)
+      return false;
+    arena = layoutModelArena(*model);
+    return true;
   }
 };
 
@@ -134,13 +142,6 @@ int cmdSummary(const Options &opts, std::ostream &out, std::ostream &err) {
   else
     printSummary(*c.model, out);
   return 0;
-}
-
-std::map<std::string, int64_t> paramOffsets(const sema::Model &model) {
-  std::map<std::string, int64_t> offsets;
-  for (const sema::TensorInfo &t : model.tensors)
-    offsets[t.name] = t.offset;
-  return offsets;
 }
 
 /// The `-o` file, checked before any work. None for standard output (no
@@ -197,11 +198,11 @@ std::string prefixProblem(const std::string &prefix) {
 /// checks before running it (not needed for code compiled in memory for
 /// this machine). Null after an internal error, reported on `err`.
 std::unique_ptr<llvm::Module>
-rawModule(const sema::Model &model, const codegen::KernelProgram &forward,
-          const codegen::TrainingCode *training, llvm::LLVMContext &context,
-          const codegen::Backend &backend, bool recordTarget, const std::string &prefix,
-          std::ostream &err) {
-  nlohmann::json manifest = manifestJson(model);
+rawModule(const sema::Model &model, const codegen::ArenaLayout &arena,
+          const codegen::KernelProgram &forward, const codegen::TrainingCode *training,
+          llvm::LLVMContext &context, const codegen::Backend &backend, bool recordTarget,
+          const std::string &prefix, std::ostream &err) {
+  nlohmann::json manifest = manifestJson(model, arena);
   if (recordTarget) {
     codegen::TargetDescription target = backend.describe(nnrt::knownCpuFeatures());
     manifest["target"] = {{"cpu", target.cpu}, {"features", target.features}};
@@ -356,12 +357,12 @@ int compileTo(Stage last, const Options &opts, const codegen::Backend *backend,
   }
 
   // Kernels: fused loop nests over planned buffers, target-neutral.
-  codegen::KernelProgram forward = codegen::lowerToKernels(*model.graph, paramOffsets(model));
+  codegen::KernelProgram forward = codegen::lowerToKernels(*model.graph, c.arena.byName);
   if (last == Stage::Kernels)
     return emitText(printed([&](std::ostream &os) { codegen::printKernels(forward, os); }));
   std::optional<codegen::TrainingCode> training;
   if (model.training)
-    training = lowerTraining(model, paramOffsets(model));
+    training = lowerTraining(model, c.arena);
   if (last == Stage::KernelsTrain)
     return emitText(printed([&](std::ostream &os) {
       os << "# evaluate: the forward pass and the loss\n";
@@ -374,8 +375,8 @@ int compileTo(Stage last, const Options &opts, const codegen::Backend *backend,
   // target's optimisation pipeline.
   llvm::LLVMContext context;
   std::unique_ptr<llvm::Module> module =
-      rawModule(model, forward, training ? &*training : nullptr, context, *backend, true,
-                opts.prefix, err);
+      rawModule(model, c.arena, forward, training ? &*training : nullptr, context, *backend,
+                true, opts.prefix, err);
   if (!module)
     return 2;
   if (last == Stage::LlvmRaw)
@@ -471,14 +472,13 @@ int cmdRun(const Options &opts, const std::vector<std::string> &modelArgs,
     return 1;
   }
   auto context = std::make_unique<llvm::LLVMContext>();
-  codegen::KernelProgram kernels =
-      codegen::lowerToKernels(*model.graph, paramOffsets(model));
+  codegen::KernelProgram kernels = codegen::lowerToKernels(*model.graph, c.arena.byName);
   std::optional<codegen::TrainingCode> training;
   if (model.training)
-    training = lowerTraining(model, paramOffsets(model));
+    training = lowerTraining(model, c.arena);
   std::unique_ptr<llvm::Module> module =
-      rawModule(model, kernels, training ? &*training : nullptr, *context, *backend, false,
-                codegen::kDefaultSymbolPrefix, err);
+      rawModule(model, c.arena, kernels, training ? &*training : nullptr, *context, *backend,
+                false, codegen::kDefaultSymbolPrefix, err);
   if (!module)
     return 2;
   backend->optimize(*module);
@@ -596,20 +596,22 @@ int cmdIr(const Options &opts, std::ostream &out, std::ostream &err) {
     return 1;
   }
   if (opts.emit == "kernels") {
-    std::map<std::string, int64_t> offsets;
     // The verifier bounds each parameter at ir::kMaxElements; the sum is
-    // bounded the same way, as sema bounds a model's arena.
-    int64_t next = 0;
+    // bounded the same way, as sema bounds a model's parameters and buffers,
+    // before the kernel level lays them out as it does a model's.
+    std::vector<codegen::ArenaTensor> tensors;
+    int64_t held = 0;
     for (const ir::Node *p : graph->params()) {
-      offsets[p->attrs.name] = next;
-      next += ir::numElements(p->shape).valueAtOnes();
-      if (next > ir::kMaxElements) {
+      tensors.push_back({p->attrs.name, ir::numElements(p->shape).valueAtOnes(), false});
+      held += tensors.back().elements;
+      if (held > ir::kMaxElements) {
         err << opts.input << ": error: the parameters hold more than 2^48 = "
             << ir::kMaxElements << " elements, the most an arena may hold\n";
         return 1;
       }
     }
-    codegen::printKernels(codegen::lowerToKernels(*graph, offsets), out);
+    codegen::ArenaLayout arena = codegen::layoutArena(tensors);
+    codegen::printKernels(codegen::lowerToKernels(*graph, arena.byName), out);
     return 0;
   }
   ir::printGraph(*graph, out);

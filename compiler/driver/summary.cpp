@@ -5,6 +5,7 @@
 //
 //===----------------------------------------------------------------------===//
 #include "driver/summary.h"
+#include "base/diagnostics.h"
 #include "nnrt_model.h"
 
 #include <algorithm>
@@ -139,16 +140,20 @@ nlohmann::json summaryJson(const sema::Model &model) {
           {"trainable_parameters", model.countParams(true)}};
 }
 
-nlohmann::json manifestJson(const sema::Model &model) {
+nlohmann::json manifestJson(const sema::Model &model, const codegen::ArenaLayout &arena) {
+  NNC_CHECK(arena.offsets.size() == model.tensors.size(),
+            "the arena's layout is not the model's");
   nlohmann::json tensors = nlohmann::json::array();
-  for (const sema::TensorInfo &t : model.tensors)
+  for (size_t i = 0; i < model.tensors.size(); ++i) {
+    const sema::TensorInfo &t = model.tensors[i];
     tensors.push_back({{"name", t.name},
                        {"kind", t.isBuffer ? "buffer" : "param"},
                        {"trainable", t.trainable()},
                        {"shape", t.shape},
                        {"dtype", "f32"},
-                       {"offset", t.offset},
+                       {"offset", arena.offsets[i]},
                        {"init", initJson(t.init)}});
+  }
   nlohmann::json manifest = {{"format", 1},
           {"abi", NNC_MODEL_ABI_VERSION},
           {"model", model.name},
@@ -156,7 +161,7 @@ nlohmann::json manifestJson(const sema::Model &model) {
           {"symbols", model.graph->symbols()},
           {"inputs", ioJson(model.inputs)},
           {"outputs", ioJson(model.outputs)},
-          {"arena_elements", model.arenaElements()},
+          {"arena_elements", arena.elements},
           {"tensors", tensors},
           {"modules", modulesJson(model)}};
   if (model.training)

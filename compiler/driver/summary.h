@@ -1,6 +1,7 @@
 //===- summary.h - `nnc summary`: the module tree and parameter table -----===//
 #pragma once
 
+#include "codegen/kernel/arena.h"
 #include "sema/model.h"
 
 #include <nlohmann/json.hpp>
@@ -12,7 +13,8 @@ namespace nnc::driver {
 std::string withThousands(int64_t n);
 void printSummary(const sema::Model &model, std::ostream &out);
 nlohmann::json summaryJson(const sema::Model &model);
-/// The manifest the runtime reads (docs/manifest.md).
-nlohmann::json manifestJson(const sema::Model &model);
+/// The manifest the runtime reads (docs/manifest.md), with the tensors at
+/// their places in `arena`, the layout of model.tensors.
+nlohmann::json manifestJson(const sema::Model &model, const codegen::ArenaLayout &arena);
 
 } // namespace nnc::driver

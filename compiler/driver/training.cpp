@@ -1,17 +1,14 @@
 //===- training.cpp - The training-step graph and its code ----------------===//
 //
 // The loss is a scalar, so its reverse graph is seeded with the constant 1.
-// The optimizer's ranges cover each trainable tensor with its alignment
-// padding, merged when adjacent: padding holds zeros in the arena and in
-// every slot, and every update rule maps zeros to zeros, so updating it is
-// harmless and makes the loops longer and fewer.
+// Each gradient goes to its tensor's offset in the gradient arena, which has
+// the parameter arena's layout; the optimizer updates the layout's ranges.
 //
 //===----------------------------------------------------------------------===//
 #include "driver/training.h"
 #include "autodiff/backward.h"
+#include "base/diagnostics.h"
 #include "passes/strip_boundaries.h"
-
-#include <algorithm>
 
 namespace nnc::driver {
 
@@ -47,26 +44,22 @@ std::unique_ptr<ir::Graph> buildTrainStepGraph(const sema::Model &model) {
   return ir::extractGraph(*g, g->outputs(), g->inputs());
 }
 
-codegen::TrainingCode
-lowerTraining(const sema::Model &model,
-              const std::map<std::string, int64_t> &paramOffsets) {
+codegen::TrainingCode lowerTraining(const sema::Model &model,
+                                   const codegen::ArenaLayout &arena) {
+  NNC_CHECK(arena.offsets.size() == model.tensors.size(),
+            "the arena's layout is not the model's");
   codegen::TrainingCode code;
-  code.evaluate = codegen::lowerToKernels(*model.training->graph, paramOffsets);
+  code.evaluate = codegen::lowerToKernels(*model.training->graph, arena.byName);
   // Stripping the boundaries removes the dead code too: one copy.
   code.trainStep = codegen::lowerToKernels(
-      passes::stripBoundaries(*differentiatedLoss(model)), paramOffsets);
+      passes::stripBoundaries(*differentiatedLoss(model)), arena.byName);
   code.tableOutputs = static_cast<int>(model.outputs.size()) + 1;
-  code.arenaElements = model.arenaElements();
-  for (const sema::TensorInfo &info : model.tensors) {
-    if (!info.trainable())
-      continue;
-    code.gradOffsets.push_back(info.offset);
-    int64_t end = std::min(code.arenaElements, info.offset + info.paddedNumel());
-    if (!code.updateRanges.empty() && code.updateRanges.back().second == info.offset)
-      code.updateRanges.back().second = end;
-    else
-      code.updateRanges.push_back({info.offset, end});
-  }
+  code.arenaElements = arena.elements;
+  // The gradients come in the order of the trainable tensors (buildTrainStepGraph).
+  for (size_t i = 0; i < model.tensors.size(); ++i)
+    if (model.tensors[i].trainable())
+      code.gradOffsets.push_back(arena.offsets[i]);
+  code.updateRanges = arena.updateRanges;
   return code;
 }
 

@@ -4,15 +4,15 @@
 // training entry points: the evaluate program (forward + loss) and the
 // training-step program (forward + loss + the reverse graph of the loss with
 // respect to every trainable tensor), with where each gradient goes and which
-// ranges of the arena the optimizer updates.
+// ranges of the arena the optimizer updates, as the arena's layout says.
 //
 //===----------------------------------------------------------------------===//
 #pragma once
 
+#include "codegen/kernel/arena.h"
 #include "codegen/kernel/kernels.h"
 #include "sema/model.h"
 
-#include <map>
 #include <memory>
 
 namespace nnc::driver {
@@ -24,9 +24,8 @@ namespace nnc::driver {
 std::unique_ptr<ir::Graph> buildTrainStepGraph(const sema::Model &model);
 
 /// Lowers the evaluate and training-step graphs of `model` (which must have
-/// a TrainSpec) to kernels.
-codegen::TrainingCode
-lowerTraining(const sema::Model &model,
-              const std::map<std::string, int64_t> &paramOffsets);
+/// a TrainSpec) to kernels over `arena`, the layout of model.tensors.
+codegen::TrainingCode lowerTraining(const sema::Model &model,
+                                   const codegen::ArenaLayout &arena);
 
 } // namespace nnc::driver

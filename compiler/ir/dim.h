@@ -22,10 +22,10 @@
 
 namespace nnc::ir {
 
-/// The most elements one tensor (and the whole parameter arena) may hold:
-/// 2^48, a 1 PiB float32 tensor. Below it, element and byte counts and their
-/// sums over a model never overflow int64, in the compiler or in the
-/// generated code's workspace sizing.
+/// The most elements one tensor (and a model's parameters and buffers, all
+/// together) may hold: 2^48, a 1 PiB float32 tensor. Below it, element and
+/// byte counts and their sums over a model never overflow int64, in the
+/// compiler or in the generated code's workspace sizing.
 constexpr int64_t kMaxElements = int64_t(1) << 48;
 /// The most dimensions a tensor may have, as in PyTorch's TensorIterator:
 /// code generation nests one loop per dimension.

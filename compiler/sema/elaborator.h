@@ -47,7 +47,7 @@ public:
   std::unique_ptr<Model> run(const std::string &modelName);
 
   // --- the finished model (model_builder.cpp)
-  /// Names the tree, lays out the arena, and traces the root's forward.
+  /// Names the tree, bounds the arena, and traces the root's forward.
   void finish(ModuleInst &root, Model &model, SourceRange where);
 
   // --- the train block (train_builder.cpp)

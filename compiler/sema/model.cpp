@@ -16,13 +16,6 @@ int64_t TensorInfo::numel() const {
   return n;
 }
 
-int64_t Model::arenaElements() const {
-  if (tensors.empty())
-    return 0;
-  const TensorInfo &last = tensors.back();
-  return last.offset + last.numel();
-}
-
 int64_t Model::countParams(bool trainableOnly) const {
   int64_t n = 0;
   for (const TensorInfo &t : tensors)

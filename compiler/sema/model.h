@@ -25,25 +25,16 @@ struct InitSpec {
   std::vector<std::pair<std::string, std::variant<double, std::string>>> args;
 };
 
-/// Every tensor starts at a multiple of this many elements of the arena (64
-/// bytes of floats: one cache line, one AVX-512 vector).
-constexpr int64_t kTensorAlign = 16;
-
 struct TensorInfo {
   std::string name; ///< state_dict name: `net.0.weight`
   bool isBuffer = false;
   bool frozen = false;
   std::vector<int64_t> shape;
-  int64_t offset = 0; ///< in elements, in the parameter arena
   InitSpec init;
   SourceLoc loc;
 
   bool trainable() const { return !isBuffer && !frozen; }
   int64_t numel() const;
-  /// numel() rounded up to kTensorAlign: the tensor's extent in the arena.
-  int64_t paddedNumel() const {
-    return (numel() + kTensorAlign - 1) / kTensorAlign * kTensorAlign;
-  }
 };
 
 struct ModuleInfo {
@@ -87,12 +78,13 @@ struct Model {
   std::string name;   ///< the root module's type
   std::string source; ///< the file it came from
   std::vector<ModuleInfo> modules; ///< pre-order, as named_modules()
-  std::vector<TensorInfo> tensors; ///< arena order
+  /// state_dict order, which is also the arena's (codegen/kernel/arena.h
+  /// decides where each one goes).
+  std::vector<TensorInfo> tensors;
   std::vector<IoInfo> inputs, outputs;
   std::unique_ptr<ir::Graph> graph;
   std::unique_ptr<TrainSpec> training; ///< null without a train block
 
-  int64_t arenaElements() const;
   int64_t countParams(bool trainableOnly) const;
 };
 

@@ -2,8 +2,9 @@
 //
 // Once the root module exists:
 //   1. name every module and tensor by its PyTorch path (`net.0.weight`);
-//   2. lay the tensors out in one arena, in state_dict order (a module's own
-//      parameters, then its buffers, then its children), 64-byte aligned;
+//   2. list the tensors in state_dict order (a module's own parameters, then
+//      its buffers, then its children), the arena's order, and check that
+//      together they fit in one arena (the kernel level lays it out);
 //   3. create the graph's inputs from the root forward's parameter shapes,
 //      whose unbound names become the symbolic dimensions;
 //   4. trace the root forward into the graph and mark its results as outputs;
@@ -37,14 +38,14 @@ bool nameTree(ModuleInst &inst, const std::string &path, int depth,
   for (const TensorDecl &t : inst.tensors) {
     if (t.isBuffer)
       continue;
-    TensorInfo info{inst.fullName(t.name), false, t.frozen, t.shape, 0,
-                    t.init, t.loc};
+    TensorInfo info{inst.fullName(t.name), false, t.frozen, t.shape, t.init,
+                    t.loc};
     model.tensors.push_back(std::move(info));
   }
   for (const TensorDecl &t : inst.tensors) {
     if (!t.isBuffer)
       continue;
-    TensorInfo info{inst.fullName(t.name), true, false, t.shape, 0, t.init,
+    TensorInfo info{inst.fullName(t.name), true, false, t.shape, t.init,
                     t.loc};
     model.tensors.push_back(std::move(info));
   }
@@ -65,13 +66,15 @@ void Elaborator::finish(ModuleInst &root, Model &model, SourceRange where) {
            naming.secondPath});
     return;
   }
+  // The limit is on what the tensors hold, without offsets: alignment
+  // padding is the layout's (codegen/kernel/arena.h), and its less than 64
+  // bytes per tensor keep every offset and size far from overflowing int64.
   // Each tensor holds at most ir::kMaxElements, so the sum cannot overflow
   // before it passes the limit.
-  int64_t offset = 0;
-  for (TensorInfo &t : model.tensors) {
-    t.offset = offset;
-    offset += t.paddedNumel();
-    if (offset > ir::kMaxElements) {
+  int64_t held = 0;
+  for (const TensorInfo &t : model.tensors) {
+    held += t.numel();
+    if (held > ir::kMaxElements) {
       error(DiagKind::InvalidShape, SourceRange{t.loc, static_cast<uint32_t>(1)},
             {"the parameters and buffers up to `" + t.name +
              "` hold more than 2^48 = " + std::to_string(ir::kMaxElements) +

@@ -157,8 +157,9 @@ inline constexpr int kProductLeaf = -2;
 KernelKey kernelKey(const KernelProgram &program, const Kernel &kernel);
 
 /// Lowers `graph` to kernels. `paramOffsets` maps each parameter name to its
-/// arena element offset. The program keeps its own copy of the graph,
-/// without boundary nodes (their places are in KernelProgram::boundaries).
+/// arena element offset (ArenaLayout::byName, codegen/kernel/arena.h). The
+/// program keeps its own copy of the graph, without boundary nodes (their
+/// places are in KernelProgram::boundaries).
 KernelProgram lowerToKernels(const ir::Graph &graph,
                              const std::map<std::string, int64_t> &paramOffsets);
 /// The same for a graph already stripped, which the program then owns (a

@@ -7,6 +7,7 @@
 //
 //===----------------------------------------------------------------------===//
 #include "codegen/cpu/emit_llvm.h"
+#include "driver/model_arena.h"
 #include "driver/training.h"
 #include "test_support.h"
 
@@ -51,11 +52,9 @@ Work measure(int n, bool constants) {
   TempDir dir;
   auto c = compileText(dir, chainModel(n, constants));
   REQUIRE_MESSAGE(c->model, c->printed.str());
-  std::map<std::string, int64_t> offsets;
-  for (const sema::TensorInfo &t : c->model->tensors)
-    offsets[t.name] = t.offset;
-  codegen::KernelProgram forward = codegen::lowerToKernels(*c->model->graph, offsets);
-  codegen::TrainingCode training = driver::lowerTraining(*c->model, offsets);
+  codegen::ArenaLayout arena = driver::layoutModelArena(*c->model);
+  codegen::KernelProgram forward = codegen::lowerToKernels(*c->model->graph, arena.byName);
+  codegen::TrainingCode training = driver::lowerTraining(*c->model, arena);
   Work work;
   work.graphNodes = training.trainStep.graph->nodes().size();
   std::set<codegen::KernelKey> keys;

@@ -9,6 +9,7 @@
 #include "test_support.h"
 
 #include "codegen/kernel/kernels.h"
+#include "driver/model_arena.h"
 #include "passes/strip_boundaries.h"
 
 using namespace nnc;
@@ -17,13 +18,6 @@ using codegen::Kernel;
 using codegen::KernelProgram;
 
 namespace {
-
-std::map<std::string, int64_t> offsetsOf(const sema::Model &m) {
-  std::map<std::string, int64_t> offsets;
-  for (const sema::TensorInfo &t : m.tensors)
-    offsets[t.name] = t.offset;
-  return offsets;
-}
 
 /// A kernel program with the graph its kernels point into.
 struct Lowered {
@@ -38,7 +32,7 @@ Lowered lowerExample(const char *file, const char *model = "") {
   INFO(l.compiled->printed.str());
   REQUIRE(l.compiled->model);
   const sema::Model &m = *l.compiled->model;
-  l.program = codegen::lowerToKernels(*m.graph, offsetsOf(m));
+  l.program = codegen::lowerToKernels(*m.graph, driver::layoutModelArena(m).byName);
   return l;
 }
 
@@ -350,7 +344,7 @@ TEST_CASE("kernels: boundaries are stripped before fusion, and where each value 
 TEST_CASE("kernels: a model lowers to the same kernels with or without its boundaries") {
   Lowered l = lowerExample("residual.nnm");
   passes::StrippedGraph stripped = passes::stripBoundaries(*l.compiled->model->graph);
-  std::map<std::string, int64_t> offsets = offsetsOf(*l.compiled->model);
+  std::map<std::string, int64_t> offsets = driver::layoutModelArena(*l.compiled->model).byName;
   KernelProgram plain = codegen::lowerToKernels(*stripped.graph, offsets);
   CHECK(plain.boundaries.empty());
   CHECK(!l.program.boundaries.empty());

@@ -6,6 +6,7 @@
 // arena ranges the optimizer updates.
 //
 //===----------------------------------------------------------------------===//
+#include "driver/model_arena.h"
 #include "driver/training.h"
 #include "ir/interpreter.h"
 #include "test_support.h"
@@ -169,13 +170,11 @@ TEST_CASE("training: bad optimizers are refused with the reason") {
 TEST_CASE("training: the optimizer updates every trainable range, padding included") {
   auto c = compileFile(examplePath("mlp.nnm"));
   REQUIRE(c->model);
-  std::map<std::string, int64_t> offsets;
-  for (const sema::TensorInfo &t : c->model->tensors)
-    offsets[t.name] = t.offset;
-  codegen::TrainingCode code = driver::lowerTraining(*c->model, offsets);
+  codegen::ArenaLayout arena = driver::layoutModelArena(*c->model);
+  codegen::TrainingCode code = driver::lowerTraining(*c->model, arena);
   // All six tensors are trainable and adjacent: one range over the arena.
-  CHECK(code.updateRanges ==
-        std::vector<std::pair<int64_t, int64_t>>{{0, c->model->arenaElements()}});
+  CHECK(code.arenaElements == 235146);
+  CHECK(code.updateRanges == std::vector<std::pair<int64_t, int64_t>>{{0, 235146}});
   CHECK(code.gradOffsets.size() == 6);
   CHECK(code.tableOutputs == 2);
 
@@ -191,10 +190,7 @@ model M
 train { loss = mse(output, target) }
 )");
   REQUIRE(frozen->model);
-  offsets.clear();
-  for (const sema::TensorInfo &t : frozen->model->tensors)
-    offsets[t.name] = t.offset;
-  code = driver::lowerTraining(*frozen->model, offsets);
+  code = driver::lowerTraining(*frozen->model, driver::layoutModelArena(*frozen->model));
   // a at 0 (padded to 16), b at 16 (frozen), c at 32..52: two ranges.
   CHECK(code.updateRanges ==
         std::vector<std::pair<int64_t, int64_t>>{{0, 16}, {32, 52}});
@@ -254,10 +250,8 @@ TEST_CASE("training: workspace buffers share memory only when their lifetimes ar
     auto c = compileFile(examplePath(example));
     REQUIRE(c->model);
     REQUIRE(c->model->training);
-    std::map<std::string, int64_t> offsets;
-    for (const sema::TensorInfo &t : c->model->tensors)
-      offsets[t.name] = t.offset;
-    codegen::TrainingCode code = driver::lowerTraining(*c->model, offsets);
+    codegen::TrainingCode code =
+        driver::lowerTraining(*c->model, driver::layoutModelArena(*c->model));
     int shared = checkSharing(code.trainStep);
     checkSharing(code.evaluate);
     // A training step keeps the forward activations for the backward pass,
@@ -282,10 +276,8 @@ TEST_CASE("training: workspace offsets place each buffer apart, aligned, for eve
     INFO(example);
     auto c = compileFile(examplePath(example));
     REQUIRE(c->model);
-    std::map<std::string, int64_t> offsets;
-    for (const sema::TensorInfo &t : c->model->tensors)
-      offsets[t.name] = t.offset;
-    codegen::TrainingCode code = driver::lowerTraining(*c->model, offsets);
+    codegen::TrainingCode code =
+        driver::lowerTraining(*c->model, driver::layoutModelArena(*c->model));
     for (const codegen::KernelProgram *p : {&code.trainStep, &code.evaluate})
       for (int64_t batch : {1, 3, 17, 64}) {
         INFO("batch " << batch);
