@@ -50,9 +50,12 @@ Grads vjpAbs(GradBuilder &b, const Node &n, const Node *g) {
   const Node *sign = b.sub(b.gt(x, b.c(0.0)), b.gt(b.c(0.0), x));
   return {b.mul(g, sign)};
 }
-// d relu(x) = g * [x > 0] (PyTorch's subgradient 0 at 0)
+// d relu(x) = g * [x > 0] (PyTorch's subgradient 0 at 0). [y > 0] is the
+// same mask, NaN and -0 included, and reading the output instead of x (as
+// PyTorch's threshold_backward does) leaves x dead once the forward pass is
+// done: the layer's product then stores relu(x) alone, from its epilogue.
 Grads vjpRelu(GradBuilder &b, const Node &n, const Node *g) {
-  return {b.mul(g, b.gt(arg(n, 0), b.c(0.0)))};
+  return {b.mul(g, b.gt(self(n), b.c(0.0)))};
 }
 // d sigmoid(x) = g * y * (1 - y)
 Grads vjpSigmoid(GradBuilder &b, const Node &n, const Node *g) {
