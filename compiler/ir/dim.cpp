@@ -16,14 +16,20 @@ namespace {
 
 constexpr int64_t kSaturated = std::numeric_limits<int64_t>::max();
 
+// Past int64, towards the sign of the exact result: a dimension that
+// large is refused either way, as too large or as negative.
 int64_t saturatingMul(int64_t a, int64_t b) {
   int64_t r;
-  return __builtin_mul_overflow(a, b, &r) ? kSaturated : r;
+  if (!__builtin_mul_overflow(a, b, &r))
+    return r;
+  return (a < 0) != (b < 0) ? std::numeric_limits<int64_t>::min() : kSaturated;
 }
 
 int64_t saturatingAdd(int64_t a, int64_t b) {
   int64_t r;
-  return __builtin_add_overflow(a, b, &r) ? kSaturated : r;
+  if (!__builtin_add_overflow(a, b, &r))
+    return r;
+  return a < 0 ? std::numeric_limits<int64_t>::min() : kSaturated;
 }
 
 /// Combines like terms, drops zeros and orders the rest.

@@ -78,7 +78,8 @@ struct Dim {
 };
 
 /// The product and the sum, multiplied out and combined. A coefficient past
-/// int64 saturates at INT64_MAX, so it still compares as too large.
+/// int64 saturates (at INT64_MAX, or INT64_MIN below), so it is still
+/// refused as too large (or negative).
 Dim operator*(const Dim &a, const Dim &b);
 Dim operator+(const Dim &a, const Dim &b);
 

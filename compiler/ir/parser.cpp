@@ -177,7 +177,8 @@ private:
         break;
       ++pos_;
       if (++terms > kMaxTerms)
-        error(begin, "dimension has more than " + std::to_string(kMaxTerms) + " terms");
+        error(begin, "dimension is written with more than " + std::to_string(kMaxTerms) +
+                         " terms");
       d = d + term(begin, minus);
     }
     return d;

@@ -60,6 +60,16 @@ printf 'graph @g() {\n  %%0 = input "x" : f32[4294967296*4294967296]\n  return %
 expect "dim.nnir:2:24: error: dimension \`4294967296*4294967296\` is too large" "$nnc" ir "$work/dim.nnir"
 printf 'graph @g() {\n  %%0 = input "x" : f32[4294967296, 4294967296]\n  return %%0\n}\n' > "$work/count.nnir"
 expect "count.nnir:2:23: error: shape [4294967296, 4294967296] has too many elements" "$nnc" ir "$work/count.nnir"
+# Sums of terms: a dangling sign, too many terms written, too many once multiplied out, and a
+# sum that overflows stays negative (refused as below 1, not wrapped to a valid size).
+printf 'graph @g(B) {\n  %%0 = input "x" : f32[B +]\n  return %%0\n}\n' > "$work/sign.nnir"
+expect "sign.nnir:2:27: error: expected a name" "$nnc" ir "$work/sign.nnir"
+printf 'graph @g(B) {\n  %%0 = input "x" : f32[%s]\n  return %%0\n}\n' "$(printf 'B + %.0s' $(seq 64))B" > "$work/terms.nnir"
+expect "terms.nnir:2:24: error: dimension is written with more than 64 terms" "$nnc" ir "$work/terms.nnir"
+printf 'graph @g(A, C, D, E, F, G, H) {\n  %%0 = input "x" : f32[A + 1, C + 1, D + 1, E + 1, F + 1, G + 1, H + 1]\n  return %%0\n}\n' > "$work/expand.nnir"
+expect "has an element count of more than 64 terms" "$nnc" ir "$work/expand.nnir"
+printf 'graph @g() {\n  %%0 = input "x" : f32[0 - 9223372036854775807 - 9223372036854775807]\n  return %%0\n}\n' > "$work/under.nnir"
+expect "dimensions must be at least 1" "$nnc" ir "$work/under.nnir"
 
 # A failed write leaves no file behind and says where it tried.
 expect "no/such/dir" "$mlp" predict --params "$work/p.safetensors" --input "$x" --output "$work/no/such/dir/y.npy"

@@ -112,7 +112,7 @@ def make_dicts():
                 "examples, builtin and train-setting names. Made by make_corpus.py."],
                tokens + sorted(idents) + extra)
     ops = quoted_words(ROOT / "compiler/ir/ops.def", r'NNC_OP\(\w+, "([^"]+)"')
-    words = ["graph", "@", "return", "%", "=", ":", ",", "(", ")", "{", "}", "[", "]", "*", "f32",
+    words = ["graph", "@", "return", "%", "=", ":", ",", "(", ")", "{", "}", "[", "]", "*", "+", "-", "f32",
              "f64", "perm", "axes", "shape", "keepdim", "true", "false", "//", "\n", "\"", "B", "-1",
              "0.5", "1e30", "module", "call", "role", "index", "input", "output", "grad_input",
              "grad_output"]

@@ -10,6 +10,8 @@
 
 #include "ir/dim.h"
 
+#include <limits>
+
 using nnc::ir::Dim;
 using nnc::ir::Shape;
 
@@ -155,4 +157,15 @@ TEST_CASE("dim: shapeProblem refuses dimensions that can be below 1 and counts t
   CHECK(nnc::ir::shapeProblem(wide).find("more than 64 terms") != std::string::npos);
   wide.pop_back(); // 2^6 = 64 terms
   CHECK(nnc::ir::shapeProblem(wide) == "");
+}
+
+TEST_CASE("dim: arithmetic past int64 saturates towards the exact result's sign") {
+  constexpr int64_t kMax = std::numeric_limits<int64_t>::max();
+  constexpr int64_t kMin = std::numeric_limits<int64_t>::min();
+  CHECK((Dim::constant(kMax) + Dim::constant(1)).constantValue() == kMax);
+  CHECK((Dim::constant(kMin + 1) + Dim::constant(-5)).constantValue() == kMin);
+  CHECK((Dim::constant(kMax) * Dim::constant(-2)).constantValue() == kMin);
+  CHECK((Dim::constant(kMin) * Dim::constant(-2)).constantValue() == kMax);
+  CHECK(nnc::ir::shapeProblem({Dim::constant(kMin + 1) + Dim::constant(-5)}).find(
+            "must be at least 1") != std::string::npos);
 }
