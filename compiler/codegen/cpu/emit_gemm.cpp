@@ -501,7 +501,6 @@ private:
     Value *ic = fn->getArg(2), *pc = fn->getArg(3), *mc = fn->getArg(4),
           *kc = fn->getArg(5), *ap = fn->getArg(6);
     Value *lastRow = b.CreateSub(mc, b.getInt64(1));
-    Value *zero = llvm::ConstantFP::get(elem_, 0.0);
     emitLoop(b, ceilDiv(b, mc, t_.mr), [&](Value *p) {
       Value *panel = b.CreateInBoundsGEP(
           elem_, ap, b.CreateMul(mul(b, p, t_.mr), kc, "", true, true));
@@ -523,19 +522,28 @@ private:
             kc, panel);
         return;
       }
-      // The stored A is K x M: the mr values of one k are adjacent.
+      // The stored A is K x M: the mr values of one k are adjacent, a
+      // vector (or two) loaded under a mask of the rows inside the block:
+      // the rows past it read nothing and store zero.
+      Value *first = mul(b, p, t_.mr);
+      Value *valid = smin(b, b.getInt64(t_.mr), b.CreateSub(mc, first, "", true, true));
+      Value *zeroVec = llvm::ConstantAggregateZero::get(vec_);
       emitLoop(b, kc, [&](Value *k) {
-        Value *col = b.CreateAdd(pc, k, "", true, true);
-        for (unsigned r = 0; r < t_.mr; ++r) {
-          Value *i = b.CreateAdd(mul(b, p, t_.mr), b.getInt64(r), "", true, true);
-          // Rows past the block read its last row (always in bounds) and
-          // store zero.
-          Value *row = b.CreateAdd(ic, smin(b, i, lastRow), "", true, true);
-          Value *index = b.CreateAdd(b.CreateMul(col, lda, "", true, true), row);
-          Value *v = b.CreateSelect(b.CreateICmpSLT(i, mc), loadElem(b, A, index), zero);
-          b.CreateStore(v, b.CreateInBoundsGEP(
-                               elem_, panel,
-                               b.CreateAdd(mul(b, k, t_.mr), b.getInt64(r))));
+        Value *src = b.CreateInBoundsGEP(
+            elem_, A,
+            b.CreateAdd(b.CreateMul(b.CreateAdd(pc, k, "", true, true), lda, "", true, true),
+                        b.CreateAdd(ic, first, "", true, true), "", true, true));
+        Value *dst = b.CreateInBoundsGEP(elem_, panel, mul(b, k, t_.mr));
+        for (unsigned r = 0; r < t_.mr; r += t_.lanes) {
+          Value *v = b.CreateMaskedLoad(vec_, b.CreateConstInBoundsGEP1_64(elem_, src, r),
+                                        llvm::Align(elemBytes_), laneMask(b, r, valid),
+                                        zeroVec);
+          Value *at = b.CreateConstInBoundsGEP1_64(elem_, dst, r);
+          if (r + t_.lanes <= t_.mr)
+            b.CreateAlignedStore(v, at, llvm::Align(elemBytes_));
+          else
+            b.CreateMaskedStore(v, at, llvm::Align(elemBytes_),
+                                laneMask(b, r, b.getInt64(t_.mr)));
         }
       });
     });
@@ -863,7 +871,9 @@ GemmTiling gemmTiling(unsigned vectorBits, bool f64) {
   // 32 registers with AVX-512, 16 below it.
   t.mr = bits == 512 ? 12 : 6;
   t.kc = 256;
-  t.mc = 96;
+  // Measured with AVX-512 on one core: 60 rows ran 2048 x 2048 x 2048 about
+  // 4% faster than 96, and 512 and 1024 the same or slightly faster.
+  t.mc = 60;
   t.nc = 2048;
   t.minRows = 4;
   t.minRowsTransB = 32;

@@ -29,7 +29,7 @@ namespace nnc::codegen {
 struct GemmTiling {
   unsigned lanes = 4; ///< elements per vector
   unsigned mr = 6, nr = 8;
-  int64_t kc = 256, mc = 96, nc = 2048;
+  int64_t kc = 256, mc = 60, nc = 2048;
   /// Below this many rows of C, packing costs more than it saves (a batch
   /// of one is a matrix-vector product, bound by reading the weights once),
   /// and fewRowsFunction runs instead.
