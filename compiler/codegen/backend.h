@@ -43,11 +43,11 @@ public:
   virtual TargetDescription
   describe(const std::vector<std::string> &knownFeatures) const = 0;
   /// The module that defines the descriptor `<prefix>_model` and everything
-  /// it points to (the training entry points only with `training`).
+  /// it points to: the entry points of the fused programs and of their
+  /// hooked variants (the training ones only with training code).
   virtual std::unique_ptr<llvm::Module>
-  emit(const KernelProgram &forward, const TrainingCode *training,
-       const std::string &manifest, llvm::LLVMContext &context,
-       const std::string &prefix) const = 0;
+  emit(const ModelPrograms &programs, const std::string &manifest,
+       llvm::LLVMContext &context, const std::string &prefix) const = 0;
   /// Runs the target's optimisation pipeline over `module`.
   virtual void optimize(llvm::Module &module) const = 0;
   /// Writes `module` as an object file; false with `error` set on failure.

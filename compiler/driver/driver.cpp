@@ -7,8 +7,8 @@
 //   run     compile in memory and run the model's command line
 //   ir      read a textual graph IR file, verify it, print it back
 // One pipeline, compileTo, serves check and build: tokens, ast, ir, ir-grad,
-// ir-train, kernels, kernels-train, llvm-raw, llvm, obj, exe. Every stage can
-// be stopped after and its result written, so that each is testable on its
+// ir-train, kernels, kernels-train, kernels-hooked, llvm-raw, llvm, obj,
+// exe. Every stage can be stopped after and its result written, so that each is testable on its
 // own (the Toy tutorial's -emit ladder). Every file written goes through
 // the runtime's OutputFile (nnrt/file_write.h): `-o` is checked before the
 // compilation starts (not a folder, not the source file, a folder that
@@ -199,16 +199,16 @@ std::string prefixProblem(const std::string &prefix) {
 /// this machine). Null after an internal error, reported on `err`.
 std::unique_ptr<llvm::Module>
 rawModule(const sema::Model &model, const codegen::ArenaLayout &arena,
-          const codegen::KernelProgram &forward, const codegen::TrainingCode *training,
-          llvm::LLVMContext &context, const codegen::Backend &backend, bool recordTarget,
-          const std::string &prefix, std::ostream &err) {
-  nlohmann::json manifest = manifestJson(model, arena);
+          const codegen::ModelPrograms &programs, llvm::LLVMContext &context,
+          const codegen::Backend &backend, bool recordTarget, const std::string &prefix,
+          std::ostream &err) {
+  nlohmann::json manifest = manifestJson(model, arena, programs);
   if (recordTarget) {
     codegen::TargetDescription target = backend.describe(nnrt::knownCpuFeatures());
     manifest["target"] = {{"cpu", target.cpu}, {"features", target.features}};
   }
   std::unique_ptr<llvm::Module> module =
-      backend.emit(forward, training, manifest.dump(), context, prefix);
+      backend.emit(programs, manifest.dump(), context, prefix);
   std::string verifyText;
   llvm::raw_string_ostream verifyOut(verifyText);
   if (llvm::verifyModule(*module, &verifyOut)) {
@@ -252,14 +252,16 @@ int writeBinary(llvm::Module &module, const codegen::Backend &backend,
 /// after the one `--emit` names and writes its result: text for all but the
 /// last two.
 enum class Stage {
-  Tokens, Ast, Ir, IrGrad, IrTrain, Kernels, KernelsTrain, LlvmRaw, Llvm, Obj, Exe
+  Tokens, Ast, Ir, IrGrad, IrTrain, Kernels, KernelsTrain, KernelsHooked, LlvmRaw, Llvm, Obj,
+  Exe
 };
 
 constexpr std::pair<Stage, const char *> kStages[] = {
     {Stage::Tokens, "tokens"},   {Stage::Ast, "ast"},
     {Stage::Ir, "ir"},           {Stage::IrGrad, "ir-grad"},
     {Stage::IrTrain, "ir-train"}, {Stage::Kernels, "kernels"},
-    {Stage::KernelsTrain, "kernels-train"}, {Stage::LlvmRaw, "llvm-raw"},
+    {Stage::KernelsTrain, "kernels-train"}, {Stage::KernelsHooked, "kernels-hooked"},
+    {Stage::LlvmRaw, "llvm-raw"},
     {Stage::Llvm, "llvm"},       {Stage::Obj, "obj"},
     {Stage::Exe, "exe"}};
 
@@ -356,27 +358,35 @@ int compileTo(Stage last, const Options &opts, const codegen::Backend *backend,
         [&](std::ostream &os) { ir::printGraph(*passes::eliminateDeadCode(*model.graph), os); }));
   }
 
-  // Kernels: fused loop nests over planned buffers, target-neutral.
-  codegen::KernelProgram forward = codegen::lowerToKernels(*model.graph, c.arena.byName);
+  // Kernels: fused loop nests over planned buffers, target-neutral, and
+  // their hooked variants.
+  codegen::ModelPrograms programs = lowerModel(model, c.arena);
   if (last == Stage::Kernels)
-    return emitText(printed([&](std::ostream &os) { codegen::printKernels(forward, os); }));
-  std::optional<codegen::TrainingCode> training;
-  if (model.training)
-    training = lowerTraining(model, c.arena);
+    return emitText(printed([&](std::ostream &os) { codegen::printKernels(programs.forward, os); }));
   if (last == Stage::KernelsTrain)
     return emitText(printed([&](std::ostream &os) {
       os << "# evaluate: the forward pass and the loss\n";
-      codegen::printKernels(training->evaluate, os);
+      codegen::printKernels(programs.training->evaluate, os);
       os << "# train_step: forward, loss and gradients (then the optimizer update)\n";
-      codegen::printKernels(training->trainStep, os);
+      codegen::printKernels(programs.training->trainStep, os);
+    }));
+  if (last == Stage::KernelsHooked)
+    return emitText(printed([&](std::ostream &os) {
+      os << "# forward, hooked: each module call's tensors in buffers, then its hooks\n";
+      codegen::printKernels(programs.forwardHooked, os);
+      if (!programs.trainingHooked)
+        return;
+      os << "# evaluate, hooked\n";
+      codegen::printKernels(programs.trainingHooked->evaluate, os);
+      os << "# train_step, hooked: forward hooks, then full backward hooks\n";
+      codegen::printKernels(programs.trainingHooked->trainStep, os);
     }));
 
   // The backend: the model descriptor and its entry points, then the
   // target's optimisation pipeline.
   llvm::LLVMContext context;
   std::unique_ptr<llvm::Module> module =
-      rawModule(model, c.arena, forward, training ? &*training : nullptr, context, *backend,
-                true, opts.prefix, err);
+      rawModule(model, c.arena, programs, context, *backend, true, opts.prefix, err);
   if (!module)
     return 2;
   if (last == Stage::LlvmRaw)
@@ -472,13 +482,9 @@ int cmdRun(const Options &opts, const std::vector<std::string> &modelArgs,
     return 1;
   }
   auto context = std::make_unique<llvm::LLVMContext>();
-  codegen::KernelProgram kernels = codegen::lowerToKernels(*model.graph, c.arena.byName);
-  std::optional<codegen::TrainingCode> training;
-  if (model.training)
-    training = lowerTraining(model, c.arena);
   std::unique_ptr<llvm::Module> module =
-      rawModule(model, c.arena, kernels, training ? &*training : nullptr, *context, *backend,
-                false, codegen::kDefaultSymbolPrefix, err);
+      rawModule(model, c.arena, lowerModel(model, c.arena), *context, *backend, false,
+                codegen::kDefaultSymbolPrefix, err);
   if (!module)
     return 2;
   backend->optimize(*module);
@@ -637,7 +643,8 @@ int run(const std::vector<std::string> &args, std::ostream &out,
   check->add_option("--emit", opts.emit,
                     "print a stage: tokens, ast, ir, ir-grad (the forward "
                     "graph with the parameters' gradients), ir-train (the "
-                    "training step's graph), kernels, kernels-train, llvm-raw "
+                    "training step's graph), kernels, kernels-train, "
+                    "kernels-hooked (the variants with hook points), llvm-raw "
                     "(before LLVM's optimisations) or llvm");
   CLI::App *summary = app.add_subcommand(
       "summary", "print the module tree, parameters and parameter counts");
@@ -648,8 +655,8 @@ int run(const std::vector<std::string> &args, std::ostream &out,
   build->add_option("-o,--output", opts.output, "output file");
   build->add_option("--emit", opts.emit,
                     "the stage to stop after and write: tokens, ast, ir, ir-grad, "
-                    "ir-train, kernels, kernels-train, llvm-raw, llvm, obj or "
-                    "exe (default)");
+                    "ir-train, kernels, kernels-train, kernels-hooked, llvm-raw, "
+                    "llvm, obj or exe (default)");
   build->add_option("--target", opts.target, "cpu (cuda comes later)");
   build->add_option("--target-cpu", opts.targetCpu,
                     "the CPU to compile for: native (default: this machine's), "

@@ -97,6 +97,27 @@ nlohmann::json initJson(const sema::InitSpec &init) {
   return j;
 }
 
+/// The hook points of one hooked entry point: per module call, the shapes
+/// of the tensors its hooks get, in the order the code passes them.
+nlohmann::json hookPointsJson(const codegen::KernelProgram &program) {
+  nlohmann::json points = nlohmann::json::array();
+  for (const codegen::HookPoint &p : program.hookPoints) {
+    auto tensors = [&](const std::vector<codegen::HookTensor> &list) {
+      nlohmann::json arr = nlohmann::json::array();
+      for (const codegen::HookTensor &t : list)
+        arr.push_back({{"index", t.index},
+                       {"shape", dimsJson(t.shape)}});
+      return arr;
+    };
+    points.push_back({{"module", p.module},
+                      {"call", p.call},
+                      {"kind", p.backward ? "backward" : "forward"},
+                      {"inputs", tensors(p.inputs)},
+                      {"outputs", tensors(p.outputs)}});
+  }
+  return points;
+}
+
 nlohmann::json trainingJson(const sema::TrainSpec &t) {
   nlohmann::json optimizer = {{"name", t.optimizer.name}};
   for (const auto &[k, v] : t.optimizer.args)
@@ -140,7 +161,8 @@ nlohmann::json summaryJson(const sema::Model &model) {
           {"trainable_parameters", model.countParams(true)}};
 }
 
-nlohmann::json manifestJson(const sema::Model &model, const codegen::ArenaLayout &arena) {
+nlohmann::json manifestJson(const sema::Model &model, const codegen::ArenaLayout &arena,
+                            const codegen::ModelPrograms &programs) {
   NNC_CHECK(arena.offsets.size() == model.tensors.size(),
             "the arena's layout is not the model's");
   nlohmann::json tensors = nlohmann::json::array();
@@ -166,6 +188,12 @@ nlohmann::json manifestJson(const sema::Model &model, const codegen::ArenaLayout
           {"modules", modulesJson(model)}};
   if (model.training)
     manifest["training"] = trainingJson(*model.training);
+  nlohmann::json hooks = {{"forward", hookPointsJson(programs.forwardHooked)}};
+  if (programs.trainingHooked) {
+    hooks["evaluate"] = hookPointsJson(programs.trainingHooked->evaluate);
+    hooks["train_step"] = hookPointsJson(programs.trainingHooked->trainStep);
+  }
+  manifest["hooks"] = hooks;
   return manifest;
 }
 

@@ -45,14 +45,19 @@ std::unique_ptr<ir::Graph> buildTrainStepGraph(const sema::Model &model) {
 }
 
 codegen::TrainingCode lowerTraining(const sema::Model &model,
-                                   const codegen::ArenaLayout &arena) {
+                                   const codegen::ArenaLayout &arena, bool hooked) {
   NNC_CHECK(arena.offsets.size() == model.tensors.size(),
             "the arena's layout is not the model's");
   codegen::TrainingCode code;
-  code.evaluate = codegen::lowerToKernels(*model.training->graph, arena.byName);
-  // Stripping the boundaries removes the dead code too: one copy.
-  code.trainStep = codegen::lowerToKernels(
-      passes::stripBoundaries(*differentiatedLoss(model)), arena.byName);
+  if (hooked) {
+    code.evaluate = codegen::lowerToKernelsWithHooks(*model.training->graph, arena.byName);
+    code.trainStep = codegen::lowerToKernelsWithHooks(*differentiatedLoss(model), arena.byName);
+  } else {
+    code.evaluate = codegen::lowerToKernels(*model.training->graph, arena.byName);
+    // Stripping the boundaries removes the dead code too: one copy.
+    code.trainStep = codegen::lowerToKernels(
+        passes::stripBoundaries(*differentiatedLoss(model)), arena.byName);
+  }
   code.tableOutputs = static_cast<int>(model.outputs.size()) + 1;
   code.arenaElements = arena.elements;
   // The gradients come in the order of the trainable tensors (buildTrainStepGraph).
@@ -61,6 +66,17 @@ codegen::TrainingCode lowerTraining(const sema::Model &model,
       code.gradOffsets.push_back(arena.offsets[i]);
   code.updateRanges = arena.updateRanges;
   return code;
+}
+
+codegen::ModelPrograms lowerModel(const sema::Model &model, const codegen::ArenaLayout &arena) {
+  codegen::ModelPrograms programs;
+  programs.forward = codegen::lowerToKernels(*model.graph, arena.byName);
+  programs.forwardHooked = codegen::lowerToKernelsWithHooks(*model.graph, arena.byName);
+  if (model.training) {
+    programs.training = lowerTraining(model, arena);
+    programs.trainingHooked = lowerTraining(model, arena, true);
+  }
+  return programs;
 }
 
 } // namespace nnc::driver

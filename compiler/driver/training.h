@@ -24,8 +24,13 @@ namespace nnc::driver {
 std::unique_ptr<ir::Graph> buildTrainStepGraph(const sema::Model &model);
 
 /// Lowers the evaluate and training-step graphs of `model` (which must have
-/// a TrainSpec) to kernels over `arena`, the layout of model.tensors.
+/// a TrainSpec) to kernels over `arena`, the layout of model.tensors; with
+/// `hooked`, their hooked variants (codegen/kernel/kernels.h).
 codegen::TrainingCode lowerTraining(const sema::Model &model,
-                                   const codegen::ArenaLayout &arena);
+                                   const codegen::ArenaLayout &arena, bool hooked = false);
+
+/// Every program of `model`'s code: forward, and with a train block the
+/// training ones, each fused and hooked.
+codegen::ModelPrograms lowerModel(const sema::Model &model, const codegen::ArenaLayout &arena);
 
 } // namespace nnc::driver

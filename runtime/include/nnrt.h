@@ -106,6 +106,68 @@ int nnrt_forward(nnrt_model *model, const float *const *inputs,
 const float *nnrt_output(const nnrt_model *model, int i, const int64_t **shape,
                          int *rank);
 
+/* ---- Hooks (docs/hooks.md) ------------------------------------------------
+ * PyTorch's module hooks on the compiled model. While any hook is
+ * registered the model runs its hooked code, in which every module's inputs
+ * and outputs are stored; with none, it runs the fused code at full speed.
+ * Hooks run on the calling thread, one at a time, in registration order. */
+
+/** nnrt_hook_call::kind */
+#define NNRT_HOOK_FORWARD 0
+#define NNRT_HOOK_BACKWARD 1
+
+/** Flag of the register functions: the hook may write its module's outputs
+ * (forward; refused in a training step) or grad_input (backward), and what
+ * it writes flows on. Without it the tensors are read-only. */
+#define NNRT_HOOK_REPLACES 1
+
+/** A tensor a hook gets: dense row-major float32. */
+typedef struct nnrt_hook_tensor {
+  float *data;
+  const int64_t *shape;
+  int rank;
+  /** Its position among the call's inputs (positional arguments first,
+   * then named ones) or outputs (the items of a returned tuple). */
+  int64_t index;
+} nnrt_hook_tensor;
+
+/** What a hook is called with; valid during the call only. */
+typedef struct nnrt_hook_call {
+  const char *module; /**< the module path, e.g. "net.0"; "" for the model */
+  int64_t call;       /**< 1 for the module's first call in this forward, 2... */
+  int kind;           /**< NNRT_HOOK_FORWARD or NNRT_HOOK_BACKWARD */
+  int training;       /**< non-zero in a training step */
+  int may_replace;    /**< the hook was registered with NNRT_HOOK_REPLACES */
+  /** Forward: the inputs; backward: grad_input, without the gradients
+   * PyTorch gives as None (see each tensor's index). */
+  int input_count;
+  const nnrt_hook_tensor *inputs;
+  /** Forward: the outputs; backward: grad_output. */
+  int output_count;
+  const nnrt_hook_tensor *outputs;
+} nnrt_hook_call;
+
+/** A hook returns 0 to go on; any other value stops the call, which then
+ * returns that value (a training step updates nothing). */
+typedef int (*nnrt_hook_fn)(void *user_data, const nnrt_hook_call *call);
+
+/** Registers a forward hook on every module whose path matches `pattern`
+ * (`net.0`, `blocks.*`, `**`: `*` one segment, `**` any number). Returns the
+ * hook's id (at least 1), or -1 on error: a malformed pattern, one that
+ * matches no module, a NULL function. */
+int64_t nnrt_register_forward_hook(nnrt_model *model, const char *pattern,
+                                   nnrt_hook_fn fn, void *user_data, int flags);
+
+/** Registers a full backward hook (PyTorch's register_full_backward_hook):
+ * called in a training step with grad_input and grad_output. Returns the
+ * id, or -1 on error. */
+int64_t nnrt_register_full_backward_hook(nnrt_model *model, const char *pattern,
+                                         nnrt_hook_fn fn, void *user_data,
+                                         int flags);
+
+/** Removes hook `id`. Returns 0, or non-zero when there is no such hook. */
+int nnrt_remove_hook(nnrt_model *model, int64_t id);
+
 #ifdef __cplusplus
 }
 #endif

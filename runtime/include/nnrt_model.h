@@ -23,7 +23,7 @@
 /// manifest (`"abi"`), and the runtime refuses a model compiled for another
 /// version before it calls anything. Bump it with every change to a
 /// symbol's meaning or signature.
-#define NNC_MODEL_ABI_VERSION 2
+#define NNC_MODEL_ABI_VERSION 3
 
 #ifdef __cplusplus
 extern "C" {
@@ -31,6 +31,18 @@ extern "C" {
 
 /// A task of nnc_context::parallel_for: the `index`th of its calls.
 typedef void (*nnc_task_fn)(void *data, int64_t index);
+
+/// The hooks of one call of a hooked entry point (nnc_context::hooks).
+typedef struct nnc_hooks {
+  /// Runs the hooks registered for hook point `point` of the running entry
+  /// point (the manifest's "hooks" list for it) with that point's tensors:
+  /// one pointer per tensor the manifest lists, inputs then outputs, each
+  /// dense row-major float32 of the listed shape. A tensor the hooks
+  /// replace is written in place. Returns 0 to go on; anything else stops
+  /// the entry point at once (a training step then updates nothing).
+  int32_t (*call)(void *table, int32_t point, float *const *tensors);
+  void *table; ///< call's first argument
+} nnc_hooks;
 
 /// What the runtime lends the compiled code for one call. Entry points
 /// accept a null context: they then run on the calling thread alone.
@@ -46,7 +58,9 @@ typedef struct nnc_context {
   /// runs which task. Null: the code runs its tasks itself, in order.
   void (*parallel_for)(void *pool, int64_t count, nnc_task_fn task, void *data);
   void *pool;   ///< parallel_for's first argument
-  void *hooks;  ///< reserved for the hook table; null
+  /// The hooks (an nnc_hooks) the hooked entry points call at their hook
+  /// points; null: they call none. The fused entry points ignore it.
+  const nnc_hooks *hooks;
   void *device; ///< reserved for the device and stream; null
 } nnc_context;
 
@@ -118,6 +132,13 @@ typedef void (*nnc_train_step_fn)(const nnc_context *ctx, const int64_t *dims,
 /// The one external symbol of a compiled model, `<prefix>_model`. The
 /// training entry points are null in a model without a `train` block with
 /// a `loss` (the manifest then has no `training`).
+///
+/// Each entry point comes twice: fused, and hooked. The hooked variant
+/// computes the same values with every module boundary stored in a buffer
+/// of its own and calls ctx->hooks after each module call (forward hooks)
+/// and, in the training step, after each module's gradients (full backward
+/// hooks); the manifest's "hooks" lists its hook points. The runtime calls
+/// it only while a hook is registered: the fused one costs nothing extra.
 typedef struct nnc_model_descriptor {
   int32_t abi_version; ///< NNC_MODEL_ABI_VERSION of the compiler
   int32_t reserved0;
@@ -128,6 +149,12 @@ typedef struct nnc_model_descriptor {
   nnc_run_fn evaluate;
   nnc_workspace_fn train_workspace;
   nnc_train_step_fn train_step;
+  nnc_workspace_fn forward_hooked_workspace;
+  nnc_run_fn forward_hooked;
+  nnc_workspace_fn evaluate_hooked_workspace;
+  nnc_run_fn evaluate_hooked;
+  nnc_workspace_fn train_hooked_workspace;
+  nnc_train_step_fn train_step_hooked;
 } nnc_model_descriptor;
 
 #ifdef __cplusplus

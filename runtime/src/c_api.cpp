@@ -30,11 +30,15 @@ namespace {
 
 thread_local std::string lastError;
 
-// Runs `body`, returning 0, or 1 with the message recorded.
+// Runs `body`, returning 0, or 1 with the message recorded (a hook's own
+// status when a hook stopped the call).
 template <typename Body> int guarded(Body body) {
   try {
     body();
     return 0;
+  } catch (const nnrt::HookStopped &e) {
+    lastError = e.what();
+    return e.status();
   } catch (const std::bad_alloc &) {
     lastError = "out of memory: an allocation failed (std::bad_alloc)";
   } catch (const std::exception &e) {
@@ -75,6 +79,45 @@ bool checkModel(const nnrt_model *model) {
     return true;
   lastError = "model is NULL";
   return false;
+}
+
+int64_t registerHook(nnrt_model *model, nnrt::HookKind kind, const char *pattern,
+                     nnrt_hook_fn fn, void *user, int flags) {
+  if (!checkModel(model))
+    return -1;
+  if (!pattern || !fn) {
+    lastError = pattern ? "the hook function is NULL" : "the module pattern is NULL";
+    return -1;
+  }
+  if (flags & ~NNRT_HOOK_REPLACES) {
+    lastError = "unknown hook flags " + std::to_string(flags);
+    return -1;
+  }
+  int64_t id = -1;
+  int failed = guarded([&] {
+    std::string module;
+    auto adapter = [fn, user, kind, module](const nnrt::HookCall &c) mutable {
+      std::vector<nnrt_hook_tensor> inputs, outputs;
+      for (const nnrt::HookTensor &t : c.inputs)
+        inputs.push_back({t.data, t.shape.data(), int(t.shape.size()), t.index});
+      for (const nnrt::HookTensor &t : c.outputs)
+        outputs.push_back({t.data, t.shape.data(), int(t.shape.size()), t.index});
+      module = c.point->module;
+      nnrt_hook_call call{module.c_str(),
+                          c.point->call,
+                          kind == nnrt::HookKind::Forward ? NNRT_HOOK_FORWARD
+                                                          : NNRT_HOOK_BACKWARD,
+                          c.training ? 1 : 0,
+                          c.mayReplace ? 1 : 0,
+                          int(inputs.size()),
+                          inputs.data(),
+                          int(outputs.size()),
+                          outputs.data()};
+      return fn(user, &call);
+    };
+    id = model->model.addHook(kind, pattern, adapter, (flags & NNRT_HOOK_REPLACES) != 0);
+  });
+  return failed ? -1 : id;
 }
 
 } // namespace
@@ -194,6 +237,12 @@ int nnrt_forward(nnrt_model *model, const float *const *inputs,
                  const int64_t *const *input_shapes) {
   if (!checkModel(model))
     return 1;
+  if (model->model.running()) {
+    // Before anything is touched: the outputs are the running call's.
+    lastError = "the model is running: a hook cannot call its own model (use another model "
+                "handle, or copy what it needs and call after the call returns)";
+    return 1;
+  }
   return guarded([&] {
     const auto &specs = model->model.manifest().inputs;
     std::vector<nnrt::InputRef> refs(specs.size());
@@ -229,6 +278,26 @@ const float *nnrt_output(const nnrt_model *model, int i, const int64_t **shape,
   if (rank)
     *rank = int(output.shape.size());
   return output.data.data();
+}
+
+int64_t nnrt_register_forward_hook(nnrt_model *model, const char *pattern,
+                                   nnrt_hook_fn fn, void *user_data, int flags) {
+  return registerHook(model, nnrt::HookKind::Forward, pattern, fn, user_data, flags);
+}
+
+int64_t nnrt_register_full_backward_hook(nnrt_model *model, const char *pattern,
+                                         nnrt_hook_fn fn, void *user_data,
+                                         int flags) {
+  return registerHook(model, nnrt::HookKind::Backward, pattern, fn, user_data, flags);
+}
+
+int nnrt_remove_hook(nnrt_model *model, int64_t id) {
+  if (!checkModel(model))
+    return 1;
+  return guarded([&] {
+    if (!model->model.hooks().remove(id))
+      throw nnrt::Error("there is no hook with id " + std::to_string(id));
+  });
 }
 
 } // extern "C"

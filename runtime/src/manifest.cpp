@@ -317,6 +317,62 @@ std::string formatDims(const std::vector<Dim> &shape) {
   return text + "]";
 }
 
+namespace {
+
+std::vector<HookPointSpec> parseHookPoints(const json &list, const Manifest &m,
+                                           const std::string &entry, bool training) {
+  const std::string where = "hooks." + entry;
+  if (!list.is_array())
+    fail("`" + where + "` must be an array");
+  std::vector<HookPointSpec> points;
+  for (const json &p : list) {
+    HookPointSpec point;
+    point.module = fieldAs<std::string>(p, "module", where);
+    bool known = std::any_of(m.modules.begin(), m.modules.end(),
+                             [&](const ModuleSpec &s) { return s.path == point.module; });
+    if (!known)
+      fail(where + ": module `" + point.module + "` is not in `modules`");
+    point.call = fieldAs<int64_t>(p, "call", where);
+    if (point.call < 1)
+      fail(where + ": `call` must be at least 1");
+    std::string kind = fieldAs<std::string>(p, "kind", where);
+    if (kind != "forward" && kind != "backward")
+      fail(where + ": `kind` must be forward or backward, not `" + kind + "`");
+    point.backward = kind == "backward";
+    if (point.backward && !training)
+      fail(where + ": a backward hook point outside the training step");
+    for (const char *side : {"inputs", "outputs"}) {
+      for (const json &t : field(p, side, where)) {
+        HookTensorSpec tensor;
+        tensor.index = fieldAs<int64_t>(t, "index", where);
+        if (tensor.index < 0)
+          fail(where + ": a tensor `index` must not be negative");
+        for (const json &d : field(t, "shape", where))
+          tensor.shape.push_back(parseDim(d, m.symbols));
+        (std::string(side) == "inputs" ? point.inputs : point.outputs)
+            .push_back(std::move(tensor));
+      }
+    }
+    points.push_back(std::move(point));
+  }
+  return points;
+}
+
+HookPoints parseHooks(const json &hooks, const Manifest &m) {
+  if (!hooks.is_object())
+    fail("`hooks` must be an object");
+  HookPoints points;
+  if (auto it = hooks.find("forward"); it != hooks.end())
+    points.forward = parseHookPoints(*it, m, "forward", false);
+  if (auto it = hooks.find("evaluate"); it != hooks.end())
+    points.evaluate = parseHookPoints(*it, m, "evaluate", false);
+  if (auto it = hooks.find("train_step"); it != hooks.end())
+    points.trainStep = parseHookPoints(*it, m, "train_step", true);
+  return points;
+}
+
+} // namespace
+
 Manifest parseManifest(const std::string &text) {
   Manifest m;
   try {
@@ -356,6 +412,8 @@ Manifest parseManifest(const std::string &text) {
   checkTensors(m);
   if (auto it = m.json.find("training"); it != m.json.end())
     m.training = parseTraining(*it, m);
+  if (auto it = m.json.find("hooks"); it != m.json.end())
+    m.hooks = parseHooks(*it, m);
   if (auto it = m.json.find("target"); it != m.json.end())
     m.target = TargetSpec{
         fieldAs<std::string>(*it, "cpu", "target"),

@@ -42,6 +42,12 @@ ModelCode ModelCode::fromDescriptor(const nnc_model_descriptor &d) {
   code.evaluate = d.evaluate;
   code.trainWorkspace = d.train_workspace;
   code.trainStep = d.train_step;
+  code.forwardHookedWorkspace = d.forward_hooked_workspace;
+  code.forwardHooked = d.forward_hooked;
+  code.evaluateHookedWorkspace = d.evaluate_hooked_workspace;
+  code.evaluateHooked = d.evaluate_hooked;
+  code.trainHookedWorkspace = d.train_hooked_workspace;
+  code.trainStepHooked = d.train_step_hooked;
   return code;
 }
 
@@ -60,6 +66,20 @@ Model::Model(const ModelCode &code, int threads)
   context_.pool = pool_.get();
 }
 
+Model::RunGuard::RunGuard(Model &model) : model_(model) {
+  if (model.running_)
+    throw Error("the model is running: a hook cannot call its own model (use another model "
+                "handle, or copy what it needs and call after the call returns)");
+  model.running_ = true;
+}
+
+int64_t Model::addHook(HookKind kind, const std::string &pattern, HookFn fn, bool replaces) {
+  if (!code_.forwardHooked)
+    throw Error("this model's code has no hook points (it was compiled without its hooked "
+                "variant); rebuild it with nnc build");
+  return hooks_.add(kind, pattern, std::move(fn), replaces, manifest_.modules);
+}
+
 std::vector<Tensor> Model::forward(const std::vector<InputRef> &inputs) {
   std::vector<Tensor> outputs;
   forward(inputs, outputs);
@@ -67,6 +87,7 @@ std::vector<Tensor> Model::forward(const std::vector<InputRef> &inputs) {
 }
 
 void Model::forward(const std::vector<InputRef> &inputs, std::vector<Tensor> &outputs) {
+  RunGuard guard(*this); // first: a nested call would resize the outputs being written
   bool same = !preparedShapes_.empty() && preparedShapes_.size() == inputs.size();
   for (size_t i = 0; same && i < inputs.size(); ++i)
     same = inputs[i].shape == preparedShapes_[i];
@@ -99,6 +120,20 @@ void Model::forward(const std::vector<InputRef> &inputs, std::vector<Tensor> &ou
   for (const InputRef &input : inputs)
     inputPointers_.push_back(input.data);
 
+  if (!hooks_.empty()) {
+    // The hooked variant: each module boundary stored, the hooks called.
+    size_t bytes = workspaceBytes(code_.forwardHookedWorkspace(&context_, dims_.data()),
+                                  "the forward workspace");
+    if (bytes > workspace_.bytes())
+      workspace_ = AlignedBuffer(bytes, "the forward workspace");
+    HookRun run(hooks_, manifest_.hooks.forward, dims_, false);
+    nnc_context context = context_;
+    context.hooks = run.table();
+    code_.forwardHooked(&context, dims_.data(), params_.arena(), inputPointers_.data(),
+                        outputPointers_.data(), workspace_.data());
+    run.finish();
+    return;
+  }
   size_t bytes = workspaceBytes(code_.workspace(&context_, dims_.data()),
                                 "the forward workspace");
   if (bytes > workspace_.bytes())

@@ -168,12 +168,26 @@ int64_t Trainer::countCorrect(const Batch &batch) const {
 }
 
 StepResult Trainer::step(const Batch &batch) {
+  Model::RunGuard guard(model_); // first: a nested call would resize the outputs being written
   const std::vector<int64_t> &dims = prepare(batch);
   const ModelCode &code = model_.code();
-  void *ws = workspace(code.trainWorkspace(model_.context(), dims.data()));
   nnc_update update = optimizerUpdate(optimizer_, steps_ + 1);
-  code.trainStep(model_.context(), dims.data(), model_.params().arena(), state(), inputs_.data(),
-                 outputPointers_.data(), &update, ws);
+  if (!model_.hooks().empty()) {
+    model_.hooks().checkTrainable();
+    if (!code.trainStepHooked || !code.trainHookedWorkspace)
+      throw Error("this model's code has no hooked training step; rebuild it with nnc build");
+    void *ws = workspace(code.trainHookedWorkspace(model_.context(), dims.data()));
+    HookRun run(model_.hooks(), model_.manifest().hooks.trainStep, dims, true);
+    nnc_context context = *model_.context();
+    context.hooks = run.table();
+    code.trainStepHooked(&context, dims.data(), model_.params().arena(), state(),
+                         inputs_.data(), outputPointers_.data(), &update, ws);
+    run.finish(); // a stopped step updated nothing and does not count
+  } else {
+    void *ws = workspace(code.trainWorkspace(model_.context(), dims.data()));
+    code.trainStep(model_.context(), dims.data(), model_.params().arena(), state(),
+                   inputs_.data(), outputPointers_.data(), &update, ws);
+  }
   ++steps_;
   return {outputs_.back().data[0], batch.size, countCorrect(batch)};
 }
@@ -181,6 +195,7 @@ StepResult Trainer::step(const Batch &batch) {
 EvalResult Trainer::evaluate(const Dataset &data, int64_t batchSize) {
   if (data.size() == 0)
     throw Error(data.source + ": no samples to evaluate");
+  Model::RunGuard guard(model_);
   DataLoader loader(data, {.batchSize = batchSize, .shuffle = false});
   const ModelCode &code = model_.code();
   Batch batch;
@@ -189,9 +204,21 @@ EvalResult Trainer::evaluate(const Dataset &data, int64_t batchSize) {
   EvalResult result;
   while (loader.next(batch)) {
     const std::vector<int64_t> &dims = prepare(batch);
-    void *ws = workspace(code.evaluateWorkspace(model_.context(), dims.data()));
-    code.evaluate(model_.context(), dims.data(), model_.params().arena(), inputs_.data(),
-                  outputPointers_.data(), ws);
+    if (!model_.hooks().empty()) {
+      if (!code.evaluateHooked || !code.evaluateHookedWorkspace)
+        throw Error("this model's code has no hooked evaluation; rebuild it with nnc build");
+      void *ws = workspace(code.evaluateHookedWorkspace(model_.context(), dims.data()));
+      HookRun run(model_.hooks(), model_.manifest().hooks.evaluate, dims, false);
+      nnc_context context = *model_.context();
+      context.hooks = run.table();
+      code.evaluateHooked(&context, dims.data(), model_.params().arena(), inputs_.data(),
+                          outputPointers_.data(), ws);
+      run.finish();
+    } else {
+      void *ws = workspace(code.evaluateWorkspace(model_.context(), dims.data()));
+      code.evaluate(model_.context(), dims.data(), model_.params().arena(), inputs_.data(),
+                    outputPointers_.data(), ws);
+    }
     lossSum += double(outputs_.back().data[0]) * double(batch.size);
     correct += countCorrect(batch);
     result.samples += batch.size;

@@ -17,7 +17,7 @@ expect "required" "$nnc" check
 expect "The following argument was not expected" "$nnc" check "$root/examples/mlp.nnm" --bogus
 expect "A subcommand is required" "$nnc"
 expect "needs \`-o FILE\`" "$nnc" build "$root/examples/mlp.nnm"
-expect "\`--emit\` takes tokens, ast, ir, ir-grad, ir-train, kernels, kernels-train, llvm-raw, llvm, obj or exe" "$nnc" build "$root/examples/mlp.nnm" --emit bogus -o "$work/x"
+expect "\`--emit\` takes tokens, ast, ir, ir-grad, ir-train, kernels, kernels-train, kernels-hooked, llvm-raw, llvm, obj or exe" "$nnc" build "$root/examples/mlp.nnm" --emit bogus -o "$work/x"
 expect "target \`tpu\` is not supported" "$nnc" build "$root/examples/mlp.nnm" --target tpu -o "$work/x"
 expect "no module named \`Nope\`" "$nnc" check "$root/examples/mlp.nnm" --model Nope
 expect "does not exist" "$nnc" build "$root/examples/mlp.nnm" --emit obj -o "$work/no/such/dir/m.o"

@@ -5,7 +5,10 @@ namespace nnc::codegen {
 
 static_assert(sizeof(nnc_context::threads) == 4, "contextThreads loads an i32");
 static_assert(sizeof(nnc_context::parallel_for) == sizeof(void *) &&
-                  sizeof(nnc_context::pool) == sizeof(void *),
+                  sizeof(nnc_context::pool) == sizeof(void *) &&
+                  sizeof(nnc_context::hooks) == sizeof(void *) &&
+                  sizeof(nnc_hooks::call) == sizeof(void *) &&
+                  sizeof(nnc_hooks::table) == sizeof(void *),
               "contextPointer loads a pointer");
 
 llvm::Value *contextThreads(llvm::IRBuilder<> &b, llvm::Value *context) {

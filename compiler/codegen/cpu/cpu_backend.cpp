@@ -17,12 +17,11 @@ CpuBackend::describe(const std::vector<std::string> &knownFeatures) const {
   return {machine_->getTargetCPU().str(), enabledFeatures(*machine_, knownFeatures)};
 }
 
-std::unique_ptr<llvm::Module> CpuBackend::emit(const KernelProgram &forward,
-                                               const TrainingCode *training,
+std::unique_ptr<llvm::Module> CpuBackend::emit(const ModelPrograms &programs,
                                                const std::string &manifest,
                                                llvm::LLVMContext &context,
                                                const std::string &prefix) const {
-  return emitModule(forward, training, manifest, context, target_, prefix);
+  return emitModule(programs, manifest, context, target_, prefix);
 }
 
 void CpuBackend::optimize(llvm::Module &module) const { optimizeModule(module, *machine_); }

@@ -18,8 +18,8 @@ public:
 
   std::string name() const override { return "cpu"; }
   TargetDescription describe(const std::vector<std::string> &knownFeatures) const override;
-  std::unique_ptr<llvm::Module> emit(const KernelProgram &forward, const TrainingCode *training,
-                                     const std::string &manifest, llvm::LLVMContext &context,
+  std::unique_ptr<llvm::Module> emit(const ModelPrograms &programs, const std::string &manifest,
+                                     llvm::LLVMContext &context,
                                      const std::string &prefix) const override;
   void optimize(llvm::Module &module) const override;
   bool writeObject(llvm::Module &module, const std::string &path,

@@ -20,7 +20,9 @@
 //   <entry>.symbols  i32 symbol positions, with repetition (B*B);
 //   <entry>.calls    {ptr thunk, i32 argStart, i32 constStart} per kernel,
 //                    in order;
-//   <entry>.args     i32 table slots: the output's, then the reads';
+//   <entry>.args     i32 table slots: the output's, then the reads'; for a
+//                    hook point, its index, its tensor count, then their
+//                    slots;
 //   <entry>.consts   double: each elementwise kernel's constants.
 // Functions:
 //   <entry>.layout(ctx, dims, arena, state, inputs, outputs, update,
@@ -29,9 +31,10 @@
 //     same walk without writing;
 //     both compute sizes with overflow-checked arithmetic (-1 on overflow);
 //   <entry>: calls its layout, then each kernel's thunk in order, then (for
-//     the training step) the optimizer update.
+//     the training step) the optimizer update. A thunk returns non-zero
+//     only for a hook that stops the call: the entry point then returns.
 // All internal: the model's descriptor (emit_llvm.cpp) is what points to
-// them. A thunk `void(ptr table, ptr args, ptr dims, ptr consts, ptr ctx)`
+// them. A thunk `i32(ptr table, ptr args, ptr dims, ptr consts, ptr ctx)`
 // loads its buffers' pointers (and a matrix product the scratch's, from slot
 // 0: the same slot in every entry point, as thunks are shared), its
 // constants and the symbols, and calls the kernel's function, whose
@@ -91,9 +94,10 @@ private:
   int64_t tableBytes() const {
     return ((1 + static_cast<int64_t>(p_.buffers.size())) * 8 + 63) / 64 * 64;
   }
+  /// A kernel's or a hook point's thunk: non-zero stops the entry point.
   llvm::FunctionType *thunkType() {
-    return llvm::FunctionType::get(b_.getVoidTy(),
-                                   {ptrTy(), ptrTy(), ptrTy(), ptrTy(), ptrTy()}, false);
+    return llvm::FunctionType::get(i32(), {ptrTy(), ptrTy(), ptrTy(), ptrTy(), ptrTy()},
+                                   false);
   }
   /// The signature of the entry point and of its layout function.
   llvm::FunctionType *entryType() {
@@ -198,8 +202,16 @@ private:
     std::vector<llvm::Constant *> consts;
     for (const Kernel &kernel : p_.kernels) {
       calls.push_back(llvm::ConstantStruct::get(
-          callTy_, {thunkFor(kernel), llvm::ConstantInt::get(i32(), args.size()),
+          callTy_, {kernel.kind == Kernel::Hook ? hookThunk() : thunkFor(kernel),
+                    llvm::ConstantInt::get(i32(), args.size()),
                     llvm::ConstantInt::get(i32(), consts.size())}));
+      if (kernel.kind == Kernel::Hook) {
+        args.push_back(kernel.hook);
+        args.push_back(static_cast<int32_t>(kernel.reads.size()));
+        for (const auto &[node, buffer] : kernel.reads)
+          args.push_back(1 + buffer);
+        continue;
+      }
       args.push_back(1 + kernel.out);
       for (const auto &[node, buffer] : kernel.reads)
         args.push_back(1 + buffer);
@@ -238,7 +250,7 @@ private:
     std::vector<Value *> operands = kernelOperands(b, kernel, table, args, dims, consts, context);
     if (!rowParallel(kernel)) {
       b.CreateCall(body, operands);
-      b.CreateRetVoid();
+      b.CreateRet(b.getInt32(0));
       return thunk;
     }
     // Rows split between the context's threads when there are enough
@@ -260,7 +272,7 @@ private:
     all.push_back(b.getInt64(0));
     all.push_back(rows);
     b.CreateCall(body, all);
-    b.CreateRetVoid();
+    b.CreateRet(b.getInt32(0));
 
     // part(data, i): rows [i * ceil(rows / parts), ...) of the same call.
     llvm::StructType *dataTy =
@@ -296,8 +308,50 @@ private:
     auto *taskTy = llvm::FunctionType::get(b.getVoidTy(), {ptrTy(), i64(), ptrTy(), ptrTy()}, false);
     b.CreateCall(taskTy, parallelFor,
                  {contextPointer(b, context, offsetof(nnc_context, pool)), threads, part, data});
-    b.CreateRetVoid();
+    b.CreateRet(b.getInt32(0));
     return thunk;
+  }
+
+  /// The thunk of every hook point of the module, `nnc.hook_point`: its
+  /// args are {point, count, slot...}. It gathers the point's tensor
+  /// pointers and calls ctx->hooks->call; without a context or hooks it
+  /// returns 0 at once.
+  llvm::Function *hookThunk() {
+    if (llvm::Function *f = m_.getFunction("nnc.hook_point"))
+      return f;
+    auto *fn = llvm::Function::Create(thunkType(), llvm::Function::InternalLinkage,
+                                      "nnc.hook_point", m_);
+    fn->addFnAttr(llvm::Attribute::NoInline);
+    llvm::IRBuilder<> b(llvm::BasicBlock::Create(ctx(), "entry", fn));
+    Value *table = fn->getArg(0), *args = fn->getArg(1), *context = fn->getArg(4);
+    llvm::BasicBlock *none = llvm::BasicBlock::Create(ctx(), "none", fn);
+    llvm::BasicBlock *read = llvm::BasicBlock::Create(ctx(), "context", fn);
+    llvm::BasicBlock *call = llvm::BasicBlock::Create(ctx(), "call", fn);
+    b.CreateCondBr(b.CreateIsNull(context), none, read);
+    b.SetInsertPoint(none);
+    b.CreateRet(b.getInt32(0));
+    b.SetInsertPoint(read);
+    Value *hooks = contextPointer(b, context, offsetof(nnc_context, hooks));
+    b.CreateCondBr(b.CreateIsNull(hooks), none, call);
+    b.SetInsertPoint(call);
+    Value *point = b.CreateLoad(i32(), args);
+    Value *count = b.CreateSExt(b.CreateLoad(i32(), b.CreateConstInBoundsGEP1_64(i32(), args, 1)),
+                                i64());
+    Value *tensors = b.CreateAlloca(ptrTy(), count);
+    emitLoop(b, count, [&](Value *i) {
+      Value *slot = b.CreateSExt(
+          b.CreateLoad(i32(), b.CreateInBoundsGEP(i32(), args, b.CreateAdd(i, b.getInt64(2)))),
+          i64());
+      b.CreateStore(b.CreateLoad(ptrTy(), b.CreateInBoundsGEP(ptrTy(), table, slot)),
+                    b.CreateInBoundsGEP(ptrTy(), tensors, i));
+    });
+    Value *callee = b.CreateLoad(ptrTy(), b.CreateConstInBoundsGEP1_64(
+                                              b.getInt8Ty(), hooks, offsetof(nnc_hooks, call)));
+    Value *data = b.CreateLoad(ptrTy(), b.CreateConstInBoundsGEP1_64(
+                                            b.getInt8Ty(), hooks, offsetof(nnc_hooks, table)));
+    auto *callTy = llvm::FunctionType::get(i32(), {ptrTy(), i32(), ptrTy()}, false);
+    b.CreateRet(b.CreateCall(callTy, callee, {data, point, tensors}));
+    return fn;
   }
 
   /// Kernels of fewer elements run on the calling thread alone.
@@ -508,16 +562,34 @@ private:
     bool t = training_ != nullptr;
     Value *context = fn->getArg(0), *dims = fn->getArg(1),
           *workspace = fn->getArg(t ? 7 : 5);
-    emitLoop(b_, b_.getInt64(static_cast<int64_t>(p_.kernels.size())), [&](Value *k) {
-      Value *call = b_.CreateInBoundsGEP(callTy_, calls_, k);
-      Value *thunk = b_.CreateLoad(ptrTy(), b_.CreateStructGEP(callTy_, call, 0));
-      Value *argStart = b_.CreateLoad(i32(), b_.CreateStructGEP(callTy_, call, 1));
-      Value *constStart = b_.CreateLoad(i32(), b_.CreateStructGEP(callTy_, call, 2));
-      Value *args = b_.CreateInBoundsGEP(i32(), args_, b_.CreateSExt(argStart, i64()));
-      Value *consts = b_.CreateInBoundsGEP(b_.getDoubleTy(), consts_,
-                                           b_.CreateSExt(constStart, i64()));
-      b_.CreateCall(thunkType(), thunk, {workspace, args, dims, consts, context});
-    });
+    // for (k = 0; k < kernels; ++k) if (thunk_k(...) != 0) return;
+    llvm::BasicBlock *pre = b_.GetInsertBlock();
+    llvm::BasicBlock *head = llvm::BasicBlock::Create(ctx(), "kernel", fn);
+    llvm::BasicBlock *next = llvm::BasicBlock::Create(ctx(), "kernel.next", fn);
+    llvm::BasicBlock *stop = llvm::BasicBlock::Create(ctx(), "stop", fn);
+    llvm::BasicBlock *done = llvm::BasicBlock::Create(ctx(), "kernels.done", fn);
+    auto count = static_cast<int64_t>(p_.kernels.size());
+    b_.CreateCondBr(b_.getInt1(count > 0), head, done);
+    b_.SetInsertPoint(head);
+    llvm::PHINode *k = b_.CreatePHI(i64(), 2, "k");
+    k->addIncoming(b_.getInt64(0), pre);
+    Value *call = b_.CreateInBoundsGEP(callTy_, calls_, k);
+    Value *thunk = b_.CreateLoad(ptrTy(), b_.CreateStructGEP(callTy_, call, 0));
+    Value *argStart = b_.CreateLoad(i32(), b_.CreateStructGEP(callTy_, call, 1));
+    Value *constStart = b_.CreateLoad(i32(), b_.CreateStructGEP(callTy_, call, 2));
+    Value *args = b_.CreateInBoundsGEP(i32(), args_, b_.CreateSExt(argStart, i64()));
+    Value *consts = b_.CreateInBoundsGEP(b_.getDoubleTy(), consts_,
+                                         b_.CreateSExt(constStart, i64()));
+    Value *status = b_.CreateCall(thunkType(), thunk, {workspace, args, dims, consts, context});
+    b_.CreateCondBr(b_.CreateICmpNE(status, b_.getInt32(0)), stop, next);
+    b_.SetInsertPoint(next);
+    Value *after = b_.CreateAdd(k, b_.getInt64(1), "k.next", true, true);
+    k->addIncoming(after, next);
+    b_.CreateCondBr(b_.CreateICmpSLT(after, b_.getInt64(count)), head, done);
+    // A hook stopped the call: nothing more runs, the parameters stay.
+    b_.SetInsertPoint(stop);
+    b_.CreateRetVoid();
+    b_.SetInsertPoint(done);
     // Every kernel has read the parameters by now; only then may they change.
     if (training_)
       emitOptimizerUpdate(b_, context, fn->getArg(2), fn->getArg(3), fn->getArg(6),

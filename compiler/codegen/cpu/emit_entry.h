@@ -23,8 +23,9 @@ namespace nnc::codegen {
 struct TrainingCode;
 
 /// Each distinct kernel of a module (KernelKey) is emitted once, as a
-/// function `void(ptr table, ptr args, ptr dims, ptr consts, ptr ctx)` that every entry point
-/// calls for every kernel equal to it.
+/// function `i32(ptr table, ptr args, ptr dims, ptr consts, ptr ctx)` that
+/// every entry point calls for every kernel equal to it. It returns 0; the
+/// thunk of a hook point returns what the hooks do.
 using KernelThunks = std::map<KernelKey, llvm::Function *>;
 
 /// An entry point and its workspace-size function, both internal: the

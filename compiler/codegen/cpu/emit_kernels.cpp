@@ -69,6 +69,9 @@ public:
     case Kernel::Copy:
       copy();
       break;
+    case Kernel::Hook:
+      NNC_CHECK(false, "a hook point has no kernel function (emit_entry.cpp calls the hooks)");
+      break;
     }
     b_.CreateRetVoid();
     return fn_;

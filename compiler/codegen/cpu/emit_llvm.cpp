@@ -27,7 +27,7 @@
 
 namespace nnc::codegen {
 
-// The descriptor is emitted as {i32, i32, ptr x 7}: the struct of
+// The descriptor is emitted as {i32, i32, ptr x 13}: the struct of
 // nnrt_model.h must have that layout.
 static_assert(offsetof(nnc_model_descriptor, abi_version) == 0 &&
               offsetof(nnc_model_descriptor, manifest) == 8 &&
@@ -37,15 +37,22 @@ static_assert(offsetof(nnc_model_descriptor, abi_version) == 0 &&
               offsetof(nnc_model_descriptor, evaluate) == 40 &&
               offsetof(nnc_model_descriptor, train_workspace) == 48 &&
               offsetof(nnc_model_descriptor, train_step) == 56 &&
-              sizeof(nnc_model_descriptor) == 64,
+              offsetof(nnc_model_descriptor, forward_hooked_workspace) == 64 &&
+              offsetof(nnc_model_descriptor, forward_hooked) == 72 &&
+              offsetof(nnc_model_descriptor, evaluate_hooked_workspace) == 80 &&
+              offsetof(nnc_model_descriptor, evaluate_hooked) == 88 &&
+              offsetof(nnc_model_descriptor, train_hooked_workspace) == 96 &&
+              offsetof(nnc_model_descriptor, train_step_hooked) == 104 &&
+              sizeof(nnc_model_descriptor) == 112,
               "nnc_model_descriptor's layout changed: update emitModule");
 
-std::unique_ptr<llvm::Module> emitModule(const KernelProgram &forward,
-                                         const TrainingCode *training,
-                                         const std::string &manifest,
-                                         llvm::LLVMContext &context,
-                                         const CpuTarget &target,
-                                         const std::string &prefix) {
+namespace {
+
+std::unique_ptr<llvm::Module>
+emitDescriptor(const KernelProgram &forward, const TrainingCode *training,
+               const KernelProgram *forwardHooked, const TrainingCode *trainingHooked,
+               const std::string &manifest, llvm::LLVMContext &context,
+               const CpuTarget &target, const std::string &prefix) {
   auto module = std::make_unique<llvm::Module>(prefix + "_model", context);
   llvm::Constant *text = llvm::ConstantDataArray::getString(context, manifest, true);
   auto *global = new llvm::GlobalVariable(*module, text->getType(), true,
@@ -53,19 +60,28 @@ std::unique_ptr<llvm::Module> emitModule(const KernelProgram &forward,
                                           text, prefix + "_manifest");
   global->setAlignment(llvm::Align(1));
   KernelThunks thunks;
-  EntryFunctions entries[3];
-  entries[0] = emitEntryPoint(*module, forward, prefix + "_forward",
-                              prefix + "_forward_workspace", thunks, nullptr, target);
-  if (training) {
-    entries[1] = emitEntryPoint(*module, training->evaluate, prefix + "_evaluate",
-                                prefix + "_evaluate_workspace", thunks, nullptr, target);
-    entries[2] = emitEntryPoint(*module, training->trainStep, prefix + "_train_step",
-                                prefix + "_train_workspace", thunks, training, target);
-  }
+  // In the descriptor's order: forward, evaluate, train_step, then hooked.
+  EntryFunctions entries[6];
+  auto emitAll = [&](EntryFunctions *at, const KernelProgram &fwd, const TrainingCode *train,
+                     const std::string &suffix) {
+    at[0] = emitEntryPoint(*module, fwd, prefix + "_forward" + suffix,
+                           prefix + "_forward" + suffix + "_workspace", thunks, nullptr,
+                           target);
+    if (!train)
+      return;
+    at[1] = emitEntryPoint(*module, train->evaluate, prefix + "_evaluate" + suffix,
+                           prefix + "_evaluate" + suffix + "_workspace", thunks, nullptr,
+                           target);
+    at[2] = emitEntryPoint(*module, train->trainStep, prefix + "_train_step" + suffix,
+                           prefix + "_train" + suffix + "_workspace", thunks, train, target);
+  };
+  emitAll(entries, forward, training, "");
+  if (forwardHooked)
+    emitAll(entries + 3, *forwardHooked, trainingHooked, "_hooked");
   auto *ptr = llvm::PointerType::getUnqual(context);
   auto *i32 = llvm::Type::getInt32Ty(context);
   std::vector<llvm::Type *> fields = {i32, i32};
-  fields.insert(fields.end(), 7, ptr);
+  fields.insert(fields.end(), 13, ptr);
   auto *type = llvm::StructType::get(context, fields);
   auto pointer = [&](llvm::Constant *c) {
     return c ? c : llvm::ConstantPointerNull::get(ptr);
@@ -82,6 +98,29 @@ std::unique_ptr<llvm::Module> emitModule(const KernelProgram &forward,
       llvm::ConstantStruct::get(type, values), prefix + "_model");
   descriptor->setAlignment(llvm::Align(8));
   return module;
+}
+
+} // namespace
+
+std::unique_ptr<llvm::Module> emitModule(const ModelPrograms &programs,
+                                         const std::string &manifest,
+                                         llvm::LLVMContext &context,
+                                         const CpuTarget &target,
+                                         const std::string &prefix) {
+  return emitDescriptor(programs.forward, programs.training ? &*programs.training : nullptr,
+                        &programs.forwardHooked,
+                        programs.trainingHooked ? &*programs.trainingHooked : nullptr,
+                        manifest, context, target, prefix);
+}
+
+std::unique_ptr<llvm::Module> emitModule(const KernelProgram &forward,
+                                         const TrainingCode *training,
+                                         const std::string &manifest,
+                                         llvm::LLVMContext &context,
+                                         const CpuTarget &target,
+                                         const std::string &prefix) {
+  return emitDescriptor(forward, training, nullptr, nullptr, manifest, context, target,
+                        prefix);
 }
 
 std::unique_ptr<llvm::TargetMachine> cpuTargetMachine(const std::string &cpu,

@@ -26,8 +26,16 @@ namespace nnc::codegen {
 
 /// Builds the module that defines the model descriptor `<prefix>_model` of
 /// runtime/include/nnrt_model.h and everything it points to (the training
-/// entry points only when `training` is given), for a CPU described by
-/// `target`.
+/// entry points only when the programs have training code), for a CPU
+/// described by `target`.
+std::unique_ptr<llvm::Module> emitModule(const ModelPrograms &programs,
+                                         const std::string &manifest,
+                                         llvm::LLVMContext &context,
+                                         const CpuTarget &target,
+                                         const std::string &prefix = kDefaultSymbolPrefix);
+
+/// The same without hooked variants (their descriptor entries are null),
+/// for tests of the code of single programs.
 std::unique_ptr<llvm::Module> emitModule(const KernelProgram &forward,
                                          const TrainingCode *training,
                                          const std::string &manifest,

@@ -106,8 +106,9 @@ Value *emitSelect(IRBuilder<> &b, ArrayRef<Value *> a) {
 UNUSED_STRUCTURAL(MatMul)
 UNUSED_STRUCTURAL(Transpose)
 UNUSED_STRUCTURAL(Reshape)
-// Stripped before kernels are formed (codegen/kernel/strip_boundaries.cpp).
-UNUSED_STRUCTURAL(Boundary)
+// The identity: the fused variant strips boundaries before kernels are
+// formed; the hooked variant stores the value at each one.
+Value *emitBoundary(IRBuilder<> &, ArrayRef<Value *> a) { return a[0]; }
 // A reduction combines with its combiner (ops.def's NNC_REDUCTION row).
 #define REDUCTION_COMBINER(Name)                                               \
   Value *emit##Name(IRBuilder<> &b, ArrayRef<Value *> a) {                     \

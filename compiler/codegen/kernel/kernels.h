@@ -12,7 +12,16 @@
 //   - Reduce: sum or max over some axes.
 //   - Transpose: a strided copy.
 //   - Copy: a plain copy (an output that is an input, a parameter or a view).
+//   - Hook: no code of its own: a call of the runtime's hooks with the
+//     tensors of one module call (a HookPoint), in the hooked variant.
 // Reshapes are views: they share their operand's buffer.
+//
+// A program comes in two variants. The fused one strips the module
+// boundaries and fuses across them. The hooked one (lowerToKernelsWithHooks)
+// stores the value of every boundary in a buffer of its own, which the
+// values after the boundary read, and after the last of a module call's
+// boundaries calls the hooks: a hook sees real values, and a value it
+// replaces flows on.
 //
 //===----------------------------------------------------------------------===//
 #pragma once
@@ -47,18 +56,41 @@ struct Buffer {
 inline constexpr int64_t kWorkspaceAlign = 16;
 
 struct Kernel {
-  enum Kind { Elementwise, MatMul, Reduce, Transpose, Copy } kind;
+  enum Kind { Elementwise, MatMul, Reduce, Transpose, Copy, Hook } kind;
   const ir::Node *root = nullptr; ///< the node whose value the kernel writes
-  int out = -1;                   ///< buffer written
+  int out = -1;                   ///< buffer written; -1 for a Hook
   /// Elementwise: the fused tree's leaves and the buffers they read.
   /// MatMul: the two operands (after looking through views and folded
   /// transposes), then the leaves of the epilogue but the product.
+  /// Hook: the boundary nodes and their buffers, the point's inputs then
+  /// its outputs.
   /// Others: operand nodes and their buffers, in operand order.
   std::vector<std::pair<const ir::Node *, int>> reads;
   bool transA = false, transB = false; ///< MatMul
   /// MatMul: the matmul node. The epilogue is the expression from `root`
   /// down to it; without one, root is the product itself.
   const ir::Node *product = nullptr;
+  int hook = -1; ///< Hook: its index in KernelProgram::hookPoints
+};
+
+/// A tensor a hook is given: its position among the module's inputs or
+/// outputs (ir::ModuleBoundary::index), and the buffer holding it.
+struct HookTensor {
+  int64_t index = 0;
+  int buffer = -1;
+  ir::Shape shape; ///< its own (the buffer's, when it is a view, differs)
+};
+
+/// Where the hooks of one module call run in the hooked variant: forward
+/// hooks with the call's inputs and outputs, or full backward hooks with
+/// its grad_input and grad_output. A gradient that is not computed (that of
+/// an input no parameter depends on: PyTorch's None) is left out.
+struct HookPoint {
+  std::string module; ///< the module's path, "" for the model itself
+  int64_t call = 1;   ///< which call of the module in one forward, from 1
+  bool backward = false;
+  std::vector<HookTensor> inputs;  ///< inputs, or grad_input; by index
+  std::vector<HookTensor> outputs; ///< outputs, or grad_output; by index
 };
 
 /// A matrix product whose result goes through an elementwise expression
@@ -92,6 +124,8 @@ struct KernelProgram {
   ir::Dim workspaceElements;
   /// Every module boundary of the graph, in the graph's order.
   std::vector<BoundaryPlace> boundaries;
+  /// The hooked variant's hook points, in the order they run.
+  std::vector<HookPoint> hookPoints;
   /// The graph the kernels' nodes belong to: the lowered graph without its
   /// boundary nodes.
   std::shared_ptr<const ir::Graph> graph;
@@ -110,6 +144,14 @@ struct TrainingCode {
   /// [begin, end) element ranges of the arena the optimizer updates.
   std::vector<std::pair<int64_t, int64_t>> updateRanges;
   int64_t arenaElements = 0;
+};
+
+/// Everything a backend makes one model's code of: the fused programs, and
+/// their hooked variants, which run while any hook is registered.
+struct ModelPrograms {
+  KernelProgram forward, forwardHooked;
+  /// With a train block that has a loss.
+  std::optional<TrainingCode> training, trainingHooked;
 };
 
 /// True for kernels whose rows (the first dimension of the output) can be
@@ -166,6 +208,14 @@ KernelProgram lowerToKernels(const ir::Graph &graph,
 /// caller that made the graph for lowering saves a copy).
 KernelProgram lowerToKernels(passes::StrippedGraph stripped,
                              const std::map<std::string, int64_t> &paramOffsets);
+
+/// The hooked variant of `graph`'s program: its boundaries are kept, each
+/// stored in a buffer of its own (a boundary's operand may be fused into
+/// its kernel, a product's epilogue may end in one), and a Hook kernel runs
+/// after the last kernel of each module call's boundaries. Dead code is
+/// removed first.
+KernelProgram lowerToKernelsWithHooks(const ir::Graph &graph,
+                                      const std::map<std::string, int64_t> &paramOffsets);
 
 /// Lets workspace buffers whose lifetimes do not overlap share memory
 /// (Buffer::shares), then places the others one after the other

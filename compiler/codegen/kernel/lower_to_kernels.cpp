@@ -27,14 +27,20 @@
 //      (plan_memory.cpp).
 // Module boundaries are stripped first (passes/strip_boundaries.h), so that
 // they change nothing above; each one's place is recorded last.
+// The hooked variant keeps them: a boundary is an elementwise identity that
+// is always materialised (its operand may fuse into it, a product's
+// epilogue may end in it, but it fuses into nothing), and after the kernels
+// of a module call's boundaries comes a Hook kernel that reads them all.
 //
 //===----------------------------------------------------------------------===//
 #include "codegen/kernel/kernels.h"
 #include "base/diagnostics.h"
 #include "base/float_text.h"
+#include "passes/dce.h"
 #include "passes/strip_boundaries.h"
 
 #include <algorithm>
+#include <tuple>
 #include <set>
 #include <unordered_map>
 
@@ -45,9 +51,6 @@ using ir::Lowering;
 using ir::Node;
 using ir::OpKind;
 
-bool isElementwise(const Node *n) {
-  return ir::opInfo(n->op).lowering == Lowering::Elementwise;
-}
 
 /// Past these, a fused expression gains little (its loads and stores are
 /// already amortised) and its kernel grows unwieldy.
@@ -63,8 +66,8 @@ struct FusedSize {
 class KernelLowering {
 public:
   KernelLowering(const ir::Graph &graph,
-                 const std::map<std::string, int64_t> &offsets)
-      : graph_(graph), offsets_(offsets) {}
+                 const std::map<std::string, int64_t> &offsets, bool hooks)
+      : graph_(graph), offsets_(offsets), hooks_(hooks) {}
 
   KernelProgram run() {
     program_.symbols = graph_.symbols();
@@ -96,10 +99,9 @@ public:
     // output holds has that value's bytes: the value is computed into it.
     for (size_t i = 0; i < graph_.outputs().size(); ++i) {
       const Node *v = graph_.outputs()[i];
-      if (v->op != OpKind::Reshape)
+      if (!isView(v))
         continue;
-      while (v->op == OpKind::Reshape)
-        v = v->operands[0];
+      v = viewSource(v);
       if (materialised(v) && !claimed.count(v) && !bufferOf_.count(v)) {
         bufferOf_[v] = outputBuffers_[i];
         claimed.insert(v);
@@ -107,6 +109,8 @@ public:
     }
     for (const auto &node : graph_.nodes())
       lowerNode(node.get());
+    if (hooks_)
+      addHookPoints();
     for (size_t i = 0; i < graph_.outputs().size(); ++i) {
       const Node *o = graph_.outputs()[i];
       int source = bufferFor(o);
@@ -123,9 +127,7 @@ public:
   BoundaryPlace place(const Node *n) const {
     BoundaryPlace p;
     p.shape = n->shape;
-    const Node *stored = n;
-    while (stored->op == OpKind::Reshape)
-      stored = stored->operands[0];
+    const Node *stored = viewSource(n);
     if (auto it = bufferOf_.find(stored); it != bufferOf_.end()) {
       p.buffer = it->second;
     } else if (foldedTranspose(stored)) {
@@ -145,6 +147,133 @@ public:
   }
 
 private:
+  /// A new name for its operand's bytes: a reshape; in the hooked variant
+  /// also a boundary no hook writes (a module's input, the gradient of its
+  /// output), and a module's output that is another module's output as it
+  /// is (a Sequential's last layer): a hook that replaces the outer one
+  /// writes the inner one's buffer, which nothing reads any more.
+  bool isView(const Node *n) const {
+    if (n->op == OpKind::Reshape)
+      return true;
+    if (!hooks_ || n->op != OpKind::Boundary)
+      return false;
+    switch (n->attrs.boundary.role) {
+    case ir::BoundaryRole::Input:
+    case ir::BoundaryRole::GradOutput:
+      return true;
+    case ir::BoundaryRole::Output: {
+      const Node *o = n->operands[0];
+      return o->op == OpKind::Boundary && o->attrs.boundary.role == ir::BoundaryRole::Output;
+    }
+    case ir::BoundaryRole::GradInput:
+      return false;
+    }
+    return false;
+  }
+
+  /// The node whose buffer a view reads.
+  const Node *viewSource(const Node *n) const {
+    while (isView(n))
+      n = n->operands[0];
+    return n;
+  }
+
+  /// An elementwise node; in the hooked variant a boundary that is stored
+  /// too (the identity): a module's output, the gradient of its input.
+  bool isElementwise(const Node *n) const {
+    Lowering l = ir::opInfo(n->op).lowering;
+    return l == Lowering::Elementwise || (l == Lowering::Boundary && hooks_ && !isView(n));
+  }
+
+  /// The hooked variant: one HookPoint per module call and direction,
+  /// each run by a Hook kernel right after the last kernel of its
+  /// boundaries (the kernel that computes the value each one stores or
+  /// views). A forward call without a live output (its result unused)
+  /// and a backward one without a gradient of its output get none: nothing
+  /// was computed for them.
+  void addHookPoints() {
+    std::map<std::tuple<std::string, int64_t, bool>, size_t> pointOf;
+    std::vector<HookPoint> points;
+    std::vector<std::vector<const Node *>> inputNodes, outputNodes;
+    std::vector<int> after, lastNode;
+    for (const auto &node : graph_.nodes()) {
+      const Node *n = node.get();
+      if (n->op != OpKind::Boundary)
+        continue;
+      const ir::ModuleBoundary &b = n->attrs.boundary;
+      bool backward = b.role == ir::BoundaryRole::GradInput ||
+                      b.role == ir::BoundaryRole::GradOutput;
+      auto [it, added] = pointOf.try_emplace({b.module, b.call, backward}, points.size());
+      if (added) {
+        points.push_back({b.module, b.call, backward, {}, {}});
+        inputNodes.emplace_back();
+        outputNodes.emplace_back();
+        after.push_back(-1);
+        lastNode.push_back(-1);
+      }
+      size_t p = it->second;
+      bool isInput = b.role == ir::BoundaryRole::Input || b.role == ir::BoundaryRole::GradInput;
+      (isInput ? points[p].inputs : points[p].outputs).push_back({b.index, bufferFor(n), n->shape});
+      (isInput ? inputNodes[p] : outputNodes[p]).push_back(n);
+      after[p] = std::max(after[p], writerOf(viewSource(n)));
+      lastNode[p] = n->id;
+    }
+    // pointsAfter[k + 1]: the points that run after kernel k (0: first).
+    std::vector<std::vector<size_t>> pointsAfter(program_.kernels.size() + 1);
+    for (size_t p = 0; p < points.size(); ++p)
+      if (!points[p].outputs.empty())
+        pointsAfter[static_cast<size_t>(after[p] + 1)].push_back(p);
+    // Points after one kernel share a value (a Sequential returns its last
+    // layer's output; a model's gradient is its outer modules' too): they
+    // run in the order of their last boundaries, as PyTorch's do: inner
+    // modules' forward hooks first, outer modules' backward hooks first.
+    for (std::vector<size_t> &same : pointsAfter)
+      std::sort(same.begin(), same.end(),
+                [&](size_t a, size_t b) { return lastNode[a] < lastNode[b]; });
+    std::vector<Kernel> kernels;
+    for (size_t k = 0; k <= program_.kernels.size(); ++k) {
+      if (k > 0)
+        kernels.push_back(std::move(program_.kernels[k - 1]));
+      for (size_t p : pointsAfter[k]) {
+        Kernel hook{Kernel::Hook};
+        hook.hook = static_cast<int>(program_.hookPoints.size());
+        auto byIndex = [](std::vector<HookTensor> &tensors, std::vector<const Node *> &nodes) {
+          std::vector<size_t> order(tensors.size());
+          for (size_t i = 0; i < order.size(); ++i)
+            order[i] = i;
+          std::stable_sort(order.begin(), order.end(), [&](size_t a, size_t b) {
+            return tensors[a].index < tensors[b].index;
+          });
+          std::vector<HookTensor> t;
+          std::vector<const Node *> n;
+          for (size_t i : order) {
+            t.push_back(tensors[i]);
+            n.push_back(nodes[i]);
+          }
+          tensors = std::move(t);
+          nodes = std::move(n);
+        };
+        byIndex(points[p].inputs, inputNodes[p]);
+        byIndex(points[p].outputs, outputNodes[p]);
+        for (size_t i = 0; i < points[p].inputs.size(); ++i)
+          hook.reads.emplace_back(inputNodes[p][i], points[p].inputs[i].buffer);
+        for (size_t i = 0; i < points[p].outputs.size(); ++i)
+          hook.reads.emplace_back(outputNodes[p][i], points[p].outputs[i].buffer);
+        kernels.push_back(std::move(hook));
+        program_.hookPoints.push_back(std::move(points[p]));
+      }
+    }
+    program_.kernels = std::move(kernels);
+    kernelOf_.clear(); // the indices moved; every boundary is stored (place())
+  }
+
+  /// The kernel that computes `n`, a stored node, or -1 for a leaf (an
+  /// input or parameter, there before the first kernel).
+  int writerOf(const Node *n) const {
+    auto it = kernelOf_.find(n);
+    return it == kernelOf_.end() ? -1 : it->second;
+  }
+
   void countUses() {
     for (const auto &node : graph_.nodes())
       for (const Node *operand : node->operands) {
@@ -225,7 +354,7 @@ private:
   }
 
   bool fused(const Node *n) const {
-    if (!isElementwise(n) || cutOff_.count(n))
+    if (!isElementwise(n) || cutOff_.count(n) || n->op == OpKind::Boundary)
       return false;
     auto it = uses_.find(n);
     if (it == uses_.end() || it->second != 1)
@@ -239,7 +368,7 @@ private:
 
   bool materialised(const Node *n) const {
     Lowering l = ir::opInfo(n->op).lowering;
-    if (l == Lowering::Leaf || l == Lowering::View)
+    if (l == Lowering::Leaf || isView(n))
       return false;
     if (foldedTranspose(n) || absorbed_.count(n))
       return false;
@@ -254,8 +383,7 @@ private:
 
   /// The buffer holding `n`'s value (through views).
   int bufferFor(const Node *n) {
-    while (n->op == OpKind::Reshape)
-      n = n->operands[0];
+    n = viewSource(n);
     auto it = bufferOf_.find(n);
     if (it != bufferOf_.end())
       return it->second;
@@ -264,6 +392,7 @@ private:
     int buf = addBuffer(Buffer::Workspace, 0, n->shape, "const");
     bufferOf_[n] = buf;
     program_.kernels.push_back({Kernel::Elementwise, n, buf, {}});
+    kernelOf_[n] = static_cast<int>(program_.kernels.size() - 1);
     return buf;
   }
 
@@ -306,6 +435,7 @@ private:
     k.root = n;
     k.out = bufferOf_[n];
     switch (ir::opInfo(n->op).lowering) {
+    case Lowering::Boundary: // the hooked variant's identity
     case Lowering::Elementwise: {
       auto e = epilogueOf_.find(n);
       if (e != epilogueOf_.end())
@@ -336,6 +466,7 @@ private:
 
   const ir::Graph &graph_;
   const std::map<std::string, int64_t> &offsets_;
+  const bool hooks_; ///< the hooked variant
   KernelProgram program_;
   std::map<const Node *, int> uses_;
   std::map<const Node *, std::vector<const Node *>> users_;
@@ -363,6 +494,8 @@ const char *kindName(Kernel::Kind k) {
     return "transpose";
   case Kernel::Copy:
     return "copy";
+  case Kernel::Hook:
+    return "hook";
   }
   return "?";
 }
@@ -399,13 +532,28 @@ KernelProgram lowerToKernels(const ir::Graph &graph,
 KernelProgram lowerToKernels(passes::StrippedGraph stripped,
                              const std::map<std::string, int64_t> &offsets) {
   std::shared_ptr<const ir::Graph> owned = std::move(stripped.graph);
-  KernelLowering lowering(*owned, offsets);
+  KernelLowering lowering(*owned, offsets, false);
   KernelProgram program = lowering.run();
   for (const auto &[node, boundary] : stripped.boundaries) {
     BoundaryPlace p = lowering.place(node);
     p.boundary = boundary;
     program.boundaries.push_back(std::move(p));
   }
+  program.graph = std::move(owned);
+  return program;
+}
+
+KernelProgram lowerToKernelsWithHooks(const ir::Graph &graph,
+                                      const std::map<std::string, int64_t> &offsets) {
+  std::shared_ptr<const ir::Graph> owned = passes::eliminateDeadCode(graph);
+  KernelLowering lowering(*owned, offsets, true);
+  KernelProgram program = lowering.run();
+  for (const auto &node : owned->nodes())
+    if (node->op == OpKind::Boundary) {
+      BoundaryPlace p = lowering.place(node.get());
+      p.boundary = node->attrs.boundary;
+      program.boundaries.push_back(std::move(p));
+    }
   program.graph = std::move(owned);
   return program;
 }
@@ -425,6 +573,19 @@ void printKernels(const KernelProgram &program, std::ostream &out) {
   if (!program.workspaceElements.terms.empty())
     out << "workspace " << program.workspaceElements.str() << " elements\n";
   for (const Kernel &k : program.kernels) {
+    if (k.kind == Kernel::Hook) {
+      const HookPoint &p = program.hookPoints[static_cast<size_t>(k.hook)];
+      const char *in = p.backward ? "grad_input" : "input";
+      const char *res = p.backward ? "grad_output" : "output";
+      out << "kernel hook " << (p.backward ? "backward " : "forward ")
+          << (p.module.empty() ? "(model)" : p.module) << "#" << p.call;
+      for (const HookTensor &t : p.inputs)
+        out << " " << in << "." << t.index << "=b" << t.buffer;
+      for (const HookTensor &t : p.outputs)
+        out << " " << res << "." << t.index << "=b" << t.buffer;
+      out << "\n";
+      continue;
+    }
     out << "kernel " << kindName(k.kind) << " -> b" << k.out;
     if (k.kind == Kernel::Elementwise) {
       out << " = ";

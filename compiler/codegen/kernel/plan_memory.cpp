@@ -1,7 +1,7 @@
 //===- plan_memory.cpp - Workspace buffers that share memory --------------===//
 //
 // A workspace buffer lives from the kernel that writes it to the last kernel
-// that reads it. Walking the kernels in order, a buffer about to be written
+// that reads it (a Hook kernel reads the tensors it gives the hooks). Walking the kernels in order, a buffer about to be written
 // takes the memory of an earlier buffer of the same element count whose last
 // reader has run (a free list per size), and a buffer's memory is freed once
 // its last reader has run, after that kernel's output has been placed: a
@@ -28,9 +28,11 @@ void planWorkspace(KernelProgram &program) {
   for (size_t k = 0; k < program.kernels.size(); ++k) {
     const Kernel &kernel = program.kernels[k];
     int out = kernel.out;
-    if (writer[static_cast<size_t>(out)] < 0)
-      writer[static_cast<size_t>(out)] = static_cast<int>(k);
-    lastUse[static_cast<size_t>(out)] = static_cast<int>(k);
+    if (out >= 0) {
+      if (writer[static_cast<size_t>(out)] < 0)
+        writer[static_cast<size_t>(out)] = static_cast<int>(k);
+      lastUse[static_cast<size_t>(out)] = static_cast<int>(k);
+    }
     for (const auto &[node, buffer] : kernel.reads)
       lastUse[static_cast<size_t>(buffer)] = static_cast<int>(k);
   }
@@ -45,7 +47,7 @@ void planWorkspace(KernelProgram &program) {
   for (size_t k = 0; k < program.kernels.size(); ++k) {
     const Kernel &kernel = program.kernels[k];
     int out = kernel.out;
-    if (isWorkspace(out) && writer[static_cast<size_t>(out)] == static_cast<int>(k)) {
+    if (out >= 0 && isWorkspace(out) && writer[static_cast<size_t>(out)] == static_cast<int>(k)) {
       std::vector<int> &same = free[ir::numElements(program.buffers[static_cast<size_t>(out)].shape)];
       if (!same.empty()) {
         program.buffers[static_cast<size_t>(out)].shares = same.back();
@@ -60,7 +62,8 @@ void planWorkspace(KernelProgram &program) {
     };
     for (const auto &[node, buffer] : kernel.reads)
       release(buffer);
-    release(out);
+    if (out >= 0)
+      release(out);
   }
   // A buffer begins at its offset rounded up to the alignment, at most
   // kWorkspaceAlign - 1 elements later, unless every coefficient of the

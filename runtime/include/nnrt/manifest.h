@@ -104,6 +104,31 @@ struct TargetSpec {
   std::vector<std::string> features;
 };
 
+/// A tensor a hook point passes to the hooks: its position among the module
+/// call's inputs or outputs (or their gradients), and its shape.
+struct HookTensorSpec {
+  int64_t index = 0;
+  std::vector<Dim> shape;
+};
+
+/// A hook point of a hooked entry point: where the hooks of one module call
+/// run (nnrt_model.h, docs/manifest.md).
+struct HookPointSpec {
+  std::string module; ///< the module's path; "" for the model itself
+  int64_t call = 1;   ///< which call of the module in one forward, from 1
+  bool backward = false;
+  /// Forward: the call's inputs; backward: grad_input, without the
+  /// gradients that are not computed (PyTorch's None).
+  std::vector<HookTensorSpec> inputs;
+  /// Forward: the call's outputs; backward: grad_output.
+  std::vector<HookTensorSpec> outputs;
+};
+
+/// The hook points of each hooked entry point, in the order they run.
+struct HookPoints {
+  std::vector<HookPointSpec> forward, evaluate, trainStep;
+};
+
 /// The whole manifest.
 struct Manifest {
   int format = 1;
@@ -119,6 +144,7 @@ struct Manifest {
   std::optional<TrainingSpec> training;
   /// Absent in code compiled in memory (`nnc run`), which is for this CPU.
   std::optional<TargetSpec> target;
+  HookPoints hooks;
   nlohmann::json json; ///< The document as parsed, for `info --json`.
 
   /// The tensor called `name`, or nullptr.

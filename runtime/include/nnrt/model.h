@@ -12,6 +12,7 @@
 #ifndef NNRT_MODEL_H_CXX
 #define NNRT_MODEL_H_CXX
 
+#include "nnrt/hooks.h"
 #include "nnrt/manifest.h"
 #include "nnrt/param_store.h"
 #include "nnrt/thread_pool.h"
@@ -40,6 +41,13 @@ struct ModelCode {
   EvaluateFn evaluate = nullptr;
   WorkspaceFn trainWorkspace = nullptr;
   TrainStepFn trainStep = nullptr;
+  /// The hooked variants (nnrt_model.h); null in code without them.
+  WorkspaceFn forwardHookedWorkspace = nullptr;
+  EvaluateFn forwardHooked = nullptr;
+  WorkspaceFn evaluateHookedWorkspace = nullptr;
+  EvaluateFn evaluateHooked = nullptr;
+  WorkspaceFn trainHookedWorkspace = nullptr;
+  TrainStepFn trainStepHooked = nullptr;
 
   /// True when all four training entry points are there.
   bool hasTraining() const {
@@ -99,10 +107,38 @@ public:
   const nnc_context *context() const { return &context_; }
   int threads() const { return context_.threads; }
 
+  /// Whether the compiled code is running (a hook is calling back).
+  bool running() const { return running_; }
+
+  /// Marks the compiled code as running for the guard's lifetime; throws
+  /// Error when it already is (a hook calling its own model).
+  class RunGuard {
+  public:
+    explicit RunGuard(Model &model);
+    ~RunGuard() { model_.running_ = false; }
+    RunGuard(const RunGuard &) = delete;
+    RunGuard &operator=(const RunGuard &) = delete;
+
+  private:
+    Model &model_;
+  };
+
+  /// The hooks registered on this model. While there is one, forward() and
+  /// a Trainer run the hooked variants of the code.
+  Hooks &hooks() { return hooks_; }
+  const Hooks &hooks() const { return hooks_; }
+  /// Registers a hook (Hooks::add) against this model's modules; throws
+  /// Error when the code was compiled without hook points.
+  int64_t addHook(HookKind kind, const std::string &pattern, HookFn fn, bool replaces = false);
+
 private:
   ModelCode code_;
   std::unique_ptr<ThreadPool> pool_;
   nnc_context context_{};
+  Hooks hooks_;
+  /// The compiled code is running (a hook that calls forward is refused:
+  /// the call would reuse the workspace of the one under way).
+  bool running_ = false;
   Manifest manifest_;
   ParamStore params_;
   AlignedBuffer workspace_;

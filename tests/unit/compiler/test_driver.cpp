@@ -144,7 +144,7 @@ TEST_CASE("driver: check --emit tokens, ast and ir") {
   Result bad = runNnc({"check", mlp, "--emit", "ptx"});
   CHECK(bad.code == 1);
   CHECK(contains(bad.err, "`check --emit` takes tokens, ast, ir, ir-grad, ir-train, kernels, "
-                          "kernels-train, llvm-raw or llvm"));
+                          "kernels-train, kernels-hooked, llvm-raw or llvm"));
   Result obj = runNnc({"check", mlp, "--emit", "obj"});
   CHECK(obj.code == 1);
   CHECK(contains(obj.err, "check writes no file"));
@@ -161,7 +161,9 @@ TEST_CASE("driver: one --emit ladder for check and build, every stage in order")
   for (Expect e : {Expect{"tokens", "`module` module"}, {"ast", "module XorNet"},
                    {"ir", "graph @XorNet(B)"}, {"ir-grad", "grad.output"},
                    {"ir-train", "input \"target\""}, {"kernels", "kernel matmul"},
-                   {"kernels-train", "# train_step"}, {"llvm-raw", "define internal void @nnc_forward("},
+                   {"kernels-train", "# train_step"},
+                   {"kernels-hooked", "kernel hook backward hidden#1"},
+                   {"llvm-raw", "define internal void @nnc_forward("},
                    {"llvm", "@nnc_model = "}}) {
     INFO(e.stage);
     Result checked = runNnc({"check", xor_, "--emit", e.stage});

@@ -25,7 +25,7 @@
 namespace {
 
 const char kManifest[] = R"json({
-  "format": 1, "abi": 2,
+  "format": 1, "abi": 3,
   "model": "Fake",
   "source": "fake.nnm",
   "symbols": ["B"],

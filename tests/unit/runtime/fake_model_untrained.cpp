@@ -12,7 +12,7 @@
 namespace {
 
 const char kManifest[] = R"json({
-  "format": 1, "abi": 2,
+  "format": 1, "abi": 3,
   "model": "Doubler",
   "source": "doubler.nnm",
   "symbols": ["B"],

@@ -15,7 +15,7 @@ using namespace nnrt;
 namespace {
 
 Manifest imageManifest() {
-  return parseManifest(R"({"format": 1, "abi": 2, "symbols": ["B", "T"],
+  return parseManifest(R"({"format": 1, "abi": 3, "symbols": ["B", "T"],
     "inputs": [{"name": "x", "shape": ["B", 1, 28, 28]},
                {"name": "s", "shape": ["B", "T", "2*T"]}],
     "outputs": [{"name": "y", "shape": ["B*T", 10]}],
@@ -23,7 +23,7 @@ Manifest imageManifest() {
 }
 
 std::string withTensors(const std::string &tensors, int arena = 10) {
-  return R"({"format": 1, "abi": 2, "inputs": [], "outputs": [], "arena_elements": )" +
+  return R"({"format": 1, "abi": 3, "inputs": [], "outputs": [], "arena_elements": )" +
          std::to_string(arena) + R"(, "tensors": [)" + tensors + "]}";
 }
 
@@ -86,7 +86,7 @@ TEST_CASE("binding symbols from input shapes") {
 }
 
 TEST_CASE("a symbol no input binds on its own is an error") {
-  Manifest m = parseManifest(R"({"format": 1, "abi": 2, "symbols": ["B"],
+  Manifest m = parseManifest(R"({"format": 1, "abi": 3, "symbols": ["B"],
     "inputs": [{"name": "x", "shape": ["B*784"]}], "outputs": [],
     "arena_elements": 0, "tensors": []})");
   NNRT_CHECK_ERROR(bindSymbols(m, {{784}}), "symbol `B` is not the whole of");
@@ -98,12 +98,12 @@ TEST_CASE("invalid manifests are refused with a reason") {
   NNRT_CHECK_ERROR(parseManifest(R"({"format": 2})"),
                    "manifest: format 2 is not supported");
   NNRT_CHECK_ERROR(
-      parseManifest(R"({"format": 1, "abi": 2, "inputs": [], "outputs": []})"),
+      parseManifest(R"({"format": 1, "abi": 3, "inputs": [], "outputs": []})"),
       "manifest: the manifest has no `arena_elements`");
   // A model compiled for another contract is refused before its code runs.
   NNRT_CHECK_ERROR(parseManifest(R"({"format": 1, "abi": 1})"),
                    "manifest: the model was compiled for model ABI 1, and this "
-                   "runtime implements ABI 2; rebuild it");
+                   "runtime implements ABI 3; rebuild it");
   NNRT_CHECK_ERROR(parseManifest(R"({"format": 1, "inputs": []})"),
                    "manifest: the manifest has no `abi`");
   std::string w =
@@ -142,11 +142,72 @@ TEST_CASE("a descriptor of another ABI version is refused before anything of it 
   old.manifest = nullptr; // would crash if read
   ModelCode code = ModelCode::fromDescriptor(old);
   CHECK(!code.forward);
-  NNRT_CHECK_ERROR(Model(code), "the model was compiled for model ABI 1, and this runtime "
-                                "implements ABI 2; rebuild it");
+  NNRT_CHECK_ERROR(Model(code), "the model was compiled for model ABI 2, and this runtime "
+                                "implements ABI 3; rebuild it");
   // The fake model is of this version, and runs on the threads asked for.
   Model current(ModelCode::fromDescriptor(nnc_model), 3);
   CHECK(current.threads() == 3);
   CHECK(current.context()->threads == 3);
   CHECK(bool(current.context()->parallel_for));
+}
+
+TEST_CASE("hook points: parsed per entry point, and checked") {
+  auto with = [](const std::string &hooks) {
+    return parseManifest(R"({"format": 1, "abi": 3, "symbols": ["B"],
+      "inputs": [{"name": "x", "shape": ["B", 4]}], "outputs": [{"name": "y", "shape": ["B", 2]}],
+      "arena_elements": 0, "tensors": [],
+      "modules": [{"path": "", "type": "M"}, {"path": "fc", "type": "Linear"}],
+      "hooks": )" + hooks + "}");
+  };
+  Manifest m = with(R"({"forward": [{"module": "fc", "call": 2, "kind": "forward",
+      "inputs": [{"index": 0, "shape": ["B", 4]}], "outputs": [{"index": 0, "shape": ["B", 2]}]}],
+      "train_step": [{"module": "", "call": 1, "kind": "backward", "inputs": [],
+      "outputs": [{"index": 0, "shape": ["B", 2]}]}]})");
+  REQUIRE(m.hooks.forward.size() == 1);
+  CHECK(m.hooks.forward[0].module == "fc");
+  CHECK(m.hooks.forward[0].call == 2);
+  CHECK(!m.hooks.forward[0].backward);
+  CHECK(formatDims(m.hooks.forward[0].inputs[0].shape) == "[B, 4]");
+  CHECK(m.hooks.evaluate.empty());
+  REQUIRE(m.hooks.trainStep.size() == 1);
+  CHECK(m.hooks.trainStep[0].backward);
+  CHECK(m.hooks.trainStep[0].inputs.empty());
+  NNRT_CHECK_ERROR(with(R"({"forward": [{"module": "conv", "call": 1, "kind": "forward",
+      "inputs": [], "outputs": []}]})"),
+                   "manifest: hooks.forward: module `conv` is not in `modules`");
+  NNRT_CHECK_ERROR(with(R"({"forward": [{"module": "fc", "call": 1, "kind": "backward",
+      "inputs": [], "outputs": []}]})"),
+                   "manifest: hooks.forward: a backward hook point outside the training step");
+  NNRT_CHECK_ERROR(with(R"({"forward": [{"module": "fc", "call": 0, "kind": "forward",
+      "inputs": [], "outputs": []}]})"),
+                   "manifest: hooks.forward: `call` must be at least 1");
+  NNRT_CHECK_ERROR(with(R"({"forward": [{"module": "fc", "call": 1, "kind": "forward",
+      "inputs": [{"index": 0, "shape": ["T"]}], "outputs": []}]})"),
+                   "`T`, which is not in `symbols`");
+  NNRT_CHECK_ERROR(with(R"([1])"), "manifest: `hooks` must be an object");
+}
+
+TEST_CASE("module patterns: as in init, `*` one segment, `**` any number") {
+  CHECK(modulePatternMatches("net.0", "net.0"));
+  CHECK(!modulePatternMatches("net.0", "net.00"));
+  CHECK(modulePatternMatches("net.*", "net.3"));
+  CHECK(!modulePatternMatches("net.*", "net"));
+  CHECK(!modulePatternMatches("net.*", "net.3.fc"));
+  CHECK(modulePatternMatches("**", ""));
+  CHECK(modulePatternMatches("**", "a.b.c"));
+  CHECK(modulePatternMatches("blocks.**.fc", "blocks.fc"));
+  CHECK(modulePatternMatches("blocks.**.fc", "blocks.1.block.fc"));
+  CHECK(modulePatternMatches("", ""));
+  CHECK(!modulePatternMatches("", "net"));
+  // Deep nesting stays fast: quadratic at worst.
+  std::string deep, pattern;
+  for (int i = 0; i < 2000; ++i) {
+    deep += (i ? "." : "") + std::string("m");
+    pattern += (i ? "." : "") + std::string("**");
+  }
+  CHECK(modulePatternMatches(pattern + ".x", deep) == false);
+  CHECK(parseModulePatterns("net.0,blocks.*") == std::vector<std::string>{"net.0", "blocks.*"});
+  NNRT_CHECK_ERROR(parseModulePatterns("net.0,,x"), "has an empty pattern");
+  NNRT_CHECK_ERROR(parseModulePatterns("net..0"), "segment `` is not a name");
+  NNRT_CHECK_ERROR(parseModulePatterns("net.0-1"), "segment `0-1` is not a name");
 }

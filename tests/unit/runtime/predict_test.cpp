@@ -69,7 +69,7 @@ void constForward(const nnc_context *, const int64_t *, const float *arena, cons
   outputs[0][1] = arena[1];
 }
 const char kConstManifest[] = R"json({
-  "format": 1, "abi": 2, "model": "Const", "symbols": [], "inputs": [],
+  "format": 1, "abi": 3, "model": "Const", "symbols": [], "inputs": [],
   "outputs": [{"name": "y", "shape": [2], "dtype": "f32"}],
   "arena_elements": 2,
   "tensors": [{"name": "c", "kind": "param", "trainable": true, "shape": [2],
