@@ -71,6 +71,20 @@ expect "has an element count of more than 64 terms" "$nnc" ir "$work/expand.nnir
 printf 'graph @g() {\n  %%0 = input "x" : f32[0 - 9223372036854775807 - 9223372036854775807]\n  return %%0\n}\n' > "$work/under.nnir"
 expect "dimensions must be at least 1" "$nnc" ir "$work/under.nnir"
 
+# --- --capture: both flags, patterns that match, a file that is no input
+pr=(predict --params "$work/p.safetensors" --input "$x" --output "$work/y.npy")
+expect "--capture needs --capture-file" "$mlp" "${pr[@]}" --capture '**'
+expect "--capture-file needs --capture" "$mlp" "${pr[@]}" --capture-file "$work/c.safetensors"
+expect "--capture: \`conv.*\` matches no module of the model (its modules: net, net.0, net.1, net.2, net.3, net.4)" "$mlp" "${pr[@]}" --capture 'net.0,conv.*' --capture-file "$work/c.safetensors"
+expect "the pattern list is empty" "$mlp" "${pr[@]}" --capture '' --capture-file "$work/c.safetensors"
+expect "has an empty pattern" "$mlp" "${pr[@]}" --capture 'net.0,,net.1' --capture-file "$work/c.safetensors"
+expect "segment \`0-1\` is not a name" "$mlp" "${pr[@]}" --capture 'net.0-1' --capture-file "$work/c.safetensors"
+expect "p.safetensors" "$mlp" "${pr[@]}" --capture '**' --capture-file "$work/p.safetensors"
+expect "--capture-file" "$mlp" "${pr[@]}" --capture '**' --capture-file "$work/y.npy"
+expect "is a directory" "$mlp" "${pr[@]}" --capture '**' --capture-file "$work"
+[ ! -e "$work/c.safetensors" ] || { echo "FAIL: a refused --capture wrote its file"; failures=$((failures + 1)); }
+
+
 # A failed write leaves no file behind and says where it tried.
 expect "no/such/dir" "$mlp" predict --params "$work/p.safetensors" --input "$x" --output "$work/no/such/dir/y.npy"
 # The previous checkpoint survives a failed `init` over it.

@@ -9,6 +9,8 @@
 // the same (predict_command.cpp).
 //
 //===----------------------------------------------------------------------===//
+#include "capture.h"
+#include "module_checks.h"
 #include "cli.h"
 #include "nnrt/error.h"
 #include "nnrt/trainer.h"
@@ -25,6 +27,8 @@ struct EvalFlags {
   std::string params, data, normalize, batch;
   std::optional<std::string> threads;
   bool json = false;
+  CaptureFlags capture;
+  bool checkFinite = false, stats = false;
 
   bool given(const char *name) const { return app->count(name) > 0; }
 };
@@ -57,16 +61,49 @@ void run(const Context &context, const EvalFlags &flags) {
     request.statistics = prep.normalization;
   }
   request.normalize = parseNormalize(normalize);
+  Capture capture(flags.capture, model, false);
+  OutputSet files;
+  if (capture.active()) {
+    context.protectSources(files);
+    if (!flags.params.empty())
+      files.addInput(flags.params, "--params");
+    for (const std::string &file : dataFiles(request.spec))
+      files.addInput(file, "data");
+    files.add(capture.file(), "--capture-file");
+  }
   LoadedData data = loadTrainingData(m, request);
   bool test = data.splits.test.has_value();
   const Dataset &split = test ? *data.splits.test : data.splits.train;
-  EvalResult result = trainer.evaluate(split, batch);
+  if (capture.active())
+    capture.attach(model, true);
+  FiniteCheck finite;
+  if (flags.checkFinite)
+    finite.attach(model, false);
+  ActivationStats stats;
+  if (flags.stats)
+    stats.attach(model);
+  EvalResult result;
+  try {
+    result = trainer.evaluate(split, batch);
+  } catch (const HookStopped &) {
+    if (finite.found().empty())
+      throw;
+    throw Error("--check-finite: " + finite.found() + " on " + split.source);
+  }
+  if (capture.active()) {
+    files.outputs()[0].stage({capture.encode()});
+    files.commit();
+  }
   const char *name = test ? "test" : "all";
   if (flags.json) {
     nlohmann::json record = {
         {"split", name}, {"samples", result.samples}, {"loss", result.loss}};
     if (result.accuracy)
       record["accuracy"] = *result.accuracy;
+    if (capture.active())
+      record["capture"] = {{"file", capture.file()}, {"tensors", capture.size()}};
+    if (flags.stats)
+      record["activations"] = stats.json();
     context.out << record.dump() << "\n";
     return;
   }
@@ -74,6 +111,12 @@ void run(const Context &context, const EvalFlags &flags) {
   if (result.accuracy)
     context.out << "  accuracy " << formatMetric(*result.accuracy);
   context.out << "  (" << withThousands(result.samples) << " samples)\n";
+  if (capture.active())
+    context.out << "wrote " << capture.file() << ": " << capture.size() << " captured tensors\n";
+  if (flags.stats) {
+    context.out << "activations:\n";
+    stats.print(context.out);
+  }
 }
 
 } // namespace
@@ -94,6 +137,13 @@ Command addEvalCommand(CLI::App &parent, const Context &context) {
                   "recorded, else the train block's setting")
       ->check(CLI::IsMember({"none", "global", "per_feature"}));
   app->add_flag("--json", flags->json, "Print one JSON object");
+  addCaptureOptions(app, flags->capture, false);
+  app->add_flag("--check-finite", flags->checkFinite,
+                "Check every module's inputs and outputs; stop at the first NaN or infinity, "
+                "naming it");
+  app->add_flag("--stats", flags->stats,
+                "Print the mean, std and fraction of zeros of every module's output over the "
+                "split");
   addThreadsOption(app, flags->threads);
   return {app, [context, flags] { run(context, *flags); }};
 }

@@ -13,6 +13,8 @@
 // changes no output file.
 //
 //===----------------------------------------------------------------------===//
+#include "capture.h"
+#include "module_checks.h"
 #include "cli.h"
 #include "nnrt/error.h"
 #include "nnrt/file_write.h"
@@ -30,6 +32,8 @@ struct PredictOptions {
   std::vector<std::string> outputs;
   bool noPreprocess = false;
   std::optional<std::string> threads;
+  CaptureFlags capture;
+  bool checkFinite = false, stats = false;
 };
 
 std::string names(const std::vector<IoSpec> &specs) {
@@ -120,6 +124,8 @@ void run(const Context &context, const PredictOptions &options) {
   const Manifest &m = model.manifest();
   checkCounts(m, options);
   OutputSet files = declareFiles(context, options);
+  Capture capture(options.capture, model, false);
+  OutputFile *captureFile = capture.active() ? &files.add(capture.file(), "--capture-file") : nullptr;
   // A model without parameters or buffers needs no parameter file.
   Preprocessing prep;
   if (!options.params.empty())
@@ -148,14 +154,28 @@ void run(const Context &context, const PredictOptions &options) {
     inputs[0].data = normalized.data();
   }
   std::vector<Tensor> outputs;
+  if (capture.active())
+    capture.attach(model, true);
+  FiniteCheck finite;
+  if (options.checkFinite)
+    finite.attach(model, false);
+  ActivationStats stats;
+  if (options.stats)
+    stats.attach(model);
   try {
     outputs = model.forward(inputs);
+  } catch (const HookStopped &) {
+    if (finite.found().empty())
+      throw;
+    throw Error("--check-finite: " + finite.found() + "; nothing was written");
   } catch (const Error &e) {
     throw withInputFile(e, m, options);
   }
   for (size_t i = 0; i < outputs.size(); ++i)
     files.outputs()[i].stage(
         {encodeNpyF32(outputs[i].shape, outputs[i].data.data())});
+  if (captureFile)
+    captureFile->stage({capture.encode()});
   files.commit();
   if (norm)
     context.out << preprocessingLine(m.inputs[0].name, options.params, *norm)
@@ -163,6 +183,13 @@ void run(const Context &context, const PredictOptions &options) {
   for (size_t i = 0; i < outputs.size(); ++i)
     context.out << "wrote " << options.outputs[i] << ": " << m.outputs[i].name
                 << " " << formatShape(outputs[i].shape) << "\n";
+  if (captureFile)
+    context.out << "wrote " << capture.file() << ": " << capture.size()
+                << " captured tensors\n";
+  if (options.stats) {
+    context.out << "activations:\n";
+    stats.print(context.out);
+  }
 }
 
 } // namespace
@@ -184,6 +211,12 @@ Command addPredictCommand(CLI::App &parent, const Context &context) {
                 "Use the inputs as given, without the normalisation a "
                 "training checkpoint records (applied by default, as eval "
                 "does)");
+  addCaptureOptions(app, options->capture, false);
+  app->add_flag("--check-finite", options->checkFinite,
+                "Check every module's inputs and outputs; stop at the first NaN or infinity, "
+                "naming it");
+  app->add_flag("--stats", options->stats,
+                "Print the mean, std and fraction of zeros of every module's output");
   addThreadsOption(app, options->threads);
   return {app, [context, options] { run(context, *options); }};
 }

@@ -16,6 +16,8 @@
 // docs/training.md describes the flags and the output.
 //
 //===----------------------------------------------------------------------===//
+#include "capture.h"
+#include "module_checks.h"
 #include "cli.h"
 #include "nnrt/checkpoint.h"
 #include "nnrt/error.h"
@@ -52,6 +54,9 @@ struct TrainFlags {
   std::optional<std::string> threads;
   std::string progress = "auto";
   bool resume = false;
+  bool noShuffle = false;
+  CaptureFlags capture;
+  bool checkFinite = false, stats = false;
 
   bool given(const char *name) const { return app->count(name) > 0; }
 };
@@ -106,7 +111,7 @@ TrainSettings resolve(const TrainingSpec &t, const TrainFlags &flags) {
   s.batch =
       flags.given("--batch") ? integerFlag("--batch", flags.batch, 1) : t.batch;
   s.seed = flags.given("--seed") ? seedFlag("--seed", flags.seed) : t.seed;
-  s.shuffle = t.shuffle;
+  s.shuffle = t.shuffle && !flags.noShuffle;
   s.validation = t.validation;
   if (flags.given("--validation")) {
     s.validation = realFlag("--validation", flags.validation);
@@ -161,6 +166,9 @@ private:
   MetricsLog metrics_;
   int64_t startEpoch_ = 0;
   std::optional<int64_t> savedEpoch_; ///< The epoch of the --save file.
+  std::unique_ptr<Capture> capture_; ///< --capture
+  FiniteCheck finite_;               ///< --check-finite
+  ActivationStats stats_;            ///< --stats: the last step of the epoch
 };
 
 // --save and --metrics may not overwrite --params or the data, nor each
@@ -178,12 +186,15 @@ void checkOutputs(const Context &context, const TrainFlags &flags,
     outputs.add(flags.save, "--save");
   if (!flags.metrics.empty())
     outputs.add(flags.metrics, "--metrics");
+  if (flags.capture.file)
+    outputs.add(*flags.capture.file, "--capture-file");
 }
 
 void TrainRun::prepare() {
   requireTraining(model_);
   const TrainingSpec &t = *model_.manifest().training;
   s_ = resolve(t, flags_);
+  capture_ = std::make_unique<Capture>(flags_.capture, model_, true);
   checkOutputs(context_, flags_, s_.data);
   trainer_ = std::make_unique<Trainer>(model_, s_.optimizer);
   data_ = loadTrainingData(model_.manifest(),
@@ -197,6 +208,8 @@ void TrainRun::prepare() {
     model_.params().load(flags_.params);
   else
     model_.params().initAll(s_.seed);
+  if (flags_.checkFinite)
+    finite_.attach(model_, true);
   loader_ = std::make_unique<DataLoader>(data_.splits.train,
                                          BatchOptions{.batchSize = s_.batch,
                                                       .shuffle = s_.shuffle,
@@ -244,9 +257,33 @@ std::string nonFiniteMessage(float loss, int64_t step, int64_t epoch,
          std::to_string(*savedEpoch) + ") is kept";
 }
 
+// What a stop of --check-finite says: the tensor, where, and what was kept.
+std::string finiteMessage(const std::string &found, const std::string &when,
+                          const std::string &save, std::optional<int64_t> savedEpoch) {
+  std::string message = "--check-finite: " + found + " " + when + "; training stopped before "
+                        "the update; ";
+  if (save.empty())
+    return message + "nothing was saved (no --save)";
+  if (!savedEpoch)
+    return message + "nothing was saved to " + save;
+  return message + "the last good checkpoint " + save + " (epoch " +
+         std::to_string(*savedEpoch) + ") is kept";
+}
+
 StepResult TrainRun::checkedStep(const Batch &batch, int64_t epoch,
                                  int64_t index) {
-  StepResult result = trainer_->step(batch);
+  StepResult result;
+  try {
+    result = trainer_->step(batch);
+  } catch (const HookStopped &) {
+    if (finite_.found().empty())
+      throw;
+    throw Error(finiteMessage(finite_.found(),
+                              "at step " + std::to_string(trainer_->steps() + 1) + " (epoch " +
+                                  std::to_string(epoch + 1) + ", batch " +
+                                  std::to_string(index) + ")",
+                              flags_.save, savedEpoch_));
+  }
   if (!std::isfinite(result.loss))
     throw Error(nonFiniteMessage(result.loss, trainer_->steps(), epoch + 1,
                                  index, flags_.save, savedEpoch_));
@@ -254,10 +291,18 @@ StepResult TrainRun::checkedStep(const Batch &batch, int64_t epoch,
 }
 
 void TrainRun::evaluateSplits(EpochReport &report) {
-  if (data_.splits.validation && data_.splits.validation->size() > 0)
-    report.validation = trainer_->evaluate(*data_.splits.validation, s_.batch);
-  if (data_.splits.test && data_.splits.test->size() > 0)
-    report.test = trainer_->evaluate(*data_.splits.test, s_.batch);
+  try {
+    if (data_.splits.validation && data_.splits.validation->size() > 0)
+      report.validation = trainer_->evaluate(*data_.splits.validation, s_.batch);
+    if (data_.splits.test && data_.splits.test->size() > 0)
+      report.test = trainer_->evaluate(*data_.splits.test, s_.batch);
+  } catch (const HookStopped &) {
+    if (finite_.found().empty())
+      throw;
+    throw Error(finiteMessage(finite_.found(),
+                              "in the evaluation after epoch " + std::to_string(report.epoch),
+                              flags_.save, savedEpoch_));
+  }
 }
 
 // The epoch's train loss and accuracy are batch-size-weighted means of what
@@ -271,14 +316,32 @@ EpochReport TrainRun::runEpoch(int64_t epoch) {
   Batch batch;
   double lossSum = 0;
   int64_t correct = 0, samples = 0, index = 0;
+  int64_t last = loader_->batchesPerEpoch();
   while (batches_->next(batch)) {
+    // --capture: the hooks run on the last step of the epoch only.
+    bool lastStep = index + 1 == last;
+    bool capturing = capture_->active() && lastStep;
+    if (capturing) {
+      capture_->clear();
+      capture_->attach(model_, false);
+    }
+    if (flags_.stats && lastStep) {
+      stats_.clear();
+      stats_.attach(model_);
+    }
     StepResult step = checkedStep(batch, epoch, ++index);
+    if (capturing)
+      capture_->detach(model_);
+    if (flags_.stats && lastStep)
+      stats_.detach(model_);
     lossSum += double(step.loss) * double(step.size);
     correct += step.correct;
     samples += step.size;
     bar.update(index, lossSum / double(samples));
   }
   bar.clear();
+  if (capture_->active())
+    writeFileAtomic(capture_->file(), {capture_->encode()});
   EpochReport report;
   report.epoch = epoch + 1;
   report.epochs = s_.epochs;
@@ -332,8 +395,14 @@ void TrainRun::run() {
   double trainSeconds = 0, evalSeconds = 0;
   for (int64_t epoch = startEpoch_; epoch < s_.epochs; ++epoch) {
     EpochReport report = runEpoch(epoch);
-    context_.out << epochLine(report) << "\n" << std::flush;
-    metrics_.write(epochJson(report));
+    context_.out << epochLine(report) << "\n";
+    nlohmann::ordered_json record = epochJson(report);
+    if (flags_.stats) {
+      stats_.print(context_.out);
+      record["activations"] = stats_.json();
+    }
+    context_.out << std::flush;
+    metrics_.write(record);
     save(epoch + 1);
     trainSeconds += report.seconds;
     evalSeconds += report.evalSeconds;
@@ -383,6 +452,8 @@ Command addTrainCommand(CLI::App &parent, const Context &context) {
                   "initialising them");
   app->add_option("--save", flags->save,
                   "Checkpoint (.safetensors) written after every epoch");
+  app->add_flag("--no-shuffle", flags->noShuffle,
+                "Take the samples in order (the train block's `shuffle = false`)");
   app->add_flag("--resume", flags->resume,
                 "Continue from the --save checkpoint");
   app->add_option("--metrics", flags->metrics,
@@ -391,6 +462,13 @@ Command addTrainCommand(CLI::App &parent, const Context &context) {
   app->add_option("--progress", flags->progress,
                   "auto (a bar when stderr is a terminal), bar or plain")
       ->check(CLI::IsMember({"auto", "bar", "plain"}));
+  addCaptureOptions(app, flags->capture, true);
+  app->add_flag("--check-finite", flags->checkFinite,
+                "Check every module's inputs, outputs and gradients before each update; stop "
+                "at the first NaN or infinity, naming it, and keep the last good checkpoint");
+  app->add_flag("--stats", flags->stats,
+                "Print (and log to --metrics) the mean, std and fraction of zeros of every "
+                "module's output on the last step of each epoch");
   addThreadsOption(app, flags->threads);
   app->footer("Flags not given take the train block's values (`info --json` "
               "shows them under `training`).\n");
