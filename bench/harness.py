@@ -14,7 +14,8 @@ TorchScript, the same kind of median) in three thread configurations:
                OPENBLAS_NUM_THREADS=2; the faster of the two counts, as PyTorch's best
 
 and nnc the same way with `--threads 1` and `--threads 2` (its own pool; the results are the same
-bits at both). Each figure is the median over the rounds; the spread is (max - min) / median over the rounds of
+bits at both). The `_hooked` workloads register a hook that does nothing on every module on both
+sides: nnc then runs its hooked variant (`bench --hooked`), PyTorch its eager modules with hooks. Each figure is the median over the rounds; the spread is (max - min) / median over the rounds of
 the figure that the ratio uses. A ratio is PyTorch time / nnc time: above 1, nnc is faster.
 GFLOP/s count the matrix products only (2 m n k per product; a training step does the forward
 products, the weight gradients, and the input gradients of every layer but the first), and the
@@ -68,10 +69,14 @@ def linear_flops(layers, batch, train):
 
 
 class Workload:
-    def __init__(self, name, title, source, torch_name, batch, train, flops, model_line=None):
+    def __init__(self, name, title, source, torch_name, batch, train, flops, model_line=None,
+                 hooked=False):
         self.name, self.title, self.source = name, title, source
         self.torch_name, self.batch, self.train, self.flops = torch_name, batch, train, flops
         self.model_line = model_line  # replaces the source's `model ...` line (matmul sizes)
+        # A hook that does nothing on every module (forward, and full backward in training), on
+        # both sides: nnc's hooked variant (`bench --hooked`) against PyTorch's eager hooks.
+        self.hooked = hooked
 
 
 def workloads():
@@ -95,6 +100,13 @@ def workloads():
         Workload("wide_train_b512", "wide MLP 1024-4096-4096-1024, training step, batch 512",
                  "bench/models/wide_mlp.nnm", "wide_train", 512, True,
                  linear_flops(WIDE_LAYERS, 512, True)),
+        Workload("mlp_infer_b64_hooked", "seed MLP, inference, batch 64, a hook on every module",
+                 "examples/mlp.nnm", "mlp_infer", 64, False, linear_flops(MLP_LAYERS, 64, False),
+                 hooked=True),
+        Workload("mlp_train_b64_hooked",
+                 "seed MLP, training step, batch 64, forward and backward hooks on every module",
+                 "bench/models/mlp_sgd.nnm", "mlp_train", 64, True,
+                 linear_flops(MLP_LAYERS, 64, True), hooked=True),
     ]
     for n in (256, 512, 1024, 2048):
         result.append(Workload(f"matmul_{n}", f"matrix product {n} x {n} x {n}",
@@ -183,6 +195,8 @@ def measure(w, exe, rounds, seconds):
                    "--min-iters", min_iters, "--threads", str(threads), "--json"]
             if w.train:
                 cmd.insert(2, "--train")
+            if w.hooked:
+                cmd.insert(2, "--hooked")
             result = run_json(cmd)
             samples.setdefault(f"nnc/{threads}t", []).append(
                 result["ms_per_step" if w.train else "ms_per_batch"])
@@ -191,6 +205,8 @@ def measure(w, exe, rounds, seconds):
                    "--batch", str(w.batch), "--seconds", str(seconds), "--min-iters", min_iters]
             if threads:
                 cmd += ["--threads", str(threads)]
+            if w.hooked:
+                cmd.append("--hooks")
             result = run_json(cmd, torch_env(blas_threads))
             for mode in ("eager", "script", "sgemm"):
                 if mode + "_ms" in result:

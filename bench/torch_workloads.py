@@ -111,6 +111,9 @@ def main():
     ap.add_argument("--threads", type=int, default=0, help="torch.set_num_threads; 0: default")
     ap.add_argument("--seconds", type=float, default=0.5)
     ap.add_argument("--min-iters", type=int, default=5)
+    ap.add_argument("--hooks", action="store_true",
+                    help="a forward hook (and in training a full backward hook) that does nothing "
+                         "on every module; eager only (TorchScript modules take no hooks)")
     args = ap.parse_args()
     if args.threads:
         torch.set_num_threads(args.threads)
@@ -123,9 +126,14 @@ def main():
     else:
         build, sample, loss_name, make_optimizer = WORKLOADS[args.workload]
         x = torch.rand([args.batch] + sample) * 2 - 1
-        for mode in ("eager", "script"):
+        for mode in ("eager",) if args.hooks else ("eager", "script"):
             torch.manual_seed(0)
             module = build()
+            if args.hooks:
+                for _, m in module.named_modules():
+                    m.register_forward_hook(lambda *a: None)
+                    if loss_name is not None:
+                        m.register_full_backward_hook(lambda *a: None)
             out_shape = module(x[:1]).shape[1:]
             if loss_name == "cross_entropy":
                 target = torch.randint(0, out_shape[-1], (args.batch,))

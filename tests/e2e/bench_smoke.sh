@@ -23,4 +23,10 @@ for model in xor mlp; do
   echo "$out" | grep -q '"iterations":3' || { echo "FAIL: $model: iterations not reported"; exit 1; }
   echo "$out" | grep -q '"ms_per_step":' || { echo "FAIL: $model: no step time"; exit 1; }
   echo "$out" | grep -q '"peak_memory_bytes":[1-9]' || { echo "FAIL: $model: no peak memory"; exit 1; }
+  # --hooked: the hooked variant, forward and training step.
+  for train in "" --train; do
+    # shellcheck disable=SC2086
+    out=$("$work/$model" bench $train --hooked --batch 5 --seconds 0 --min-iters 2 --json)
+    echo "$out" | grep -q '"hooked":true' || { echo "FAIL: $model: bench $train --hooked"; exit 1; }
+  done
 done

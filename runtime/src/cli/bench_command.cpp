@@ -39,6 +39,7 @@ struct BenchFlags {
   std::string params;
   bool json = false;
   bool train = false;
+  bool hooked = false;
   std::optional<std::string> threads;
 };
 
@@ -179,6 +180,14 @@ void run(const Context &context, const BenchFlags &flags) {
   else
     model.params().load(options.params);
   std::vector<int64_t> dims(m.symbols.size(), options.batch);
+  // --hooked: a hook that does nothing on every module, so that the hooked
+  // variant runs: its cost, without a hook's own.
+  if (flags.hooked) {
+    auto none = [](const HookCall &) { return 0; };
+    model.addHook(HookKind::Forward, "**", none);
+    if (options.train)
+      model.addHook(HookKind::Backward, "**", none);
+  }
   Lcg rng;
   Timing timing;
   if (options.train) {
@@ -206,6 +215,7 @@ void run(const Context &context, const BenchFlags &flags) {
   if (options.json) {
     nlohmann::json j = {{"model", m.model},
                         {"what", options.train ? "train_step" : "forward"},
+                        {"hooked", flags.hooked},
                         {"batch", options.batch},
                         {"threads", model.threads()},
                         {"iterations", timing.iterations},
@@ -219,9 +229,10 @@ void run(const Context &context, const BenchFlags &flags) {
   }
   char line[200];
   std::snprintf(line, sizeof line,
-                "%s%s batch %lld: %.4f ms per %s, %s samples/s (%lld iterations, "
+                "%s%s%s batch %lld: %.4f ms per %s, %s samples/s (%lld iterations, "
                 "%d thread%s)\n",
-                m.model.c_str(), options.train ? " training step," : "",
+                m.model.c_str(), flags.hooked ? " hooked" : "",
+                options.train ? " training step," : "",
                 static_cast<long long>(options.batch), timing.median * 1e3, unit,
                 withThousands(static_cast<int64_t>(samples)).c_str(),
                 static_cast<long long>(timing.iterations), model.threads(),
@@ -250,6 +261,9 @@ Command addBenchCommand(CLI::App &parent, const Context &context) {
   app->add_flag("--train", options->train,
                 "Time the training step (forward, loss, backward, update) "
                 "of the train block instead of the forward pass");
+  app->add_flag("--hooked", options->hooked,
+                "Time the hooked variant (what runs while a hook is registered), with a hook "
+                "that does nothing on every module");
   app->add_flag("--json", options->json, "Print one JSON object");
   addThreadsOption(app, options->threads);
   return {app, [context, options] { run(context, *options); }};
