@@ -18,6 +18,7 @@
 //===----------------------------------------------------------------------===//
 #include "capture.h"
 #include "module_checks.h"
+#include "plot.h"
 #include "cli.h"
 #include "nnrt/checkpoint.h"
 #include "nnrt/error.h"
@@ -55,6 +56,7 @@ struct TrainFlags {
   std::string progress = "auto";
   bool resume = false;
   bool noShuffle = false;
+  std::string plot;
   CaptureFlags capture;
   bool checkFinite = false, stats = false;
 
@@ -169,6 +171,7 @@ private:
   std::unique_ptr<Capture> capture_; ///< --capture
   FiniteCheck finite_;               ///< --check-finite
   ActivationStats stats_;            ///< --stats: the last step of the epoch
+  std::vector<EpochReport> reports_; ///< this run's epochs, for --plot
 };
 
 // --save and --metrics may not overwrite --params or the data, nor each
@@ -188,6 +191,8 @@ void checkOutputs(const Context &context, const TrainFlags &flags,
     outputs.add(flags.metrics, "--metrics");
   if (flags.capture.file)
     outputs.add(*flags.capture.file, "--capture-file");
+  if (!flags.plot.empty())
+    outputs.add(flags.plot, "--plot");
 }
 
 void TrainRun::prepare() {
@@ -403,6 +408,13 @@ void TrainRun::run() {
     }
     context_.out << std::flush;
     metrics_.write(record);
+    if (!flags_.plot.empty()) {
+      reports_.push_back(report);
+      const TrainingSpec &t = *model_.manifest().training;
+      writeFileAtomic(flags_.plot,
+                      {trainingCurvesSvg(reports_, model_.manifest().model + ": " + t.lossSource +
+                                                       ", " + optimizerName(s_.optimizer.kind))});
+    }
     save(epoch + 1);
     trainSeconds += report.seconds;
     evalSeconds += report.evalSeconds;
@@ -452,6 +464,9 @@ Command addTrainCommand(CLI::App &parent, const Context &context) {
                   "initialising them");
   app->add_option("--save", flags->save,
                   "Checkpoint (.safetensors) written after every epoch");
+  app->add_option("--plot", flags->plot,
+                  "Draw the loss (and accuracy) per epoch of the training data and of the "
+                  "validation and test splits into this .svg, rewritten after every epoch");
   app->add_flag("--no-shuffle", flags->noShuffle,
                 "Take the samples in order (the train block's `shuffle = false`)");
   app->add_flag("--resume", flags->resume,
