@@ -231,9 +231,12 @@ private:
       std::sort(same.begin(), same.end(),
                 [&](size_t a, size_t b) { return lastNode[a] < lastNode[b]; });
     std::vector<Kernel> kernels;
+    std::vector<int> moved(program_.kernels.size()); // old index -> new
     for (size_t k = 0; k <= program_.kernels.size(); ++k) {
-      if (k > 0)
+      if (k > 0) {
+        moved[k - 1] = static_cast<int>(kernels.size());
         kernels.push_back(std::move(program_.kernels[k - 1]));
+      }
       for (size_t p : pointsAfter[k]) {
         Kernel hook{Kernel::Hook};
         hook.hook = static_cast<int>(program_.hookPoints.size());
@@ -264,7 +267,8 @@ private:
       }
     }
     program_.kernels = std::move(kernels);
-    kernelOf_.clear(); // the indices moved; every boundary is stored (place())
+    for (auto &[node, index] : kernelOf_)
+      index = moved[static_cast<size_t>(index)];
   }
 
   /// The kernel that computes `n`, a stored node, or -1 for a leaf (an
