@@ -20,14 +20,44 @@
 extern "C" {
 #endif
 
+/// The version of this C API: its functions, structs and their meaning
+/// (distinct from NNC_MODEL_ABI_VERSION, the contract between compiled
+/// models and the runtime). A program compares it with nnrt_api_version()
+/// to detect a libnnrt of another version.
+#define NNRT_API_VERSION 1
+
+/// The NNRT_API_VERSION libnnrt was built with.
+int nnrt_api_version(void);
+
 /// An opaque handle: the linked-in compiled model, its parameter arena, its
 /// workspace and the outputs of the last forward call.
 typedef struct nnrt_model nnrt_model;
+
+/// A compiled model's descriptor: `<prefix>_model` of an object built by
+/// `nnc build --emit obj --prefix PREFIX` (runtime/include/nnrt_model.h).
+struct nnc_model_descriptor;
+
+/// What nnrt_create_with takes besides the model. Zero it, set struct_size
+/// to sizeof(nnrt_options) and what you need: a later version may add
+/// fields, and reads only those this size covers.
+typedef struct nnrt_options {
+  int32_t struct_size;
+  /// Threads the compiled code runs on, the caller's included; 0: every CPU
+  /// this process may use. The results do not depend on it.
+  int32_t threads;
+} nnrt_options;
 
 /// Creates a model from the compiled model linked into the program. Its
 /// parameters are all zero until nnrt_init_params or nnrt_load_params.
 /// Returns NULL on error (an invalid manifest).
 nnrt_model *nnrt_create(void);
+
+/// Creates a model from `model` (several models live in one program, each
+/// built with its own --prefix) with `options` (NULL: the defaults).
+/// Returns NULL on error: a NULL model, a model compiled for another ABI,
+/// an options struct this library does not know, a bad thread count.
+nnrt_model *nnrt_create_with(const struct nnc_model_descriptor *model,
+                             const nnrt_options *options);
 
 /// Destroys a model; NULL is allowed. Output pointers die with it.
 void nnrt_destroy(nnrt_model *model);
@@ -89,6 +119,21 @@ int nnrt_input_count(const nnrt_model *model);
 int nnrt_input_rank(const nnrt_model *model, int i);
 /// Number of outputs of the forward function.
 int nnrt_output_count(const nnrt_model *model);
+/// Name of input `i` / output `i` as the model's forward names it; NULL if
+/// out of range. Owned by the model.
+const char *nnrt_input_name(const nnrt_model *model, int i);
+const char *nnrt_output_name(const nnrt_model *model, int i);
+/// Rank of output `i`; -1 if out of range.
+int nnrt_output_rank(const nnrt_model *model, int i);
+/// Dimension `d` of input `i` as the manifest writes it: "B", "784" or
+/// "B*784" (symbols bind from the inputs' shapes); NULL if out of range.
+const char *nnrt_input_dim(const nnrt_model *model, int i, int d);
+
+/// The shape output `i` has for inputs of `input_shapes` (as nnrt_forward
+/// takes them), written to `shape` (nnrt_output_rank entries). Returns 0,
+/// or non-zero when the shapes do not fit the model.
+int nnrt_output_shape(const nnrt_model *model, int i,
+                      const int64_t *const *input_shapes, int64_t *shape);
 
 /// Runs the forward pass. `inputs[i]` is a dense row-major float32 buffer
 /// for input i, `input_shapes[i]` its shape with nnrt_input_rank(model, i)
@@ -99,6 +144,14 @@ int nnrt_output_count(const nnrt_model *model);
 /// (nnrt_output) until the next nnrt_forward or nnrt_destroy.
 int nnrt_forward(nnrt_model *model, const float *const *inputs,
                  const int64_t *const *input_shapes);
+
+/// The same into the caller's buffers: `outputs[i]` receives output i and
+/// holds `capacities[i]` floats, which must cover its size (see
+/// nnrt_output_shape). Nothing is allocated for the outputs, and
+/// nnrt_output does not see them.
+int nnrt_forward_into(nnrt_model *model, const float *const *inputs,
+                      const int64_t *const *input_shapes, float *const *outputs,
+                      const int64_t *capacities);
 
 /// Output `i` of the last nnrt_forward: its data, and its shape and rank
 /// through `shape` and `rank` when not NULL. NULL if out of range or before

@@ -11,13 +11,15 @@
 #include "nnrt/memory.h"
 #include "nnrt/model.h"
 
+#include <algorithm>
+#include <cstddef>
 #include <exception>
 #include <new>
 #include <optional>
 #include <string>
 
 struct nnrt_model {
-  explicit nnrt_model(const nnrt::ModelCode &code) : model(code) {}
+  explicit nnrt_model(const nnrt::ModelCode &code, int threads = 0) : model(code, threads) {}
   nnrt::Model model;
   std::vector<nnrt::Tensor> outputs;
   /// What the last loaded checkpoint recorded about its inputs.
@@ -124,9 +126,36 @@ int64_t registerHook(nnrt_model *model, nnrt::HookKind kind, const char *pattern
 
 extern "C" {
 
+int nnrt_api_version(void) { return NNRT_API_VERSION; }
+
 nnrt_model *nnrt_create(void) {
   nnrt_model *model = nullptr;
   guarded([&] { model = new nnrt_model(nnrt::linkedModelCode()); });
+  return model;
+}
+
+nnrt_model *nnrt_create_with(const struct nnc_model_descriptor *descriptor,
+                             const nnrt_options *options) {
+  nnrt_model *model = nullptr;
+  guarded([&] {
+    if (!descriptor)
+      throw nnrt::Error("the model descriptor is NULL");
+    int threads = 0;
+    if (options) {
+      if (options->struct_size < int32_t(sizeof(int32_t)) ||
+          options->struct_size > int32_t(sizeof(nnrt_options)))
+        throw nnrt::Error("nnrt_options.struct_size is " + std::to_string(options->struct_size) +
+                          "; this libnnrt (C API " + std::to_string(NNRT_API_VERSION) +
+                          ") knows options of at most " + std::to_string(sizeof(nnrt_options)) +
+                          " bytes: set it to sizeof(nnrt_options)");
+      if (options->struct_size >= int32_t(offsetof(nnrt_options, threads) + sizeof(int32_t)))
+        threads = options->threads;
+      if (threads < 0 || threads > 1024)
+        throw nnrt::Error("nnrt_options.threads must be from 0 (every CPU) to 1024, got " +
+                          std::to_string(threads));
+    }
+    model = new nnrt_model(nnrt::ModelCode::fromDescriptor(*descriptor), threads);
+  });
   return model;
 }
 
@@ -233,34 +262,128 @@ int nnrt_output_count(const nnrt_model *model) {
   return checkModel(model) ? int(model->model.manifest().outputs.size()) : -1;
 }
 
+namespace {
+
+const nnrt::IoSpec *ioSpec(const nnrt_model *model, bool input, int i) {
+  if (!checkModel(model))
+    return nullptr;
+  const auto &specs = input ? model->model.manifest().inputs : model->model.manifest().outputs;
+  if (i < 0 || size_t(i) >= specs.size()) {
+    lastError = std::string(input ? "input" : "output") + " index " + std::to_string(i) +
+                " out of range";
+    return nullptr;
+  }
+  return &specs[size_t(i)];
+}
+
+} // namespace
+
+const char *nnrt_input_name(const nnrt_model *model, int i) {
+  const nnrt::IoSpec *spec = ioSpec(model, true, i);
+  return spec ? spec->name.c_str() : nullptr;
+}
+
+const char *nnrt_output_name(const nnrt_model *model, int i) {
+  const nnrt::IoSpec *spec = ioSpec(model, false, i);
+  return spec ? spec->name.c_str() : nullptr;
+}
+
+int nnrt_output_rank(const nnrt_model *model, int i) {
+  const nnrt::IoSpec *spec = ioSpec(model, false, i);
+  return spec ? int(spec->shape.size()) : -1;
+}
+
+const char *nnrt_input_dim(const nnrt_model *model, int i, int d) {
+  const nnrt::IoSpec *spec = ioSpec(model, true, i);
+  if (!spec)
+    return nullptr;
+  if (d < 0 || size_t(d) >= spec->shape.size()) {
+    lastError = "input `" + spec->name + "` has no dimension " + std::to_string(d);
+    return nullptr;
+  }
+  return spec->shape[size_t(d)].text.c_str();
+}
+
+namespace {
+
+/// The inputs as the C API takes them, checked for NULL.
+std::vector<nnrt::InputRef> inputRefs(const nnrt_model &model, const float *const *inputs,
+                                      const int64_t *const *input_shapes, bool needData) {
+  const auto &specs = model.model.manifest().inputs;
+  std::vector<nnrt::InputRef> refs(specs.size());
+  for (size_t i = 0; i < specs.size(); ++i) {
+    if ((needData && (!inputs || !inputs[i])) || !input_shapes || !input_shapes[i])
+      throw nnrt::Error("input `" + specs[i].name + "` is NULL");
+    refs[i].data = inputs ? inputs[i] : nullptr;
+    refs[i].shape.assign(input_shapes[i], input_shapes[i] + specs[i].shape.size());
+  }
+  return refs;
+}
+
+const char *runningMessage =
+    "the model is running: a hook cannot call its own model (use another model handle, or "
+    "copy what it needs and call after the call returns)";
+
+} // namespace
+
 int nnrt_forward(nnrt_model *model, const float *const *inputs,
                  const int64_t *const *input_shapes) {
   if (!checkModel(model))
     return 1;
   if (model->model.running()) {
     // Before anything is touched: the outputs are the running call's.
-    lastError = "the model is running: a hook cannot call its own model (use another model "
-                "handle, or copy what it needs and call after the call returns)";
+    lastError = runningMessage;
     return 1;
   }
   return guarded([&] {
-    const auto &specs = model->model.manifest().inputs;
-    std::vector<nnrt::InputRef> refs(specs.size());
-    for (size_t i = 0; i < specs.size(); ++i) {
-      if (!inputs || !input_shapes || !inputs[i] || !input_shapes[i])
-        throw nnrt::Error("input `" + specs[i].name + "` is NULL");
-      refs[i].data = inputs[i];
-      refs[i].shape.assign(input_shapes[i],
-                           input_shapes[i] + specs[i].shape.size());
-    }
+    std::vector<nnrt::InputRef> refs = inputRefs(*model, inputs, input_shapes, true);
     if (!refs.empty())
-      preprocess(*model, refs[0], specs[0].name);
+      preprocess(*model, refs[0], model->model.manifest().inputs[0].name);
     try {
       model->model.forward(refs, model->outputs);
     } catch (...) {
       model->outputs.clear(); // no output of a failed call stays readable
       throw;
     }
+  });
+}
+
+int nnrt_forward_into(nnrt_model *model, const float *const *inputs,
+                      const int64_t *const *input_shapes, float *const *outputs,
+                      const int64_t *capacities) {
+  if (!checkModel(model))
+    return 1;
+  if (model->model.running()) {
+    lastError = runningMessage;
+    return 1;
+  }
+  if (!outputs || !capacities) {
+    lastError = outputs ? "capacities is NULL" : "outputs is NULL";
+    return 1;
+  }
+  return guarded([&] {
+    std::vector<nnrt::InputRef> refs = inputRefs(*model, inputs, input_shapes, true);
+    if (!refs.empty())
+      preprocess(*model, refs[0], model->model.manifest().inputs[0].name);
+    model->model.forwardInto(refs, outputs, capacities);
+  });
+}
+
+int nnrt_output_shape(const nnrt_model *model, int i, const int64_t *const *input_shapes,
+                      int64_t *shape) {
+  if (!checkModel(model))
+    return 1;
+  const auto &outputs = model->model.manifest().outputs;
+  if (i < 0 || size_t(i) >= outputs.size() || !shape) {
+    lastError = shape ? "output index " + std::to_string(i) + " out of range" : "shape is NULL";
+    return 1;
+  }
+  return guarded([&] {
+    std::vector<std::vector<int64_t>> shapes;
+    for (const nnrt::InputRef &r : inputRefs(*model, nullptr, input_shapes, false))
+      shapes.push_back(r.shape);
+    std::vector<int64_t> out = model->model.outputShapesFor(shapes)[size_t(i)];
+    std::copy(out.begin(), out.end(), shape);
   });
 }
 

@@ -86,8 +86,16 @@ std::vector<Tensor> Model::forward(const std::vector<InputRef> &inputs) {
   return outputs;
 }
 
-void Model::forward(const std::vector<InputRef> &inputs, std::vector<Tensor> &outputs) {
-  RunGuard guard(*this); // first: a nested call would resize the outputs being written
+std::vector<std::vector<int64_t>>
+Model::outputShapesFor(const std::vector<std::vector<int64_t>> &inputShapes) const {
+  std::vector<int64_t> dims = bindSymbols(manifest_, inputShapes);
+  std::vector<std::vector<int64_t>> shapes;
+  for (const IoSpec &output : manifest_.outputs)
+    shapes.push_back(evaluateShape(output.shape, dims));
+  return shapes;
+}
+
+void Model::prepare(const std::vector<InputRef> &inputs) {
   bool same = !preparedShapes_.empty() && preparedShapes_.size() == inputs.size();
   for (size_t i = 0; same && i < inputs.size(); ++i)
     same = inputs[i].shape == preparedShapes_[i];
@@ -102,6 +110,11 @@ void Model::forward(const std::vector<InputRef> &inputs, std::vector<Tensor> &ou
       outputShapes_.push_back(evaluateShape(output.shape, dims_));
     preparedShapes_ = std::move(shapes);
   }
+}
+
+void Model::forward(const std::vector<InputRef> &inputs, std::vector<Tensor> &outputs) {
+  RunGuard guard(*this); // first: a nested call would resize the outputs being written
+  prepare(inputs);
   outputs.resize(manifest_.outputs.size());
   outputPointers_.clear();
   for (size_t i = 0; i < outputs.size(); ++i) {
@@ -116,10 +129,32 @@ void Model::forward(const std::vector<InputRef> &inputs, std::vector<Tensor> &ou
     outputs[i].data.resize(size_t(numel));
     outputPointers_.push_back(outputs[i].data.data());
   }
+  run(inputs);
+}
+
+void Model::forwardInto(const std::vector<InputRef> &inputs, float *const *outputs,
+                        const int64_t *capacities) {
+  RunGuard guard(*this);
+  prepare(inputs);
+  outputPointers_.clear();
+  for (size_t i = 0; i < manifest_.outputs.size(); ++i) {
+    int64_t numel = shapeNumel(outputShapes_[i]);
+    const std::string what = "output `" + manifest_.outputs[i].name + "`";
+    if (!outputs || !outputs[i])
+      throw Error(what + ": the buffer is NULL");
+    if (capacities && capacities[i] < numel)
+      throw Error(what + " of shape " + formatShape(outputShapes_[i]) + " needs " +
+                  std::to_string(numel) + " floats, and its buffer holds " +
+                  std::to_string(capacities[i]));
+    outputPointers_.push_back(outputs[i]);
+  }
+  run(inputs);
+}
+
+void Model::run(const std::vector<InputRef> &inputs) {
   inputPointers_.clear();
   for (const InputRef &input : inputs)
     inputPointers_.push_back(input.data);
-
   if (!hooks_.empty()) {
     // The hooked variant: each module boundary stored, the hooks called.
     size_t bytes = workspaceBytes(code_.forwardHookedWorkspace(&context_, dims_.data()),

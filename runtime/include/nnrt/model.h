@@ -102,6 +102,15 @@ public:
   /// the shapes of the previous call allocates nothing (serving a stream of
   /// small batches, or timing them).
   void forward(const std::vector<InputRef> &inputs, std::vector<Tensor> &outputs);
+  /// The same into the caller's buffers, one per output, each holding at
+  /// least `capacities[i]` floats (checked against the output's size; no
+  /// check when `capacities` is null). Nothing is allocated for the outputs.
+  void forwardInto(const std::vector<InputRef> &inputs, float *const *outputs,
+                   const int64_t *capacities);
+  /// The output shapes for inputs of these shapes (binding the symbols);
+  /// throws Error when they do not fit the manifest.
+  std::vector<std::vector<int64_t>>
+  outputShapesFor(const std::vector<std::vector<int64_t>> &inputShapes) const;
 
   /// What every call of the compiled code gets: the thread pool.
   const nnc_context *context() const { return &context_; }
@@ -132,6 +141,12 @@ public:
   int64_t addHook(HookKind kind, const std::string &pattern, HookFn fn, bool replaces = false);
 
 private:
+  /// Binds the symbols from the inputs' shapes, unless they are the last
+  /// call's, and sizes outputShapes_.
+  void prepare(const std::vector<InputRef> &inputs);
+  /// Runs the forward code on bound symbols and output pointers.
+  void run(const std::vector<InputRef> &inputs);
+
   ModelCode code_;
   std::unique_ptr<ThreadPool> pool_;
   nnc_context context_{};

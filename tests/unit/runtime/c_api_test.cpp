@@ -9,6 +9,7 @@
 //===----------------------------------------------------------------------===//
 #include "cli_run_util.h"
 #include "nnrt.h"
+#include "nnrt_model.h"
 #include "test_util.h"
 #include "train_test_util.h"
 
@@ -141,4 +142,72 @@ TEST_CASE("C API: a checkpoint's input normalisation, applied when asked") {
   CHECK(nnrt_input_normalization(nullptr, &mean, &std) == -1);
   CHECK(nnrt_set_preprocess(nullptr, 1) != 0);
   nnrt_destroy(model);
+}
+
+TEST_CASE("C API: version, options, names and shapes, caller buffers") {
+  CHECK(nnrt_api_version() == NNRT_API_VERSION);
+  nnrt_options options{};
+  options.struct_size = sizeof options;
+  options.threads = 2;
+  nnrt_model *model = nnrt_create_with(&nnc_model, &options);
+  REQUIRE(model != nullptr);
+  CHECK(std::string(nnrt_input_name(model, 0)) == "x");
+  CHECK(nnrt_input_name(model, 1) == nullptr);
+  CHECK(std::string(nnrt_last_error()) == "input index 1 out of range");
+  CHECK(std::string(nnrt_output_name(model, 0)) == "y");
+  CHECK(nnrt_output_rank(model, 0) == 2);
+  CHECK(nnrt_output_rank(model, -1) == -1);
+  CHECK(std::string(nnrt_input_dim(model, 0, 0)) == "B");
+  CHECK(std::string(nnrt_input_dim(model, 0, 1)) == "3");
+  CHECK(nnrt_input_dim(model, 0, 2) == nullptr);
+  CHECK(std::string(nnrt_last_error()) == "input `x` has no dimension 2");
+
+  const int64_t shape[2] = {4, 3};
+  const int64_t *shapes[1] = {shape};
+  int64_t out[2] = {0, 0};
+  REQUIRE(nnrt_output_shape(model, 0, shapes, out) == 0);
+  CHECK(out[0] == 4);
+  CHECK(out[1] == 2);
+  const int64_t bad[2] = {4, 5};
+  const int64_t *badShapes[1] = {bad};
+  CHECK(nnrt_output_shape(model, 0, badShapes, out) != 0);
+
+  // The caller's buffer: the same values as nnrt_forward's, nothing kept.
+  REQUIRE(nnrt_init_params(model, 7) == 0);
+  const float x[12] = {1, 2, 3, -1, 0, 1, 0.5f, 0.5f, 0.5f, 3, 2, 1};
+  const float *inputs[1] = {x};
+  float y[8] = {0};
+  float *outputs[1] = {y};
+  int64_t capacity[1] = {8};
+  REQUIRE(nnrt_forward_into(model, inputs, shapes, outputs, capacity) == 0);
+  CHECK(nnrt_output(model, 0, nullptr, nullptr) == nullptr);
+  REQUIRE(nnrt_forward(model, inputs, shapes) == 0);
+  const float *kept = nnrt_output(model, 0, nullptr, nullptr);
+  REQUIRE(kept != nullptr);
+  CHECK(std::memcmp(kept, y, sizeof y) == 0);
+  capacity[0] = 7;
+  CHECK(nnrt_forward_into(model, inputs, shapes, outputs, capacity) != 0);
+  CHECK(std::string(nnrt_last_error()) ==
+        "output `y` of shape [4, 2] needs 8 floats, and its buffer holds 7");
+  float *nullOutputs[1] = {nullptr};
+  capacity[0] = 8;
+  CHECK(nnrt_forward_into(model, inputs, shapes, nullOutputs, capacity) != 0);
+  CHECK(std::string(nnrt_last_error()) == "output `y`: the buffer is NULL");
+  CHECK(nnrt_forward_into(model, inputs, shapes, outputs, nullptr) != 0);
+  nnrt_destroy(model);
+
+  // Options this library does not know, bad counts, no model.
+  options.struct_size = sizeof options + 8;
+  CHECK(nnrt_create_with(&nnc_model, &options) == nullptr);
+  CHECK(std::string(nnrt_last_error()).find("set it to sizeof(nnrt_options)") !=
+        std::string::npos);
+  options.struct_size = sizeof options;
+  options.threads = -1;
+  CHECK(nnrt_create_with(&nnc_model, &options) == nullptr);
+  CHECK(std::string(nnrt_last_error()) ==
+        "nnrt_options.threads must be from 0 (every CPU) to 1024, got -1");
+  CHECK(nnrt_create_with(nullptr, nullptr) == nullptr);
+  nnrt_model *defaults = nnrt_create_with(&nnc_model, nullptr);
+  CHECK(defaults != nullptr);
+  nnrt_destroy(defaults);
 }
