@@ -244,35 +244,33 @@ bool TrainRun::resume() {
   return true;
 }
 
+// What a stopped run kept: "the last good checkpoint c.safetensors (epoch
+// 3) is kept", or why nothing was saved.
+std::string keptCheckpoint(const std::string &save, std::optional<int64_t> savedEpoch) {
+  if (save.empty())
+    return "nothing was saved (no --save)";
+  if (!savedEpoch)
+    return "nothing was saved to " + save;
+  return "the last good checkpoint " + save + " (epoch " + std::to_string(*savedEpoch) +
+         ") is kept";
+}
+
 std::string nonFiniteMessage(float loss, int64_t step, int64_t epoch,
                              int64_t index, const std::string &save,
                              std::optional<int64_t> savedEpoch) {
-  std::string message = "the loss is " +
-                        std::string(std::isnan(loss) ? "nan"
-                                    : loss > 0       ? "inf"
-                                                     : "-inf") +
-                        " at step " + std::to_string(step) + " (epoch " +
-                        std::to_string(epoch) + ", batch " +
-                        std::to_string(index) + "); training stopped; ";
-  if (save.empty())
-    return message + "nothing was saved (no --save)";
-  if (!savedEpoch)
-    return message + "nothing was saved to " + save;
-  return message + "the last good checkpoint " + save + " (epoch " +
-         std::to_string(*savedEpoch) + ") is kept";
+  return "the loss is " +
+         std::string(std::isnan(loss) ? "nan"
+                     : loss > 0       ? "inf"
+                                      : "-inf") +
+         " at step " + std::to_string(step) + " (epoch " + std::to_string(epoch) + ", batch " +
+         std::to_string(index) + "); training stopped; " + keptCheckpoint(save, savedEpoch);
 }
 
 // What a stop of --check-finite says: the tensor, where, and what was kept.
 std::string finiteMessage(const std::string &found, const std::string &when,
                           const std::string &save, std::optional<int64_t> savedEpoch) {
-  std::string message = "--check-finite: " + found + " " + when + "; training stopped before "
-                        "the update; ";
-  if (save.empty())
-    return message + "nothing was saved (no --save)";
-  if (!savedEpoch)
-    return message + "nothing was saved to " + save;
-  return message + "the last good checkpoint " + save + " (epoch " +
-         std::to_string(*savedEpoch) + ") is kept";
+  return "--check-finite: " + found + " " + when + "; training stopped before the update; " +
+         keptCheckpoint(save, savedEpoch);
 }
 
 StepResult TrainRun::checkedStep(const Batch &batch, int64_t epoch,
