@@ -9,9 +9,9 @@ packages=(
   llvm-19-dev llvm-19-tools
   clang-19 libfuzzer-19-dev libclang-rt-19-dev
   nlohmann-json3-dev doctest-dev libcli11-dev zlib1g-dev
-  python3-torch python3-numpy
+  python3-torch python3-numpy pkgconf
 )
-optional=(graphviz dataset-fashion-mnist)
+optional=(graphviz dataset-fashion-mnist chromium)
 
 missing=()
 for p in "${packages[@]}" "${optional[@]}"; do

@@ -8,7 +8,7 @@
 //   ir      read a textual graph IR file, verify it, print it back
 // One pipeline, compileTo, serves check and build: tokens, ast, ir, ir-grad,
 // ir-train, kernels, kernels-train, kernels-hooked, llvm-raw, llvm, obj,
-// exe. Every stage can be stopped after and its result written, so that each is testable on its
+// exe, lib. Every stage can be stopped after and its result written, so that each is testable on its
 // own (the Toy tutorial's -emit ladder). Every file written goes through
 // the runtime's OutputFile (nnrt/file_write.h): `-o` is checked before the
 // compilation starts (not a folder, not the source file, a folder that
@@ -21,6 +21,7 @@
 #include "codegen/backend.h"
 #include "driver/dot.h"
 #include "driver/jit.h"
+#include "driver/library.h"
 #include "driver/link.h"
 #include "driver/model_arena.h"
 #include "driver/process.h"
@@ -250,10 +251,10 @@ int writeBinary(llvm::Module &module, const codegen::Backend &backend,
 
 /// The stages of a compilation, in order. Every command that compiles stops
 /// after the one `--emit` names and writes its result: text for all but the
-/// last two.
+/// last three.
 enum class Stage {
   Tokens, Ast, Ir, IrGrad, IrTrain, Kernels, KernelsTrain, KernelsHooked, LlvmRaw, Llvm, Obj,
-  Exe
+  Exe, Lib
 };
 
 constexpr std::pair<Stage, const char *> kStages[] = {
@@ -263,7 +264,7 @@ constexpr std::pair<Stage, const char *> kStages[] = {
     {Stage::KernelsTrain, "kernels-train"}, {Stage::KernelsHooked, "kernels-hooked"},
     {Stage::LlvmRaw, "llvm-raw"},
     {Stage::Llvm, "llvm"},       {Stage::Obj, "obj"},
-    {Stage::Exe, "exe"}};
+    {Stage::Exe, "exe"},         {Stage::Lib, "lib"}};
 
 std::optional<Stage> stageNamed(const std::string &name) {
   for (const auto &[stage, text] : kStages)
@@ -299,10 +300,11 @@ std::string printedModule(const llvm::Module &module) {
 
 /// The compilation, read top to bottom: each stage runs on the previous
 /// one's result, and the stage `last` writes its own (to `output`, else to
-/// `out`). `backend` makes the code, needed (not null) from llvm-raw on.
+/// `out`; lib: to `library`). `backend` makes the code, needed (not null)
+/// from llvm-raw on.
 int compileTo(Stage last, const Options &opts, const codegen::Backend *backend,
               std::optional<nnrt::OutputFile> &output, std::ostream &out,
-              std::ostream &err) {
+              std::ostream &err, LibraryOutputs *library = nullptr) {
   auto emitText = [&](const std::string &text) { return writeText(output, text, out, err); };
   Compilation c(err);
   // Tokens and syntax tree: the main file alone, before its imports.
@@ -395,7 +397,22 @@ int compileTo(Stage last, const Options &opts, const codegen::Backend *backend,
   if (last == Stage::Llvm)
     return emitText(printedModule(*module));
 
-  // The object file, linked with the runtime into an executable for exe.
+  // The object file, linked with the runtime into an executable for exe,
+  // archived and linked alone into the libraries for lib.
+  if (last == Stage::Lib) {
+    std::string object = library->archive->stagingPath() + ".o", error;
+    std::string header = libraryHeader(opts.prefix, library->name,
+                                       manifestJson(model, c.arena, programs), opts.input);
+    bool written = backend->writeObject(*module, object, error) &&
+                   writeLibrary(object, header, *library, error);
+    std::error_code ec;
+    fs::remove(object, ec);
+    if (!written) {
+      err << "error: " << error << "\n";
+      return 1;
+    }
+    return 0;
+  }
   return writeBinary(*module, *backend, last == Stage::Obj ? "obj" : "exe", *output, err);
 }
 
@@ -431,10 +448,37 @@ int cmdCheck(const Options &opts, std::ostream &out, std::ostream &err) {
   return compileTo(*last, opts, backend.get(), none, out, err);
 }
 
+/// `nnc build --emit lib -o DIR/NAME`: the files checked first, the symbols
+/// named after NAME unless --prefix names them.
+int buildLibrary(const Options &opts, const codegen::Backend &backend, std::ostream &out,
+                 std::ostream &err) {
+  std::optional<LibraryOutputs> library;
+  Options effective = opts;
+  try {
+    library = LibraryOutputs::open(opts.output);
+    for (nnrt::OutputFile *file :
+         {library->archive.get(), library->shared.get(), library->header.get()})
+      nnrt::checkNotInput(file->path(), opts.input, "source");
+  } catch (const nnrt::Error &e) {
+    err << "error: " << e.what() << "\n";
+    return 1;
+  }
+  if (!opts.prefixGiven) {
+    effective.prefix = library->name;
+    if (std::string problem = prefixProblem(library->name); !problem.empty()) {
+      err << "error: the library's symbols are named after `" << library->name
+          << "`, but " << problem << ": name them with --prefix\n";
+      return 1;
+    }
+  }
+  std::optional<nnrt::OutputFile> none;
+  return compileTo(Stage::Lib, effective, &backend, none, out, err, &*library);
+}
+
 int cmdBuild(const Options &opts, std::ostream &out, std::ostream &err) {
   std::optional<Stage> last = opts.emit.empty() ? Stage::Exe : stageNamed(opts.emit);
   if (!last) {
-    err << "error: `--emit` takes " << stageList(Stage::Exe) << ", not `" << opts.emit
+    err << "error: `--emit` takes " << stageList(Stage::Lib) << ", not `" << opts.emit
         << "`\n";
     return 1;
   }
@@ -450,17 +494,19 @@ int cmdBuild(const Options &opts, std::ostream &out, std::ostream &err) {
     return 1;
   }
   if (opts.prefixGiven && *last == Stage::Exe && opts.prefix != codegen::kDefaultSymbolPrefix) {
-    err << "error: --prefix names the symbols of an object file (--emit obj); an "
-           "executable's runtime links the model `"
+    err << "error: --prefix names the symbols of an object file or a library (--emit obj, "
+           "--emit lib); an executable's runtime links the model `"
         << codegen::kDefaultSymbolPrefix << "_model`\n";
     return 1;
   }
   bool binary = *last >= Stage::Obj;
   if (binary && opts.output.empty()) {
-    err << "error: `build` needs `-o FILE` for --emit "
-        << (*last == Stage::Obj ? "obj" : "exe") << "\n";
+    err << "error: `build` needs `-o " << (*last == Stage::Lib ? "DIR/NAME" : "FILE")
+        << "` for --emit " << (opts.emit.empty() ? "exe" : opts.emit) << "\n";
     return 1;
   }
+  if (*last == Stage::Lib)
+    return buildLibrary(opts, *backend, out, err);
   std::optional<nnrt::OutputFile> output;
   if (!openOutput(opts, !binary, output, err))
     return 1;
@@ -656,7 +702,8 @@ int run(const std::vector<std::string> &args, std::ostream &out,
   build->add_option("--emit", opts.emit,
                     "the stage to stop after and write: tokens, ast, ir, ir-grad, "
                     "ir-train, kernels, kernels-train, kernels-hooked, llvm-raw, "
-                    "llvm, obj or exe (default)");
+                    "llvm, obj, exe (default) or lib (with -o DIR/NAME: DIR/libNAME.a, "
+                    "DIR/libNAME.so and the header DIR/NAME.h)");
   build->add_option("--target", opts.target, "cpu (cuda comes later)");
   build->add_option("--target-cpu", opts.targetCpu,
                     "the CPU to compile for: native (default: this machine's), "
@@ -664,9 +711,9 @@ int run(const std::vector<std::string> &args, std::ostream &out,
                     "name; the executable refuses to run on a CPU that lacks "
                     "its instructions");
   build->add_option("--prefix", opts.prefix,
-                    "with --emit obj or llvm: the object's one external symbol "
-                    "is the model descriptor PREFIX_model (default: nnc_model), "
-                    "so that several models link into one program")
+                    "with --emit obj, lib or llvm: the object's one external symbol "
+                    "is the model descriptor PREFIX_model (default: nnc_model; "
+                    "lib: NAME_model), so that several models link into one program")
       ->each([&](const std::string &) { opts.prefixGiven = true; });
   CLI::App *graph = app.add_subcommand(
       "graph", "draw the module tree or the graph IR (Graphviz DOT or SVG)");

@@ -16,4 +16,14 @@ namespace nnc::driver {
 bool linkExecutable(const std::string &object, nnrt::OutputFile &output,
                     std::string &error);
 
+/// Links `object` alone into the shared library `output` (the model's code
+/// needs nothing of the runtime: the application links libnnrt once for all
+/// its models). Staged and committed as linkExecutable.
+bool linkSharedLibrary(const std::string &object, nnrt::OutputFile &output,
+                       std::string &error);
+
+/// Writes a static library holding `object`, with a symbol index, to
+/// `output` (LLVM's archive writer: no `ar` needed), staged and committed.
+bool archiveObject(const std::string &object, nnrt::OutputFile &output, std::string &error);
+
 } // namespace nnc::driver

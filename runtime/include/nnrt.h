@@ -5,9 +5,11 @@
  * write parameters by state_dict name, run the forward pass, destroy it.
  * Usable from C and C++. docs/runtime.md has the reference with an example.
  *
- * Conventions: functions returning int return 0 on success and non-zero on
- * error; functions returning pointers return NULL on error. After an error,
- * nnrt_last_error() describes it. A model handle is not thread-safe: use one
+ * Conventions: functions returning int return NNRT_OK (0) on success and an
+ * nnrt_status on error; functions returning pointers return NULL, and
+ * functions returning counts or ids -1, on error. After an error,
+ * nnrt_last_status() and nnrt_last_error() describe it. No function aborts
+ * or lets an exception through. A model handle is not thread-safe: use one
  * handle per thread, or serialise the calls.
  *
  *===----------------------------------------------------------------------===*/
@@ -28,6 +30,32 @@ extern "C" {
 
 /// The NNRT_API_VERSION libnnrt was built with.
 int nnrt_api_version(void);
+
+/// What went wrong, by kind; what int-returning functions return.
+typedef enum nnrt_status {
+  NNRT_OK = 0,
+  NNRT_INVALID_ARGUMENT = 1, ///< a NULL pointer, an index out of range, a bad value
+  NNRT_SHAPE_MISMATCH = 2,   ///< inputs or targets whose shapes do not fit the model
+  NNRT_FILE_ERROR = 3,       ///< a file that cannot be opened, read, written or replaced
+  NNRT_INVALID_FILE = 4,     ///< a file whose content is malformed or does not fit the model
+  NNRT_OUT_OF_MEMORY = 5,    ///< an allocation failed, or its size does not fit in 64 bits
+  NNRT_VERSION_MISMATCH = 6, ///< a model compiled for another ABI, an unknown options struct
+  NNRT_NOT_FOUND = 7,        ///< no tensor, module or hook of that name or id
+  NNRT_INVALID_STATE = 8,    ///< not now: the model is running (a hook calls its own model)
+  NNRT_UNSUPPORTED = 9,      ///< not in this model: training without a train block, ...
+  NNRT_HOOK_STOPPED = 10,    ///< a hook returned non-zero (nnrt_last_hook_status)
+  NNRT_INTERNAL_ERROR = 11   ///< a bug of nnc: please report it with the message
+} nnrt_status;
+
+/// The status of the last failed call on this thread (NNRT_OK if none).
+nnrt_status nnrt_last_status(void);
+
+/// A constant name of `status`: "NNRT_SHAPE_MISMATCH"; "unknown" if none.
+const char *nnrt_status_name(int status);
+
+/// What the hook that stopped the last call on this thread returned (the
+/// call returned NNRT_HOOK_STOPPED); 0 if no hook stopped a call.
+int nnrt_last_hook_status(void);
 
 /// An opaque handle: the linked-in compiled model, its parameter arena, its
 /// workspace and the outputs of the last forward call.
@@ -201,7 +229,8 @@ typedef struct nnrt_hook_call {
 } nnrt_hook_call;
 
 /** A hook returns 0 to go on; any other value stops the call, which then
- * returns that value (a training step updates nothing). */
+ * returns NNRT_HOOK_STOPPED, with the value in nnrt_last_hook_status() (a
+ * training step updates nothing). */
 typedef int (*nnrt_hook_fn)(void *user_data, const nnrt_hook_call *call);
 
 /** Registers a forward hook on every module whose path matches `pattern`
@@ -218,8 +247,58 @@ int64_t nnrt_register_full_backward_hook(nnrt_model *model, const char *pattern,
                                          nnrt_hook_fn fn, void *user_data,
                                          int flags);
 
-/** Removes hook `id`. Returns 0, or non-zero when there is no such hook. */
+/** Removes hook `id`. Returns 0, or NNRT_NOT_FOUND when there is no such
+ * hook. */
 int nnrt_remove_hook(nnrt_model *model, int64_t id);
+
+/* ---- Training (docs/embedding.md) ------------------------------------------
+ * The training step of a model with a `train` block: forward, loss,
+ * backward and the update of the train block's optimizer, compiled as one
+ * function, as the executable's `train` runs it. The optimizer state lives
+ * in the model handle; a checkpoint saves it with the parameters. */
+
+/** One batch: the model's input 0 and the targets of its loss. */
+typedef struct nnrt_batch {
+  /** Input 0, dense row-major float32 of shape `input_shape` ([B, ...],
+   * nnrt_input_rank(model, 0) entries), used as given (normalise it
+   * yourself). */
+  const float *input;
+  const int64_t *input_shape;
+  /** For a loss on class labels (cross_entropy, nll_loss): B class
+   * indices; NULL otherwise. */
+  const int64_t *labels;
+  /** For any other loss: the targets, dense row-major of `target_shape`
+   * ([B, ...], the loss's target shape); NULL with labels. */
+  const float *targets;
+  const int64_t *target_shape;
+  int target_rank;
+} nnrt_batch;
+
+/** 1 when the model can train (it has a train block with a loss), else 0. */
+int nnrt_can_train(const nnrt_model *model);
+
+/** Runs one training step on `batch` and writes its loss (the mean over the
+ * batch, computed before the update) to *loss when not NULL. Hooks
+ * registered on the model run in it. On error nothing is updated. */
+int nnrt_train_step(nnrt_model *model, const nnrt_batch *batch, float *loss);
+
+/** Training steps done (restored by nnrt_load_checkpoint); -1 on error. */
+int64_t nnrt_train_step_count(const nnrt_model *model);
+
+/** The gradient of the tensor called `name` from the last training step,
+ * as nnrt_param_data gives the tensor (zero before the first step); NULL
+ * for an unknown name or a model that cannot train. */
+const float *nnrt_grad_data(nnrt_model *model, const char *name, int64_t *numel);
+
+/** Saves the parameters, the optimizer state and the step count to a
+ * training checkpoint (the executable's `train --save` format, which
+ * `--resume` and nnrt_load_params read too), atomically. */
+int nnrt_save_checkpoint(nnrt_model *model, const char *path);
+
+/** Loads a training checkpoint of this model and optimizer: parameters,
+ * optimizer state and step count, so that training goes on exactly. On
+ * error nothing changes. */
+int nnrt_load_checkpoint(nnrt_model *model, const char *path);
 
 #ifdef __cplusplus
 }

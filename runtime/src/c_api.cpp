@@ -1,15 +1,14 @@
 //===- c_api.cpp - The C API over nnrt::Model -----------------------------===//
 //
-// Each entry point catches every exception and turns it into a return code
-// plus a thread-local message: C callers must never see a C++ exception. The
-// thread-local message is the runtime's only mutable global, by design.
+// Each entry point catches every exception and turns it into a status plus
+// a thread-local message: C callers must never see a C++ exception. The
+// thread-local last error is the runtime's only mutable global, by design.
+// The training entry points are in c_api_training.cpp.
 //
 //===----------------------------------------------------------------------===//
-#include "nnrt.h"
-#include "nnrt/data.h"
+#include "c_api_internal.h"
 #include "nnrt/error.h"
 #include "nnrt/memory.h"
-#include "nnrt/model.h"
 
 #include <algorithm>
 #include <cstddef>
@@ -18,38 +17,68 @@
 #include <optional>
 #include <string>
 
-struct nnrt_model {
-  explicit nnrt_model(const nnrt::ModelCode &code, int threads = 0) : model(code, threads) {}
-  nnrt::Model model;
-  std::vector<nnrt::Tensor> outputs;
-  /// What the last loaded checkpoint recorded about its inputs.
-  nnrt::Preprocessing preprocessing;
-  bool preprocess = false;    ///< nnrt_set_preprocess
-  std::vector<float> scratch; ///< input 0, normalised
-};
-
 namespace {
 
 thread_local std::string lastError;
+thread_local nnrt_status lastStatus = NNRT_OK;
+thread_local int lastHookStatus = 0;
 
-// Runs `body`, returning 0, or 1 with the message recorded (a hook's own
-// status when a hook stopped the call).
-template <typename Body> int guarded(Body body) {
-  try {
-    body();
-    return 0;
-  } catch (const nnrt::HookStopped &e) {
-    lastError = e.what();
-    return e.status();
-  } catch (const std::bad_alloc &) {
-    lastError = "out of memory: an allocation failed (std::bad_alloc)";
-  } catch (const std::exception &e) {
-    lastError = e.what();
-  } catch (...) {
-    lastError = "unknown error";
+nnrt_status statusOf(nnrt::ErrorKind kind, nnrt_status invalidAs) {
+  switch (kind) {
+  case nnrt::ErrorKind::InvalidArgument: return invalidAs;
+  case nnrt::ErrorKind::Shape: return NNRT_SHAPE_MISMATCH;
+  case nnrt::ErrorKind::File: return NNRT_FILE_ERROR;
+  case nnrt::ErrorKind::InvalidFile: return NNRT_INVALID_FILE;
+  case nnrt::ErrorKind::OutOfMemory: return NNRT_OUT_OF_MEMORY;
+  case nnrt::ErrorKind::Version: return NNRT_VERSION_MISMATCH;
+  case nnrt::ErrorKind::NotFound: return NNRT_NOT_FOUND;
+  case nnrt::ErrorKind::State: return NNRT_INVALID_STATE;
+  case nnrt::ErrorKind::Unsupported: return NNRT_UNSUPPORTED;
   }
-  return 1;
+  return NNRT_INTERNAL_ERROR;
 }
+
+} // namespace
+
+namespace nnrt::capi {
+
+int fail(nnrt_status status, std::string message) {
+  lastStatus = status;
+  lastError = std::move(message);
+  return status;
+}
+
+int failWith(const std::exception_ptr &error, nnrt_status invalidAs) {
+  try {
+    std::rethrow_exception(error);
+  } catch (const nnrt::HookStopped &e) {
+    lastHookStatus = e.status();
+    return fail(NNRT_HOOK_STOPPED, e.what());
+  } catch (const nnrt::Error &e) {
+    return fail(statusOf(e.kind(), invalidAs), e.what());
+  } catch (const std::bad_alloc &) {
+    return fail(NNRT_OUT_OF_MEMORY, "out of memory: an allocation failed (std::bad_alloc)");
+  } catch (const std::exception &e) {
+    return fail(NNRT_INTERNAL_ERROR, std::string("internal error: ") + e.what());
+  } catch (...) {
+    return fail(NNRT_INTERNAL_ERROR, "internal error: an unknown exception");
+  }
+}
+
+bool checkModel(const nnrt_model *model) {
+  if (model)
+    return true;
+  fail(NNRT_INVALID_ARGUMENT, "model is NULL");
+  return false;
+}
+
+} // namespace nnrt::capi
+
+using nnrt::capi::checkModel;
+using nnrt::capi::fail;
+using nnrt::capi::guarded;
+
+namespace {
 
 // With nnrt_set_preprocess, input 0 is normalised in the model's scratch
 // copy: x' = (x - mean) / std per sample, as `predict` does.
@@ -76,23 +105,16 @@ void preprocess(nnrt_model &model, nnrt::InputRef &input,
   input.data = model.scratch.data();
 }
 
-bool checkModel(const nnrt_model *model) {
-  if (model)
-    return true;
-  lastError = "model is NULL";
-  return false;
-}
-
 int64_t registerHook(nnrt_model *model, nnrt::HookKind kind, const char *pattern,
                      nnrt_hook_fn fn, void *user, int flags) {
   if (!checkModel(model))
     return -1;
   if (!pattern || !fn) {
-    lastError = pattern ? "the hook function is NULL" : "the module pattern is NULL";
+    fail(NNRT_INVALID_ARGUMENT, pattern ? "the hook function is NULL" : "the module pattern is NULL");
     return -1;
   }
   if (flags & ~NNRT_HOOK_REPLACES) {
-    lastError = "unknown hook flags " + std::to_string(flags);
+    fail(NNRT_INVALID_ARGUMENT, "unknown hook flags " + std::to_string(flags));
     return -1;
   }
   int64_t id = -1;
@@ -128,6 +150,28 @@ extern "C" {
 
 int nnrt_api_version(void) { return NNRT_API_VERSION; }
 
+nnrt_status nnrt_last_status(void) { return lastStatus; }
+
+int nnrt_last_hook_status(void) { return lastHookStatus; }
+
+const char *nnrt_status_name(int status) {
+  switch (status) {
+  case NNRT_OK: return "NNRT_OK";
+  case NNRT_INVALID_ARGUMENT: return "NNRT_INVALID_ARGUMENT";
+  case NNRT_SHAPE_MISMATCH: return "NNRT_SHAPE_MISMATCH";
+  case NNRT_FILE_ERROR: return "NNRT_FILE_ERROR";
+  case NNRT_INVALID_FILE: return "NNRT_INVALID_FILE";
+  case NNRT_OUT_OF_MEMORY: return "NNRT_OUT_OF_MEMORY";
+  case NNRT_VERSION_MISMATCH: return "NNRT_VERSION_MISMATCH";
+  case NNRT_NOT_FOUND: return "NNRT_NOT_FOUND";
+  case NNRT_INVALID_STATE: return "NNRT_INVALID_STATE";
+  case NNRT_UNSUPPORTED: return "NNRT_UNSUPPORTED";
+  case NNRT_HOOK_STOPPED: return "NNRT_HOOK_STOPPED";
+  case NNRT_INTERNAL_ERROR: return "NNRT_INTERNAL_ERROR";
+  }
+  return "unknown";
+}
+
 nnrt_model *nnrt_create(void) {
   nnrt_model *model = nullptr;
   guarded([&] { model = new nnrt_model(nnrt::linkedModelCode()); });
@@ -144,7 +188,7 @@ nnrt_model *nnrt_create_with(const struct nnc_model_descriptor *descriptor,
     if (options) {
       if (options->struct_size < int32_t(sizeof(int32_t)) ||
           options->struct_size > int32_t(sizeof(nnrt_options)))
-        throw nnrt::Error("nnrt_options.struct_size is " + std::to_string(options->struct_size) +
+        throw nnrt::Error(nnrt::ErrorKind::Version, "nnrt_options.struct_size is " + std::to_string(options->struct_size) +
                           "; this libnnrt (C API " + std::to_string(NNRT_API_VERSION) +
                           ") knows options of at most " + std::to_string(sizeof(nnrt_options)) +
                           " bytes: set it to sizeof(nnrt_options)");
@@ -165,7 +209,7 @@ const char *nnrt_last_error(void) { return lastError.c_str(); }
 
 int nnrt_init_params(nnrt_model *model, uint64_t seed) {
   if (!checkModel(model))
-    return 1;
+    return NNRT_INVALID_ARGUMENT;
   return guarded([&] {
     model->model.params().initAll(seed);
     model->preprocessing = {};
@@ -174,13 +218,11 @@ int nnrt_init_params(nnrt_model *model, uint64_t seed) {
 
 int nnrt_load_params(nnrt_model *model, const char *path) {
   if (!checkModel(model))
-    return 1;
-  if (!path) {
-    lastError = "path is NULL";
-    return 1;
-  }
-  return guarded(
-      [&] { model->preprocessing = model->model.params().load(path); });
+    return NNRT_INVALID_ARGUMENT;
+  if (!path)
+    return fail(NNRT_INVALID_ARGUMENT, "path is NULL");
+  return guarded([&] { model->preprocessing = model->model.params().load(path); },
+                 NNRT_INVALID_FILE);
 }
 
 int64_t nnrt_input_normalization(const nnrt_model *model, const float **mean,
@@ -200,18 +242,16 @@ int64_t nnrt_input_normalization(const nnrt_model *model, const float **mean,
 
 int nnrt_set_preprocess(nnrt_model *model, int enable) {
   if (!checkModel(model))
-    return 1;
+    return NNRT_INVALID_ARGUMENT;
   model->preprocess = enable != 0;
   return 0;
 }
 
 int nnrt_save_params(nnrt_model *model, const char *path) {
   if (!checkModel(model))
-    return 1;
-  if (!path) {
-    lastError = "path is NULL";
-    return 1;
-  }
+    return NNRT_INVALID_ARGUMENT;
+  if (!path)
+    return fail(NNRT_INVALID_ARGUMENT, "path is NULL");
   return guarded([&] { model->model.params().save(path); });
 }
 
@@ -226,7 +266,7 @@ const char *nnrt_param_name(const nnrt_model *model, int i) {
     return nullptr;
   const auto &tensors = model->model.manifest().tensors;
   if (i < 0 || size_t(i) >= tensors.size()) {
-    lastError = "tensor index " + std::to_string(i) + " out of range";
+    fail(NNRT_INVALID_ARGUMENT, "tensor index " + std::to_string(i) + " out of range");
     return nullptr;
   }
   return tensors[size_t(i)].name.c_str();
@@ -269,8 +309,8 @@ const nnrt::IoSpec *ioSpec(const nnrt_model *model, bool input, int i) {
     return nullptr;
   const auto &specs = input ? model->model.manifest().inputs : model->model.manifest().outputs;
   if (i < 0 || size_t(i) >= specs.size()) {
-    lastError = std::string(input ? "input" : "output") + " index " + std::to_string(i) +
-                " out of range";
+    fail(NNRT_INVALID_ARGUMENT, std::string(input ? "input" : "output") + " index " + std::to_string(i) +
+                " out of range");
     return nullptr;
   }
   return &specs[size_t(i)];
@@ -298,7 +338,7 @@ const char *nnrt_input_dim(const nnrt_model *model, int i, int d) {
   if (!spec)
     return nullptr;
   if (d < 0 || size_t(d) >= spec->shape.size()) {
-    lastError = "input `" + spec->name + "` has no dimension " + std::to_string(d);
+    fail(NNRT_INVALID_ARGUMENT, "input `" + spec->name + "` has no dimension " + std::to_string(d));
     return nullptr;
   }
   return spec->shape[size_t(d)].text.c_str();
@@ -329,12 +369,9 @@ const char *runningMessage =
 int nnrt_forward(nnrt_model *model, const float *const *inputs,
                  const int64_t *const *input_shapes) {
   if (!checkModel(model))
-    return 1;
-  if (model->model.running()) {
-    // Before anything is touched: the outputs are the running call's.
-    lastError = runningMessage;
-    return 1;
-  }
+    return NNRT_INVALID_ARGUMENT;
+  if (model->model.running()) // before anything is touched: the outputs are the running call's
+    return fail(NNRT_INVALID_STATE, runningMessage);
   return guarded([&] {
     std::vector<nnrt::InputRef> refs = inputRefs(*model, inputs, input_shapes, true);
     if (!refs.empty())
@@ -352,15 +389,11 @@ int nnrt_forward_into(nnrt_model *model, const float *const *inputs,
                       const int64_t *const *input_shapes, float *const *outputs,
                       const int64_t *capacities) {
   if (!checkModel(model))
-    return 1;
-  if (model->model.running()) {
-    lastError = runningMessage;
-    return 1;
-  }
-  if (!outputs || !capacities) {
-    lastError = outputs ? "capacities is NULL" : "outputs is NULL";
-    return 1;
-  }
+    return NNRT_INVALID_ARGUMENT;
+  if (model->model.running())
+    return fail(NNRT_INVALID_STATE, runningMessage);
+  if (!outputs || !capacities)
+    return fail(NNRT_INVALID_ARGUMENT, outputs ? "capacities is NULL" : "outputs is NULL");
   return guarded([&] {
     std::vector<nnrt::InputRef> refs = inputRefs(*model, inputs, input_shapes, true);
     if (!refs.empty())
@@ -372,12 +405,12 @@ int nnrt_forward_into(nnrt_model *model, const float *const *inputs,
 int nnrt_output_shape(const nnrt_model *model, int i, const int64_t *const *input_shapes,
                       int64_t *shape) {
   if (!checkModel(model))
-    return 1;
+    return NNRT_INVALID_ARGUMENT;
   const auto &outputs = model->model.manifest().outputs;
-  if (i < 0 || size_t(i) >= outputs.size() || !shape) {
-    lastError = shape ? "output index " + std::to_string(i) + " out of range" : "shape is NULL";
-    return 1;
-  }
+  if (!shape)
+    return fail(NNRT_INVALID_ARGUMENT, "shape is NULL");
+  if (i < 0 || size_t(i) >= outputs.size())
+    return fail(NNRT_INVALID_ARGUMENT, "output index " + std::to_string(i) + " out of range");
   return guarded([&] {
     std::vector<std::vector<int64_t>> shapes;
     for (const nnrt::InputRef &r : inputRefs(*model, nullptr, input_shapes, false))
@@ -392,7 +425,7 @@ const float *nnrt_output(const nnrt_model *model, int i, const int64_t **shape,
   if (!checkModel(model))
     return nullptr;
   if (i < 0 || size_t(i) >= model->outputs.size()) {
-    lastError = "output index " + std::to_string(i) + " out of range";
+    fail(NNRT_INVALID_ARGUMENT, "output index " + std::to_string(i) + " out of range");
     return nullptr;
   }
   const nnrt::Tensor &output = model->outputs[size_t(i)];
@@ -416,10 +449,10 @@ int64_t nnrt_register_full_backward_hook(nnrt_model *model, const char *pattern,
 
 int nnrt_remove_hook(nnrt_model *model, int64_t id) {
   if (!checkModel(model))
-    return 1;
+    return NNRT_INVALID_ARGUMENT;
   return guarded([&] {
     if (!model->model.hooks().remove(id))
-      throw nnrt::Error("there is no hook with id " + std::to_string(id));
+      throw nnrt::Error(nnrt::ErrorKind::NotFound, "there is no hook with id " + std::to_string(id));
   });
 }
 

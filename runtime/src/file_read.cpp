@@ -34,7 +34,7 @@ public:
       if (n < 0 && errno == EINTR)
         continue;
       if (n < 0)
-        throw Error(name() + ": cannot read: " + errnoText());
+        throw Error(ErrorKind::File, name() + ": cannot read: " + errnoText());
       position_ += uint64_t(n);
       return size_t(n);
     }
@@ -51,12 +51,12 @@ private:
 std::unique_ptr<ByteSource> openFile(const std::string &path) {
   Fd fd(::open(path.c_str(), O_RDONLY | O_CLOEXEC));
   if (fd.get() < 0)
-    throw Error(path + ": cannot open: " + errnoText());
+    throw Error(ErrorKind::File, path + ": cannot open: " + errnoText());
   struct stat info;
   if (::fstat(fd.get(), &info) != 0)
-    throw Error(path + ": cannot stat: " + errnoText());
+    throw Error(ErrorKind::File, path + ": cannot stat: " + errnoText());
   if (S_ISDIR(info.st_mode))
-    throw Error(path + ": is a directory");
+    throw Error(ErrorKind::File, path + ": is a directory");
   std::optional<uint64_t> size;
   if (S_ISREG(info.st_mode) && info.st_size > 0)
     size = uint64_t(info.st_size);

@@ -58,7 +58,7 @@ void writeAll(int fd, std::string_view bytes, const std::string &path) {
     if (n < 0 && errno == EINTR)
       continue;
     if (n < 0)
-      throw Error(path + ": cannot write: " + errnoText());
+      throw Error(ErrorKind::File, path + ": cannot write: " + errnoText());
     bytes.remove_prefix(size_t(n));
   }
 }
@@ -77,7 +77,7 @@ std::string makeTempFile(const std::string &path) {
       (std::filesystem::temp_directory_path() / "nnrt-out-XXXXXX").string();
   Fd fd(::mkostemp(name.data(), O_CLOEXEC));
   if (fd.get() < 0)
-    throw Error(path + ": cannot create a temporary file `" + name +
+    throw Error(ErrorKind::File, path + ": cannot create a temporary file `" + name +
                 "`: " + errnoText());
   return name;
 }
@@ -86,26 +86,26 @@ std::string makeTempFile(const std::string &path) {
 void copyInto(const std::string &staged, const std::string &path) {
   Fd in(::open(staged.c_str(), O_RDONLY | O_CLOEXEC));
   if (in.get() < 0)
-    throw Error(path + ": cannot read the staged `" + staged +
+    throw Error(ErrorKind::File, path + ": cannot read the staged `" + staged +
                 "`: " + errnoText());
   SigpipeBlock block;
   Fd out(::open(path.c_str(), O_WRONLY | O_CLOEXEC | O_NOCTTY));
   if (out.get() < 0)
-    throw Error(path + ": cannot open: " + errnoText());
+    throw Error(ErrorKind::File, path + ": cannot open: " + errnoText());
   char buffer[1 << 16];
   for (;;) {
     ssize_t n = ::read(in.get(), buffer, sizeof buffer);
     if (n < 0 && errno == EINTR)
       continue;
     if (n < 0)
-      throw Error(path + ": cannot read the staged `" + staged +
+      throw Error(ErrorKind::File, path + ": cannot read the staged `" + staged +
                   "`: " + errnoText());
     if (n == 0)
       break;
     writeAll(out.get(), std::string_view(buffer, size_t(n)), path);
   }
   if (::close(out.release()) != 0)
-    throw Error(path + ": cannot close: " + errnoText());
+    throw Error(ErrorKind::File, path + ": cannot close: " + errnoText());
 }
 
 } // namespace
@@ -155,15 +155,15 @@ void OutputFile::stage(const std::vector<std::string_view> &chunks) {
     Fd fd(::open(tmp.c_str(),
                  O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC | O_NOFOLLOW, 0644));
     if (fd.get() < 0)
-      throw Error(path_ + ": cannot create `" + tmp + "`: " + errnoText());
+      throw Error(ErrorKind::File, path_ + ": cannot create `" + tmp + "`: " + errnoText());
     if (keepMode_)
       ::fchmod(fd.get(), mode_t(*keepMode_));
     for (std::string_view chunk : chunks)
       writeAll(fd.get(), chunk, path_);
     if (!through_ && ::fsync(fd.get()) != 0)
-      throw Error(path_ + ": cannot sync: " + errnoText());
+      throw Error(ErrorKind::File, path_ + ": cannot sync: " + errnoText());
     if (::close(fd.release()) != 0)
-      throw Error(path_ + ": cannot close: " + errnoText());
+      throw Error(ErrorKind::File, path_ + ": cannot close: " + errnoText());
   } catch (...) {
     removeStaging();
     throw;
@@ -174,14 +174,14 @@ void OutputFile::commit() {
   if (committed_)
     return;
   if (staging_.empty())
-    throw Error(path_ + ": nothing was written to commit");
+    throw Error(ErrorKind::File, path_ + ": nothing was written to commit");
   try {
     if (through_) {
       copyInto(staging_, path_);
       removeStaging();
     } else {
       if (::rename(staging_.c_str(), destination_.c_str()) != 0)
-        throw Error(path_ + ": cannot replace: " + errnoText());
+        throw Error(ErrorKind::File, path_ + ": cannot replace: " + errnoText());
       staging_.clear();
       syncFolder(folderOf(destination_));
     }

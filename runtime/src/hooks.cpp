@@ -94,7 +94,7 @@ bool modulePatternMatches(const std::string &pattern, const std::string &path) {
 
 void Hooks::checkIdle(const char *what) const {
   if (running_)
-    throw Error(std::string("hooks cannot be ") + what + " while hooks run (from a hook)");
+    throw Error(ErrorKind::State, std::string("hooks cannot be ") + what + " while hooks run (from a hook)");
 }
 
 int64_t Hooks::add(HookKind kind, const std::string &pattern, HookFn fn, bool replaces,
@@ -113,7 +113,7 @@ int64_t Hooks::add(HookKind kind, const std::string &pattern, HookFn fn, bool re
     for (const ModuleSpec &m : modules)
       if (!m.path.empty())
         names += (names.empty() ? "" : ", ") + m.path;
-    throw Error("module pattern `" + pattern + "` matches no module of the model (" +
+    throw Error(ErrorKind::NotFound, "module pattern `" + pattern + "` matches no module of the model (" +
                 (names.empty() ? "it has no sub-modules" : "its modules: " + names) + ")");
   }
   hooks_.push_back({nextId_, kind, pattern, std::move(fn), replaces});

@@ -436,12 +436,12 @@ void bindLoneSymbols(const std::vector<std::string> &symbols,
                      std::vector<int64_t> &dims,
                      std::vector<std::string> &boundBy) {
   if (actual.size() != input.shape.size())
-    throw Error(shapeMismatch(input, actual) + "rank " +
+    throw Error(ErrorKind::Shape, shapeMismatch(input, actual) + "rank " +
                 std::to_string(actual.size()) + ", expected " +
                 std::to_string(input.shape.size()));
   for (size_t d = 0; d < actual.size(); ++d) {
     if (actual[d] < 0)
-      throw Error(shapeMismatch(input, actual) + "negative dimension");
+      throw Error(ErrorKind::Shape, shapeMismatch(input, actual) + "negative dimension");
     if (!input.shape[d].isSingleSymbol())
       continue;
     int s = input.shape[d].symbols[0];
@@ -449,7 +449,7 @@ void bindLoneSymbols(const std::vector<std::string> &symbols,
       dims[s] = actual[d];
       boundBy[s] = "input `" + input.name + "` dimension " + std::to_string(d);
     } else if (dims[s] != actual[d]) {
-      throw Error(shapeMismatch(input, actual) + "dimension " +
+      throw Error(ErrorKind::Shape, shapeMismatch(input, actual) + "dimension " +
                   std::to_string(d) + " is " + std::to_string(actual[d]) +
                   ", but `" + symbols[s] + "` = " + std::to_string(dims[s]) +
                   " from " + boundBy[s]);
@@ -470,7 +470,7 @@ bindSymbols(const std::vector<std::string> &symbols,
             const std::vector<IoSpec> &specs,
             const std::vector<std::vector<int64_t>> &shapes) {
   if (shapes.size() != specs.size())
-    throw Error("the model takes " + std::to_string(specs.size()) +
+    throw Error(ErrorKind::Shape, "the model takes " + std::to_string(specs.size()) +
                 " input(s), got " + std::to_string(shapes.size()));
   std::vector<int64_t> dims(symbols.size(), -1);
   std::vector<std::string> boundBy(symbols.size());
@@ -478,7 +478,7 @@ bindSymbols(const std::vector<std::string> &symbols,
     bindLoneSymbols(symbols, specs[i], shapes[i], dims, boundBy);
   for (size_t s = 0; s < dims.size(); ++s)
     if (dims[s] < 0)
-      throw Error("symbol `" + symbols[s] +
+      throw Error(ErrorKind::Shape, "symbol `" + symbols[s] +
                   "` is not the whole of any input dimension, so the inputs "
                   "cannot bind it");
   // Pass 2: every dimension (products and constants too) must now agree.
@@ -487,7 +487,7 @@ bindSymbols(const std::vector<std::string> &symbols,
     for (size_t d = 0; d < input.shape.size(); ++d) {
       int64_t expected = input.shape[d].evaluate(dims);
       if (shapes[i][d] != expected)
-        throw Error(shapeMismatch(input, shapes[i]) + "dimension " +
+        throw Error(ErrorKind::Shape, shapeMismatch(input, shapes[i]) + "dimension " +
                     std::to_string(d) + " is " + std::to_string(shapes[i][d]) +
                     ", expected " + std::to_string(expected));
     }

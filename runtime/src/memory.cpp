@@ -54,10 +54,10 @@ std::string formatBytes(uint64_t bytes) {
 int64_t checkedMul(int64_t a, int64_t b, const std::string &what) {
   int64_t product;
   if (a < 0 || b < 0)
-    throw Error(what + ": a negative size (" + std::to_string(a) + " x " +
+    throw Error(ErrorKind::OutOfMemory, what + ": a negative size (" + std::to_string(a) + " x " +
                 std::to_string(b) + ")");
   if (__builtin_mul_overflow(a, b, &product))
-    throw Error(what + ": " + std::to_string(a) + " x " + std::to_string(b) +
+    throw Error(ErrorKind::OutOfMemory, what + ": " + std::to_string(a) + " x " + std::to_string(b) +
                 " overflows a 64-bit size");
   return product;
 }
@@ -78,7 +78,7 @@ uint64_t checkAllocation(int64_t count, int64_t elementSize,
   uint64_t bytes = uint64_t(checkedMul(count, elementSize, what));
   uint64_t limit = physicalMemory();
   if (bytes > limit)
-    throw Error(what + " needs " + formatBytes(bytes) + " (" +
+    throw Error(ErrorKind::OutOfMemory, what + " needs " + formatBytes(bytes) + " (" +
                 std::to_string(bytes) + " bytes), more than this machine's " +
                 "memory (" + formatBytes(limit) + ")");
   return bytes;
@@ -86,7 +86,7 @@ uint64_t checkAllocation(int64_t count, int64_t elementSize,
 
 size_t workspaceBytes(int64_t reported, const char *what) {
   if (reported < 0)
-    throw Error(std::string(what) + " for these input sizes does not fit in a 64-bit size "
+    throw Error(ErrorKind::OutOfMemory, std::string(what) + " for these input sizes does not fit in a 64-bit size "
                        "(the batch or another dimension is too large)");
   return size_t(reported);
 }

@@ -15,7 +15,7 @@ namespace nnrt {
 
 void checkModelAbi(const ModelCode &code) {
   if (code.abiVersion != NNC_MODEL_ABI_VERSION)
-    throw Error("the model was compiled for model ABI " +
+    throw Error(ErrorKind::Version, "the model was compiled for model ABI " +
                 std::to_string(code.abiVersion) + ", and this runtime implements ABI " +
                 std::to_string(NNC_MODEL_ABI_VERSION) +
                 "; rebuild it with the nnc that goes with this runtime");
@@ -68,14 +68,14 @@ Model::Model(const ModelCode &code, int threads)
 
 Model::RunGuard::RunGuard(Model &model) : model_(model) {
   if (model.running_)
-    throw Error("the model is running: a hook cannot call its own model (use another model "
+    throw Error(ErrorKind::State, "the model is running: a hook cannot call its own model (use another model "
                 "handle, or copy what it needs and call after the call returns)");
   model.running_ = true;
 }
 
 int64_t Model::addHook(HookKind kind, const std::string &pattern, HookFn fn, bool replaces) {
   if (!code_.forwardHooked)
-    throw Error("this model's code has no hook points (it was compiled without its hooked "
+    throw Error(ErrorKind::Unsupported, "this model's code has no hook points (it was compiled without its hooked "
                 "variant); rebuild it with nnc build");
   return hooks_.add(kind, pattern, std::move(fn), replaces, manifest_.modules);
 }

@@ -40,13 +40,13 @@ std::string followLinks(const std::string &path) {
     std::string target(size_t(PATH_MAX), '\0');
     ssize_t n = ::readlink(current.c_str(), target.data(), target.size());
     if (n < 0)
-      throw Error(path + ": cannot read the symlink `" + current +
+      throw Error(ErrorKind::File, path + ": cannot read the symlink `" + current +
                   "`: " + errnoText());
     target.resize(size_t(n));
     current =
         target.starts_with("/") ? target : folderOf(current) + "/" + target;
   }
-  throw Error(path + ": too many levels of symbolic links");
+  throw Error(ErrorKind::File, path + ": too many levels of symbolic links");
 }
 
 std::string idText(const struct stat &info) {
@@ -59,17 +59,17 @@ std::string idText(const struct stat &info) {
 std::string checkFolder(const std::string &path, const std::string &folder) {
   struct stat info;
   if (::stat(folder.c_str(), &info) != 0)
-    throw Error(path + ": cannot create: the folder `" + folder + "` " +
+    throw Error(ErrorKind::File, path + ": cannot create: the folder `" + folder + "` " +
                 (errno == ENOENT ? std::string("does not exist")
                                  : "cannot be read: " + errnoText()));
   if (!S_ISDIR(info.st_mode))
-    throw Error(path + ": cannot create: `" + folder + "` is not a folder");
+    throw Error(ErrorKind::File, path + ": cannot create: `" + folder + "` is not a folder");
   if (::access(folder.c_str(), W_OK | X_OK) != 0)
-    throw Error(path + ": cannot create files in `" + folder +
+    throw Error(ErrorKind::File, path + ": cannot create files in `" + folder +
                 "`: " + errnoText());
   char canonical[PATH_MAX];
   if (!::realpath(folder.c_str(), canonical))
-    throw Error(path + ": cannot resolve the folder `" + folder +
+    throw Error(ErrorKind::File, path + ": cannot resolve the folder `" + folder +
                 "`: " + errnoText());
   return canonical;
 }
@@ -90,10 +90,10 @@ ResolvedOutput resolveOutput(const std::string &path) {
   struct stat info;
   if (::stat(path.c_str(), &info) == 0) {
     if (S_ISDIR(info.st_mode))
-      throw Error(path + ": is a directory, not a file");
+      throw Error(ErrorKind::File, path + ": is a directory, not a file");
     if (!S_ISREG(info.st_mode)) {
       if (::access(path.c_str(), W_OK) != 0)
-        throw Error(path + ": cannot write: " + errnoText());
+        throw Error(ErrorKind::File, path + ": cannot write: " + errnoText());
       out.destination = path;
       out.identity = idText(info);
       out.through = true;
@@ -104,7 +104,7 @@ ResolvedOutput resolveOutput(const std::string &path) {
     out.mode = uint32_t(info.st_mode & 0777);
     out.identity = idText(info);
   } else if (errno != ENOENT) {
-    throw Error(path + ": cannot create: " + errnoText());
+    throw Error(ErrorKind::File, path + ": cannot create: " + errnoText());
   }
   out.destination = followLinks(path);
   std::string folder =

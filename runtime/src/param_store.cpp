@@ -34,20 +34,20 @@ void checkAgainstManifest(const SafeTensorsFile &file, const Manifest &m,
     if (!spec && checkpoint && isOptimizerStateName(entry.name))
       continue;
     if (!spec)
-      throw Error(path + ": unexpected tensor `" + entry.name +
+      throw Error(ErrorKind::InvalidFile, path + ": unexpected tensor `" + entry.name +
                   "`: the model has no tensor of that name");
     if (entry.shape != spec->shape)
-      throw Error(path + ": tensor `" + entry.name + "`: shape " +
+      throw Error(ErrorKind::InvalidFile, path + ": tensor `" + entry.name + "`: shape " +
                   formatShape(entry.shape) + " in file, model expects " +
                   formatShape(spec->shape));
     if (entry.dtype != DType::F32)
-      throw Error(path + ": tensor `" + entry.name + "`: dtype " +
+      throw Error(ErrorKind::InvalidFile, path + ": tensor `" + entry.name + "`: dtype " +
                   dtypeName(entry.dtype) +
                   " is not supported: only F32 can be loaded for now");
   }
   for (const TensorSpec &spec : m.tensors)
     if (!file.find(spec.name))
-      throw Error(path + ": missing tensor `" + spec.name + "`");
+      throw Error(ErrorKind::InvalidFile, path + ": missing tensor `" + spec.name + "`");
 }
 
 } // namespace
@@ -57,7 +57,7 @@ void AlignedBuffer::Free::operator()(void *p) const { std::free(p); }
 AlignedBuffer::AlignedBuffer(size_t bytes, const std::string &what)
     : bytes_(bytes) {
   if (bytes > size_t(std::numeric_limits<int64_t>::max()))
-    throw Error(what + " needs " + std::to_string(bytes) +
+    throw Error(ErrorKind::OutOfMemory, what + " needs " + std::to_string(bytes) +
                 " bytes, more than a 64-bit size");
   checkAllocation(int64_t(bytes), 1, what);
   // aligned_alloc wants a multiple of the alignment and a non-zero size.
@@ -66,7 +66,7 @@ AlignedBuffer::AlignedBuffer(size_t bytes, const std::string &what)
     rounded = kAlignment;
   void *p = std::aligned_alloc(kAlignment, rounded);
   if (!p)
-    throw Error(what + ": out of memory allocating " + formatBytes(bytes) +
+    throw Error(ErrorKind::OutOfMemory, what + ": out of memory allocating " + formatBytes(bytes) +
                 " (" + std::to_string(bytes) + " bytes)");
   std::memset(p, 0, rounded);
   data_.reset(p);
@@ -82,7 +82,7 @@ ParamStore::ParamStore(const Manifest &manifest)
 std::span<float> ParamStore::view(const std::string &name) const {
   const TensorSpec *spec = manifest_->findTensor(name);
   if (!spec)
-    throw Error("the model has no tensor `" + name + "`");
+    throw Error(ErrorKind::NotFound, "the model has no tensor `" + name + "`");
   return {arena() + spec->offset, size_t(spec->numel())};
 }
 

@@ -31,10 +31,10 @@ std::string lossName(const TrainingSpec &spec) {
 void requireTraining(const Model &model) {
   const Manifest &m = model.manifest();
   if (!m.training)
-    throw Error("this model has no train block with a loss; add `train { "
+    throw Error(ErrorKind::Unsupported, "this model has no train block with a loss; add `train { "
                 "loss = ... }` to the .nnm");
   if (!model.code().hasTraining())
-    throw Error("the manifest of model `" + m.model +
+    throw Error(ErrorKind::Unsupported, "the manifest of model `" + m.model +
                 "` has a `training` object, but the executable lacks the "
                 "training entry points (train_step, evaluate and their "
                 "workspace sizes); rebuild it "
@@ -80,7 +80,7 @@ void Trainer::buildTarget(const Batch &batch,
   bool hasLabels = batch.targets.empty() && batch.targetShape.empty();
   if (t.classTargets) {
     if (!hasLabels)
-      throw Error(lossName(t) +
+      throw Error(ErrorKind::Shape, lossName(t) +
                   " takes class labels, but the data has float "
                   "targets of shape " +
                   formatShape(perSample(batch.targetShape)) + " per sample");
@@ -108,10 +108,10 @@ void Trainer::buildTarget(const Batch &batch,
            " per sample)";
   };
   if (hasLabels)
-    throw Error(lossName(t) + " takes float targets of shape " + expected() +
+    throw Error(ErrorKind::Shape, lossName(t) + " takes float targets of shape " + expected() +
                 ", but the data has class labels");
   if (int64_t(batch.targets.size()) != shapeNumel(shape))
-    throw Error("the data's targets have shape " +
+    throw Error(ErrorKind::Shape, "the data's targets have shape " +
                 formatShape(perSample(batch.targetShape)) +
                 " per sample, but " + lossName(t) + " takes a target of " +
                 "shape " + expected());
@@ -175,7 +175,7 @@ StepResult Trainer::step(const Batch &batch) {
   if (!model_.hooks().empty()) {
     model_.hooks().checkTrainable();
     if (!code.trainStepHooked || !code.trainHookedWorkspace)
-      throw Error("this model's code has no hooked training step; rebuild it with nnc build");
+      throw Error(ErrorKind::Unsupported, "this model's code has no hooked training step; rebuild it with nnc build");
     void *ws = workspace(code.trainHookedWorkspace(model_.context(), dims.data()));
     HookRun run(model_.hooks(), model_.manifest().hooks.trainStep, dims, true);
     nnc_context context = *model_.context();
@@ -206,7 +206,7 @@ EvalResult Trainer::evaluate(const Dataset &data, int64_t batchSize) {
     const std::vector<int64_t> &dims = prepare(batch);
     if (!model_.hooks().empty()) {
       if (!code.evaluateHooked || !code.evaluateHookedWorkspace)
-        throw Error("this model's code has no hooked evaluation; rebuild it with nnc build");
+        throw Error(ErrorKind::Unsupported, "this model's code has no hooked evaluation; rebuild it with nnc build");
       void *ws = workspace(code.evaluateHookedWorkspace(model_.context(), dims.data()));
       HookRun run(model_.hooks(), model_.manifest().hooks.evaluate, dims, false);
       nnc_context context = *model_.context();

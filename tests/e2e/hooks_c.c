@@ -55,9 +55,12 @@ static int reenter(void *user, const nnrt_hook_call *call) {
   const float *in[1] = {x};
   const int64_t shape[2] = {1, 4};
   const int64_t *shapes[1] = {shape};
-  if (nnrt_forward(m, in, shapes) == 0 || !strstr(nnrt_last_error(), "the model is running"))
+  if (nnrt_forward(m, in, shapes) != NNRT_INVALID_STATE ||
+      !strstr(nnrt_last_error(), "the model is running"))
     return 50;
-  return nnrt_remove_hook(m, 1) != 0 && strstr(nnrt_last_error(), "while hooks run") ? 0 : 51;
+  return nnrt_remove_hook(m, 1) == NNRT_INVALID_STATE && strstr(nnrt_last_error(), "while hooks run")
+             ? 0
+             : 51;
 }
 
 static int stop(void *user, const nnrt_hook_call *call) {
@@ -105,20 +108,26 @@ int main(void) {
   EXPECT(nnrt_output(m, 0, NULL, NULL) != NULL);
   nnrt_remove_hook(m, inner_id);
 
-  /* A status stops the call and is returned, with a message. */
+  /* A status stops the call, which returns NNRT_HOOK_STOPPED with the hook's
+   * status and a message. */
   EXPECT(nnrt_register_forward_hook(m, "head", stop, NULL, 0) >= 1);
-  EXPECT(nnrt_forward(m, in, shapes) == 7);
+  EXPECT(nnrt_forward(m, in, shapes) == NNRT_HOOK_STOPPED);
+  EXPECT(nnrt_last_status() == NNRT_HOOK_STOPPED);
+  EXPECT(nnrt_last_hook_status() == 7);
   EXPECT(strstr(nnrt_last_error(), "forward hook on `head` (call 1) stopped the call with "
                                    "status 7") != NULL);
   EXPECT(nnrt_output(m, 0, NULL, NULL) == NULL);
 
   /* Bad registrations. */
   EXPECT(nnrt_register_forward_hook(m, "net.0", record, &s, 0) == -1);
+  EXPECT(nnrt_last_status() == NNRT_NOT_FOUND);
   EXPECT(strstr(nnrt_last_error(), "matches no module of the model (its modules: inner, head)") !=
          NULL);
   EXPECT(nnrt_register_forward_hook(m, "inner", NULL, &s, 0) == -1);
   EXPECT(nnrt_register_full_backward_hook(m, "inner", record, &s, 4) == -1);
   EXPECT(strstr(nnrt_last_error(), "unknown hook flags 4") != NULL);
+  EXPECT(nnrt_last_status() == NNRT_INVALID_ARGUMENT);
+  EXPECT(nnrt_remove_hook(m, 12345) == NNRT_NOT_FOUND);
   EXPECT(nnrt_register_forward_hook(NULL, "inner", record, &s, 0) == -1);
 
   nnrt_destroy(m);

@@ -17,10 +17,23 @@ expect "required" "$nnc" check
 expect "The following argument was not expected" "$nnc" check "$root/examples/mlp.nnm" --bogus
 expect "A subcommand is required" "$nnc"
 expect "needs \`-o FILE\`" "$nnc" build "$root/examples/mlp.nnm"
-expect "\`--emit\` takes tokens, ast, ir, ir-grad, ir-train, kernels, kernels-train, kernels-hooked, llvm-raw, llvm, obj or exe" "$nnc" build "$root/examples/mlp.nnm" --emit bogus -o "$work/x"
+expect "\`--emit\` takes tokens, ast, ir, ir-grad, ir-train, kernels, kernels-train, kernels-hooked, llvm-raw, llvm, obj, exe or lib" "$nnc" build "$root/examples/mlp.nnm" --emit bogus -o "$work/x"
 expect "target \`tpu\` is not supported" "$nnc" build "$root/examples/mlp.nnm" --target tpu -o "$work/x"
 expect "no module named \`Nope\`" "$nnc" check "$root/examples/mlp.nnm" --model Nope
 expect "does not exist" "$nnc" build "$root/examples/mlp.nnm" --emit obj -o "$work/no/such/dir/m.o"
+# --- libraries (--emit lib -o DIR/NAME)
+expect "needs \`-o DIR/NAME\` for --emit lib" "$nnc" build "$root/examples/mlp.nnm" --emit lib
+expect "NAME is missing" "$nnc" build "$root/examples/mlp.nnm" --emit lib -o "$work/"
+expect "does not exist" "$nnc" build "$root/examples/mlp.nnm" --emit lib -o "$work/no/such/mlp"
+expect "is not a C identifier (letters, digits and _): name them with --prefix" \
+  "$nnc" build "$root/examples/mlp.nnm" --emit lib -o "$work/my-model"
+expect "starts with a digit" "$nnc" build "$root/examples/mlp.nnm" --emit lib -o "$work/2mlp"
+mkdir -p "$work/libdir.a" "$work/hdr/clash.h"  # libdir.a: the archive of -o dir
+expect "is a directory" "$nnc" build "$root/examples/mlp.nnm" --emit lib -o "$work/dir"
+expect "is a directory" "$nnc" build "$root/examples/mlp.nnm" --emit lib -o "$work/hdr/clash"
+cp "$root/examples/xor.nnm" "$work/xor.h"
+expect "is the source file" "$nnc" build "$work/xor.h" --emit lib -o "$work/xor"
+[ -e "$work/libxor.a" ] && { echo "FAIL: a refused library build wrote libxor.a"; failures=$((failures + 1)); }
 
 # --- a built model's flags and files
 "$nnc" build "$root/examples/mlp.nnm" -o "$work/mlp" || { echo "FAIL: cannot build mlp"; exit 1; }

@@ -211,3 +211,132 @@ TEST_CASE("C API: version, options, names and shapes, caller buffers") {
   CHECK(defaults != nullptr);
   nnrt_destroy(defaults);
 }
+
+TEST_CASE("C API: status codes by kind of error") {
+  CHECK(std::string(nnrt_status_name(NNRT_SHAPE_MISMATCH)) == "NNRT_SHAPE_MISMATCH");
+  CHECK(std::string(nnrt_status_name(12345)) == "unknown");
+  nnrt_model *model = nnrt_create_with(&nnc_model, nullptr);
+  REQUIRE(model != nullptr);
+  CHECK(nnrt_init_params(nullptr, 1) == NNRT_INVALID_ARGUMENT);
+  CHECK(nnrt_last_status() == NNRT_INVALID_ARGUMENT);
+  CHECK(nnrt_load_params(model, "/nonexistent.safetensors") == NNRT_FILE_ERROR);
+  CHECK(nnrt_last_status() == NNRT_FILE_ERROR);
+  ScratchDir dir("c_api_status");
+  std::string junk = dir.file("junk.safetensors");
+  writeBytesFile(junk, "not a safetensors file at all");
+  CHECK(nnrt_load_params(model, junk.c_str()) == NNRT_INVALID_FILE);
+  CHECK(nnrt_load_checkpoint(model, junk.c_str()) == NNRT_INVALID_FILE);
+  CHECK(nnrt_param_data(model, "nope", nullptr) == nullptr);
+  CHECK(nnrt_last_status() == NNRT_NOT_FOUND);
+  const float x[6] = {0};
+  const int64_t shape[2] = {2, 4}; // the model takes [B, 3]
+  const float *inputs[1] = {x};
+  const int64_t *shapes[1] = {shape};
+  CHECK(nnrt_forward(model, inputs, shapes) == NNRT_SHAPE_MISMATCH);
+  nnrt_options options{};
+  options.struct_size = 1000;
+  CHECK(nnrt_create_with(&nnc_model, &options) == nullptr);
+  CHECK(nnrt_last_status() == NNRT_VERSION_MISMATCH);
+  nnc_model_descriptor old = nnc_model;
+  old.abi_version = NNC_MODEL_ABI_VERSION - 1;
+  CHECK(nnrt_create_with(&old, nullptr) == nullptr);
+  CHECK(nnrt_last_status() == NNRT_VERSION_MISMATCH);
+  CHECK(std::string(nnrt_last_error()).find("rebuild it") != std::string::npos);
+  // A later success leaves the last error as it was.
+  CHECK(nnrt_init_params(model, 1) == NNRT_OK);
+  CHECK(nnrt_last_status() == NNRT_VERSION_MISMATCH);
+  nnrt_destroy(model);
+}
+
+TEST_CASE("C API: training steps, gradients and an exact resume") {
+  nnrt_model *model = nnrt_create_with(&nnc_model, nullptr);
+  REQUIRE(model != nullptr);
+  CHECK(nnrt_can_train(model) == 1);
+  CHECK(nnrt_can_train(nullptr) == 0);
+  REQUIRE(nnrt_init_params(model, 3) == NNRT_OK);
+  CHECK(nnrt_train_step_count(model) == 0);
+  const float x[6] = {1, 2, 3, -1, 0.5f, 2}; // [2, 3]
+  const float t[4] = {0.5f, -1, 2, 0};       // [2, 2]
+  const int64_t xShape[2] = {2, 3}, tShape[2] = {2, 2};
+
+  // The loss is the mean squared error of the forward pass before the
+  // update; the bias gradient is dL/dy * scale summed over the batch.
+  const float *inputs[1] = {x};
+  const int64_t *shapes[1] = {xShape};
+  REQUIRE(nnrt_forward(model, inputs, shapes) == NNRT_OK);
+  const float *y = nnrt_output(model, 0, nullptr, nullptr);
+  double mse = 0, gradBias[2] = {0, 0};
+  const float *scale = nnrt_param_data(model, "scale", nullptr);
+  for (int i = 0; i < 4; ++i) {
+    mse += (y[i] - t[i]) * (y[i] - t[i]) / 4.0;
+    gradBias[i % 2] += 2.0 * (y[i] - t[i]) / 4.0 * scale[i % 2];
+  }
+  nnrt_batch batch{};
+  batch.input = x;
+  batch.input_shape = xShape;
+  batch.targets = t;
+  batch.target_shape = tShape;
+  batch.target_rank = 2;
+  float loss = 0;
+  REQUIRE(nnrt_train_step(model, &batch, &loss) == NNRT_OK);
+  CHECK(loss == doctest::Approx(mse).epsilon(1e-6));
+  CHECK(nnrt_train_step_count(model) == 1);
+  int64_t numel = 0;
+  const float *grad = nnrt_grad_data(model, "fc.bias", &numel);
+  REQUIRE(grad != nullptr);
+  CHECK(numel == 2);
+  CHECK(grad[0] == doctest::Approx(gradBias[0]).epsilon(1e-5));
+  CHECK(grad[1] == doctest::Approx(gradBias[1]).epsilon(1e-5));
+  CHECK(nnrt_grad_data(model, "nope", nullptr) == nullptr);
+  CHECK(nnrt_last_status() == NNRT_NOT_FOUND);
+
+  // Saved after one step, loaded into another handle: the next steps agree
+  // bit for bit.
+  ScratchDir dir("c_api_train");
+  std::string path = dir.file("ckpt.safetensors");
+  REQUIRE(nnrt_save_checkpoint(model, path.c_str()) == NNRT_OK);
+  nnrt_model *resumed = nnrt_create_with(&nnc_model, nullptr);
+  REQUIRE(nnrt_load_checkpoint(resumed, path.c_str()) == NNRT_OK);
+  CHECK(nnrt_train_step_count(resumed) == 1);
+  for (int s = 0; s < 3; ++s) {
+    REQUIRE(nnrt_train_step(model, &batch, nullptr) == NNRT_OK);
+    REQUIRE(nnrt_train_step(resumed, &batch, nullptr) == NNRT_OK);
+  }
+  CHECK(std::memcmp(nnrt_param_data(model, "fc.weight", nullptr),
+                    nnrt_param_data(resumed, "fc.weight", nullptr), 6 * sizeof(float)) == 0);
+  // A plain parameter file is not a checkpoint; a checkpoint loads as parameters.
+  std::string params = dir.file("p.safetensors");
+  REQUIRE(nnrt_save_params(model, params.c_str()) == NNRT_OK);
+  CHECK(nnrt_load_checkpoint(resumed, params.c_str()) == NNRT_INVALID_FILE);
+  CHECK(nnrt_train_step_count(resumed) == 4); // unchanged
+  CHECK(nnrt_load_params(resumed, path.c_str()) == NNRT_OK);
+
+  // Bad batches change nothing.
+  std::vector<float> before(nnrt_param_data(model, "fc.weight", nullptr),
+                            nnrt_param_data(model, "fc.weight", nullptr) + 6);
+  const int64_t labels[2] = {0, 1};
+  nnrt_batch withLabels = batch;
+  withLabels.labels = labels;
+  CHECK(nnrt_train_step(model, &withLabels, nullptr) == NNRT_INVALID_ARGUMENT);
+  CHECK(std::string(nnrt_last_error()).find("not class labels") != std::string::npos);
+  const int64_t tBad[2] = {3, 2};
+  nnrt_batch wrongTargets = batch;
+  wrongTargets.target_shape = tBad;
+  CHECK(nnrt_train_step(model, &wrongTargets, nullptr) == NNRT_SHAPE_MISMATCH);
+  nnrt_batch noTargets = batch;
+  noTargets.targets = nullptr;
+  CHECK(nnrt_train_step(model, &noTargets, nullptr) == NNRT_INVALID_ARGUMENT);
+  nnrt_batch badRank = batch;
+  badRank.target_rank = 0;
+  CHECK(nnrt_train_step(model, &badRank, nullptr) == NNRT_INVALID_ARGUMENT);
+  const int64_t xBad[2] = {2, 4};
+  nnrt_batch wrongInput = batch;
+  wrongInput.input_shape = xBad;
+  CHECK(nnrt_train_step(model, &wrongInput, nullptr) == NNRT_SHAPE_MISMATCH);
+  CHECK(nnrt_train_step(model, nullptr, nullptr) == NNRT_INVALID_ARGUMENT);
+  CHECK(std::memcmp(before.data(), nnrt_param_data(model, "fc.weight", nullptr),
+                    6 * sizeof(float)) == 0);
+  CHECK(nnrt_train_step_count(model) == 4);
+  nnrt_destroy(resumed);
+  nnrt_destroy(model);
+}
