@@ -24,6 +24,7 @@
 #include "driver/library.h"
 #include "driver/link.h"
 #include "driver/model_arena.h"
+#include "driver/model_module.h"
 #include "driver/process.h"
 #include "driver/paths.h"
 #include "driver/summary.h"
@@ -191,32 +192,6 @@ std::string prefixProblem(const std::string &prefix) {
     if (!std::isalnum(static_cast<unsigned char>(c)) && c != '_')
       return "`" + prefix + "` is not a C identifier (letters, digits and _)";
   return "";
-}
-
-/// The model's LLVM module (forward, and the training entry points when it
-/// trains), verified, before optimisation. `recordTarget`: the manifest
-/// names the CPU and the extensions the code may use, which the runtime
-/// checks before running it (not needed for code compiled in memory for
-/// this machine). Null after an internal error, reported on `err`.
-std::unique_ptr<llvm::Module>
-rawModule(const sema::Model &model, const codegen::ArenaLayout &arena,
-          const codegen::ModelPrograms &programs, llvm::LLVMContext &context,
-          const codegen::Backend &backend, bool recordTarget, const std::string &prefix,
-          std::ostream &err) {
-  nlohmann::json manifest = manifestJson(model, arena, programs);
-  if (recordTarget) {
-    codegen::TargetDescription target = backend.describe(nnrt::knownCpuFeatures());
-    manifest["target"] = {{"cpu", target.cpu}, {"features", target.features}};
-  }
-  std::unique_ptr<llvm::Module> module =
-      backend.emit(programs, manifest.dump(), context, prefix);
-  std::string verifyText;
-  llvm::raw_string_ostream verifyOut(verifyText);
-  if (llvm::verifyModule(*module, &verifyOut)) {
-    err << "internal compiler error: invalid LLVM IR:\n" << verifyText << "\n";
-    return nullptr;
-  }
-  return module;
 }
 
 /// The object file (--emit obj) or the executable, staged and then
@@ -527,19 +502,10 @@ int cmdRun(const Options &opts, const std::vector<std::string> &modelArgs,
     err << "error: " << error << "\n";
     return 1;
   }
-  auto context = std::make_unique<llvm::LLVMContext>();
-  std::unique_ptr<llvm::Module> module =
-      rawModule(model, c.arena, lowerModel(model, c.arena), *context, *backend, false,
-                codegen::kDefaultSymbolPrefix, err);
-  if (!module)
-    return 2;
-  backend->optimize(*module);
-  std::unique_ptr<JitModel> jit =
-      JitModel::create(std::move(module), std::move(context), error);
-  if (!jit) {
-    err << "error: " << error << "\n";
-    return 1;
-  }
+  int status = 0;
+  std::unique_ptr<JitModel> jit = jitCompile(model, c.arena, *backend, err, status);
+  if (!jit)
+    return status;
   // The program name in the model's help and messages: the file's stem.
   std::vector<std::string> args = {fs::path(opts.input).stem().string()};
   args.insert(args.end(), modelArgs.begin(), modelArgs.end());
