@@ -20,6 +20,7 @@
 #include "passes/dce.h"
 #include "codegen/backend.h"
 #include "driver/dot.h"
+#include "driver/explore.h"
 #include "driver/jit.h"
 #include "driver/library.h"
 #include "driver/link.h"
@@ -693,6 +694,29 @@ int run(const std::vector<std::string> &args, std::ostream &out,
       "run", "compile a model in memory (LLVM ORC JIT) and run its command "
              "line: nnc run model.nnm -- train --data DIR");
   addCommon(runCmd);
+  ExploreOptions explore;
+  CLI::App *exploreCmd = app.add_subcommand(
+      "explore", "write one HTML page about the model: its module tree, a sample's forward "
+                 "pass layer by layer, initialisers compared, the activation functions, "
+                 "parameter counts as its arguments vary, training curves");
+  addCommon(exploreCmd);
+  exploreCmd->add_option("-o,--output", explore.output, "the HTML file")->required();
+  exploreCmd->add_option("--params", explore.params,
+                         "parameters or a training checkpoint (default: initialised with --seed)");
+  exploreCmd->add_option("--data", explore.data,
+                         "samples: DIR (MNIST files), IMAGES,LABELS, X.npy,Y.npy or FILE.csv "
+                         "(default: the train block's data)");
+  exploreCmd->add_option("--metrics", explore.metrics,
+                         "the metrics file of `train --metrics`, for training curves");
+  exploreCmd->add_option("--sweep", explore.sweeps,
+                         "NAME=A..B: count the parameters for the integer argument NAME from A "
+                         "to B, doubling (default: a quarter to four times its value)");
+  exploreCmd->add_option("--samples", explore.samples,
+                         "samples shown layer by layer (default 3)");
+  exploreCmd->add_option("--batch", explore.batch,
+                         "samples of the initialisation comparison (default 256)");
+  exploreCmd->add_option("--seed", explore.seed, "the seed of the initialisations (default 0)");
+  exploreCmd->add_option("--json", explore.json, "also write the page's data as JSON to this file");
   CLI::App *irCmd = app.add_subcommand(
       "ir", "read a textual graph IR file, verify it and print it back");
   irCmd->add_option("file", opts.input, "the .nnir file")->required();
@@ -704,7 +728,7 @@ int run(const std::vector<std::string> &args, std::ostream &out,
            return cmd->check_name(args[0]);
          }).empty()) {
     err << "error: unknown command `" << args[0]
-        << "`; the commands are check, summary, build, graph, run and ir (see "
+        << "`; the commands are check, summary, build, graph, run, explore and ir (see "
            "--help)\n";
     return 1;
   }
@@ -731,6 +755,11 @@ int run(const std::vector<std::string> &args, std::ostream &out,
     return cmdBuild(opts, out, err);
   if (*graph)
     return cmdGraph(opts, out, err);
+  if (*exploreCmd) {
+    explore.input = opts.input;
+    explore.model = opts.model;
+    return cmdExplore(explore, err);
+  }
   if (*runCmd) {
     if (dashes == args.end()) {
       err << "error: `nnc run` needs the model's command after `--`, as in "

@@ -33,13 +33,8 @@ std::vector<std::string> extraLinkFlags() {
   return flags;
 }
 
-/// Runs the link `argv` (writing output's staging file) and commits it.
-bool linkAndCommit(std::vector<std::string> argv, nnrt::OutputFile &output, std::string &error) {
-  std::string printed;
-  if (!runProcess(argv, printed)) {
-    error = "linking `" + output.path() + "` failed:\n" + printed;
-    return false;
-  }
+/// Installs what a tool wrote to output's staging file.
+bool commit(nnrt::OutputFile &output, std::string &error) {
   try {
     output.commit();
   } catch (const nnrt::Error &e) {
@@ -47,6 +42,16 @@ bool linkAndCommit(std::vector<std::string> argv, nnrt::OutputFile &output, std:
     return false;
   }
   return true;
+}
+
+/// Runs the link `argv` (writing output's staging file) and commits it.
+bool linkAndCommit(std::vector<std::string> argv, nnrt::OutputFile &output, std::string &error) {
+  std::string printed;
+  if (!runProcess(argv, printed)) {
+    error = "linking `" + output.path() + "` failed:\n" + printed;
+    return false;
+  }
+  return commit(output, error);
 }
 
 std::string cxxDriver() {
@@ -110,13 +115,7 @@ bool archiveObject(const std::string &object, nnrt::OutputFile &output, std::str
     error = output.path() + ": " + llvm::toString(std::move(e));
     return false;
   }
-  try {
-    output.commit();
-  } catch (const nnrt::Error &e) {
-    error = e.what();
-    return false;
-  }
-  return true;
+  return commit(output, error);
 }
 
 } // namespace nnc::driver

@@ -8,21 +8,14 @@
 #include "base/diagnostics.h"
 #include "nnrt_model.h"
 
+#include "cli.h"
+
 #include <algorithm>
 #include <iomanip>
 
 namespace nnc::driver {
 
-std::string withThousands(int64_t n) {
-  std::string digits = std::to_string(n < 0 ? -n : n);
-  std::string out;
-  for (size_t i = 0; i < digits.size(); ++i) {
-    if (i && (digits.size() - i) % 3 == 0)
-      out += ',';
-    out += digits[i];
-  }
-  return n < 0 ? "-" + out : out;
-}
+using nnrt::cli::withThousands;
 
 void printSummary(const sema::Model &model, std::ostream &out) {
   out << "model " << model.name << " (" << model.source << ")\n\n";

@@ -10,8 +10,6 @@
 
 namespace nnc::driver {
 
-/// 235146 -> "235,146"
-std::string withThousands(int64_t n);
 void printSummary(const sema::Model &model, std::ostream &out);
 nlohmann::json summaryJson(const sema::Model &model);
 /// The manifest the runtime reads (docs/manifest.md), with the tensors at

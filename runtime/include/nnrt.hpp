@@ -163,14 +163,8 @@ public:
 
   /// The forward pass; one Input per model input.
   std::vector<Output> forward(const std::vector<Input> &inputs) {
-    std::vector<const float *> data;
-    std::vector<const int64_t *> shapes;
-    for (const Input &in : inputs) {
-      data.push_back(in.data);
-      shapes.push_back(in.shape.data());
-    }
-    checkCount(inputs.size());
-    hooked(nnrt_forward(handle_, data.data(), shapes.data()));
+    Pointers in = pointers(inputs);
+    hooked(nnrt_forward(handle_, in.data.data(), in.shapes.data()));
     std::vector<Output> outputs;
     for (int i = 0, n = outputCount(); i < n; ++i) {
       const int64_t *shape = nullptr;
@@ -189,13 +183,7 @@ public:
 
   /// The forward pass into the caller's buffers, one per output.
   void forwardInto(const std::vector<Input> &inputs, const std::vector<std::span<float>> &outputs) {
-    std::vector<const float *> data;
-    std::vector<const int64_t *> shapes;
-    for (const Input &in : inputs) {
-      data.push_back(in.data);
-      shapes.push_back(in.shape.data());
-    }
-    checkCount(inputs.size());
+    Pointers in = pointers(inputs);
     if (outputs.size() != size_t(outputCount()))
       throw Error(NNRT_INVALID_ARGUMENT, "the model has " + std::to_string(outputCount()) +
                                              " outputs, and " + std::to_string(outputs.size()) +
@@ -206,7 +194,8 @@ public:
       out.push_back(o.data());
       capacities.push_back(int64_t(o.size()));
     }
-    hooked(nnrt_forward_into(handle_, data.data(), shapes.data(), out.data(), capacities.data()));
+    hooked(nnrt_forward_into(handle_, in.data.data(), in.shapes.data(), out.data(),
+                             capacities.data()));
   }
 
   // ---- training
@@ -329,11 +318,22 @@ private:
     return loss;
   }
 
-  void checkCount(size_t given) const {
-    if (given != size_t(inputCount()))
+  /// The inputs as the C API takes them: data and shape pointers.
+  struct Pointers {
+    std::vector<const float *> data;
+    std::vector<const int64_t *> shapes;
+  };
+  Pointers pointers(const std::vector<Input> &inputs) const {
+    if (inputs.size() != size_t(inputCount()))
       throw Error(NNRT_INVALID_ARGUMENT, "the model takes " + std::to_string(inputCount()) +
-                                             " inputs, and " + std::to_string(given) +
+                                             " inputs, and " + std::to_string(inputs.size()) +
                                              " were given");
+    Pointers p;
+    for (const Input &in : inputs) {
+      p.data.push_back(in.data);
+      p.shapes.push_back(in.shape.data());
+    }
+    return p;
   }
 
   static std::string nameOrThrow(const char *name) {

@@ -17,7 +17,8 @@
 namespace nnrt::cli {
 
 std::string withThousands(int64_t value) {
-  std::string digits = std::to_string(value < 0 ? -value : value);
+  // Unsigned, so that INT64_MIN's magnitude is representable.
+  std::string digits = std::to_string(value < 0 ? 0 - uint64_t(value) : uint64_t(value));
   std::string text;
   for (size_t i = 0; i < digits.size(); ++i) {
     if (i > 0 && (digits.size() - i) % 3 == 0)

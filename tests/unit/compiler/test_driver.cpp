@@ -36,14 +36,6 @@ bool contains(const std::string &s, const std::string &part) {
 
 } // namespace
 
-TEST_CASE("driver: withThousands groups digits") {
-  CHECK(driver::withThousands(235146) == "235,146");
-  CHECK(driver::withThousands(999) == "999");
-  CHECK(driver::withThousands(1000) == "1,000");
-  CHECK(driver::withThousands(0) == "0");
-  CHECK(driver::withThousands(1234567) == "1,234,567");
-}
-
 TEST_CASE("driver: summary prints the parameter table and 235,146") {
   Result r = runNnc({"summary", test::examplePath("mlp.nnm")});
   INFO(r.err);

@@ -36,6 +36,7 @@ TEST_CASE("thousands separators") {
   CHECK(cli::withThousands(235146) == "235,146");
   CHECK(cli::withThousands(1234567890) == "1,234,567,890");
   CHECK(cli::withThousands(-4500) == "-4,500");
+  CHECK(cli::withThousands(INT64_MIN) == "-9,223,372,036,854,775,808");
 }
 
 TEST_CASE("info prints the model, the tensors and the totals") {
