@@ -308,6 +308,11 @@ std::optional<std::vector<int64_t>> sampleShape(const nnrt::IoSpec &io) {
   return shape;
 }
 
+/// Whether `io`'s first dimension is a batch dimension (a symbol alone).
+bool batchFirst(const nnrt::IoSpec &io) {
+  return !io.shape.empty() && io.shape[0].isSingleSymbol();
+}
+
 /// The samples the forward pass and the initialisation comparison run on:
 /// the test split of --data (else of the train block's data) if there is
 /// one, else its training split, normalised as in training. Null, with
@@ -317,6 +322,11 @@ std::optional<nnrt::Dataset> exploreData(const nnrt::Manifest &m, const std::str
   if (m.inputs.size() != 1) {
     why = "the model takes " + std::to_string(m.inputs.size()) +
           " inputs; the forward pass of a sample needs a model of one input";
+    return std::nullopt;
+  }
+  if (!batchFirst(m.inputs[0])) {
+    why = "the model's input `" + m.inputs[0].name +
+          "` does not start with a batch dimension; the explorer runs batches of samples";
     return std::nullopt;
   }
   nnrt::DataSplits splits;
@@ -355,7 +365,7 @@ std::optional<nnrt::Dataset> exploreData(const nnrt::Manifest &m, const std::str
 /// Standard normal inputs (and labels 0, 1, ... or zero targets) for the
 /// initialisation comparison of a model without data.
 std::optional<nnrt::Dataset> syntheticData(const nnrt::Manifest &m, int64_t n, uint64_t seed) {
-  if (m.inputs.size() != 1)
+  if (m.inputs.size() != 1 || !batchFirst(m.inputs[0]))
     return std::nullopt;
   nnrt::Dataset data;
   data.source = "standard normal inputs";
@@ -473,8 +483,9 @@ int cmdExplore(const ExploreOptions &o, std::ostream &err) {
           << " samples\n";
       data["init"] = initSection(compiled, *batch, o.batch, leafModules(*model), o.seed);
     } else {
-      data["init_note"] = "the model's input has a symbolic dimension besides the batch: pass "
-                          "--data D to compare initialisations";
+      data["init_note"] = "the initialisations are compared on a batch of one input whose "
+                          "dimensions are a batch dimension and numbers; this model's inputs "
+                          "are not of that kind";
     }
     err << "explore: the activation functions\n";
     data["activations"] = activationSection(*backend);

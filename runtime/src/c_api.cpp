@@ -80,6 +80,11 @@ using nnrt::capi::guarded;
 
 namespace {
 
+/// The compiled code reads the parameters while it runs: a hook may read
+/// them (nnrt_param_data), not replace them.
+const char *writeWhileRunning =
+    "the model is running: a hook cannot initialise or load its own model's parameters";
+
 // With nnrt_set_preprocess, input 0 is normalised in the model's scratch
 // copy: x' = (x - mean) / std per sample, as `predict` does.
 void preprocess(nnrt_model &model, nnrt::InputRef &input,
@@ -210,6 +215,8 @@ const char *nnrt_last_error(void) { return lastError.c_str(); }
 int nnrt_init_params(nnrt_model *model, uint64_t seed) {
   if (!checkModel(model))
     return NNRT_INVALID_ARGUMENT;
+  if (model->model.running())
+    return fail(NNRT_INVALID_STATE, writeWhileRunning);
   return guarded([&] {
     model->model.params().initAll(seed);
     model->preprocessing = {};
@@ -221,6 +228,8 @@ int nnrt_load_params(nnrt_model *model, const char *path) {
     return NNRT_INVALID_ARGUMENT;
   if (!path)
     return fail(NNRT_INVALID_ARGUMENT, "path is NULL");
+  if (model->model.running())
+    return fail(NNRT_INVALID_STATE, writeWhileRunning);
   return guarded([&] { model->preprocessing = model->model.params().load(path); },
                  NNRT_INVALID_FILE);
 }

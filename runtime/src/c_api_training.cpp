@@ -143,6 +143,8 @@ int nnrt_save_checkpoint(nnrt_model *model, const char *path) {
     return NNRT_INVALID_ARGUMENT;
   if (!path)
     return fail(NNRT_INVALID_ARGUMENT, "path is NULL");
+  if (model->model.running()) // mid-step, the gradients and slots are half written
+    return fail(NNRT_INVALID_STATE, "the model is running: a hook cannot save a checkpoint");
   return guarded([&] {
     nnrt::Trainer &trainer = trainerOf(*model);
     nnrt::CheckpointInfo info;

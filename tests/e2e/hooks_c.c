@@ -58,6 +58,10 @@ static int reenter(void *user, const nnrt_hook_call *call) {
   if (nnrt_forward(m, in, shapes) != NNRT_INVALID_STATE ||
       !strstr(nnrt_last_error(), "the model is running"))
     return 50;
+  if (nnrt_init_params(m, 1) != NNRT_INVALID_STATE ||
+      nnrt_load_params(m, "/nonexistent") != NNRT_INVALID_STATE ||
+      nnrt_save_checkpoint(m, "/nonexistent") != NNRT_INVALID_STATE)
+    return 52;
   return nnrt_remove_hook(m, 1) == NNRT_INVALID_STATE && strstr(nnrt_last_error(), "while hooks run")
              ? 0
              : 51;
