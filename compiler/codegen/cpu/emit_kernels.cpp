@@ -12,6 +12,7 @@
 #include "codegen/cpu/emit_kernels.h"
 #include "base/diagnostics.h"
 #include "codegen/cpu/emit_gemm.h"
+#include "codegen/cpu/kernel_ir.h"
 #include "codegen/cpu/loops.h"
 #include "codegen/cpu/scalar_emitters.h"
 
@@ -24,17 +25,14 @@ namespace {
 
 using llvm::Value;
 
-class KernelEmitter {
+class KernelEmitter : KernelIR {
 public:
   KernelEmitter(llvm::Module &m, const KernelProgram &p, const Kernel &k,
                 const CpuTarget &target)
-      : m_(m), p_(p), k_(k), target_(target), b_(m.getContext()) {}
+      : KernelIR(m, p, k), target_(target) {}
 
   llvm::Function *run(const std::string &name) {
     llvm::LLVMContext &ctx = m_.getContext();
-    elem_ = p_.element == ir::DType::F64 ? llvm::Type::getDoubleTy(ctx)
-                                            : llvm::Type::getFloatTy(ctx);
-    constants_ = kernelConstants(k_);
     buffers_ = 1 + k_.reads.size() + (k_.kind == Kernel::MatMul ? 1 : 0);
     pointers_ = buffers_ + (k_.kind == Kernel::MatMul ? 1 : 0);
     std::vector<llvm::Type *> params(pointers_, llvm::PointerType::getUnqual(ctx));
@@ -83,53 +81,6 @@ private:
   Value *scratch() { return fn_->getArg(static_cast<unsigned>(1 + k_.reads.size())); }
   Value *context() { return fn_->getArg(static_cast<unsigned>(2 + k_.reads.size())); }
 
-  Value *dim(const ir::Dim &d) {
-    Value *sum = nullptr;
-    for (const ir::Monomial &t : d.terms) {
-      Value *v = b_.getInt64(t.coeff);
-      for (const std::string &s : t.symbols)
-        v = b_.CreateMul(v, symbols_.at(s), "", true, true);
-      sum = sum ? b_.CreateAdd(sum, v, "", true, true) : v;
-    }
-    return sum ? sum : b_.getInt64(0);
-  }
-  std::vector<Value *> extents(const ir::Shape &shape) {
-    std::vector<Value *> e;
-    for (const ir::Dim &d : shape)
-      e.push_back(dim(d));
-    return e;
-  }
-  std::vector<Value *> strides(const ir::Shape &shape) {
-    std::vector<Value *> s(shape.size());
-    Value *acc = b_.getInt64(1);
-    for (size_t i = shape.size(); i-- > 0;) {
-      s[i] = acc;
-      acc = b_.CreateMul(acc, dim(shape[i]), "", true, true);
-    }
-    return s;
-  }
-  /// Strides to read a tensor of `shape` broadcast to a result of rank `rank`.
-  std::vector<Value *> broadcastStrides(const ir::Shape &shape, size_t rank) {
-    std::vector<Value *> own = strides(shape);
-    std::vector<Value *> s(rank, b_.getInt64(0));
-    size_t offset = rank - shape.size();
-    for (size_t j = 0; j < shape.size(); ++j)
-      s[offset + j] = shape[j].isOne() ? b_.getInt64(0) : own[j];
-    return s;
-  }
-  Value *dot(const std::vector<Value *> &idx, const std::vector<Value *> &s) {
-    Value *v = b_.getInt64(0);
-    for (size_t i = 0; i < idx.size(); ++i)
-      v = b_.CreateAdd(v, b_.CreateMul(idx[i], s[i], "", true, true), "", true, true);
-    return v;
-  }
-  Value *load(Value *base, Value *index) {
-    return b_.CreateLoad(elem_, b_.CreateInBoundsGEP(elem_, base, index));
-  }
-  void store(Value *v, Value *base, Value *index) {
-    b_.CreateStore(v, b_.CreateInBoundsGEP(elem_, base, index));
-  }
-  Value *numel(const ir::Shape &shape) { return dim(ir::numElements(shape)); }
   void elementwise() {
     const ir::Shape &shape = k_.root->shape;
     std::vector<Value *> outStrides = strides(shape);
@@ -153,22 +104,6 @@ private:
         values[constants_[c]] = fn_->getArg(static_cast<unsigned>(pointers_ + c));
       store(scalar(k_.root, values), out(), dot(idx, outStrides));
     });
-  }
-
-  Value *scalar(const ir::Node *n, std::map<const ir::Node *, Value *> &values) {
-    if (auto it = values.find(n); it != values.end())
-      return it->second;
-    Value *v;
-    if (n->op == ir::OpKind::Const) {
-      v = llvm::ConstantFP::get(elem_, n->attrs.value);
-    } else {
-      std::vector<Value *> args;
-      for (const ir::Node *operand : n->operands)
-        args.push_back(scalar(operand, values));
-      v = emitScalar(n->op, b_, args);
-    }
-    values[n] = v;
-    return v;
   }
 
   // C[M, N] = A[M, K] B[K, N]; a transposed operand is stored the other way.
@@ -329,17 +264,10 @@ private:
     });
   }
 
-  llvm::Module &m_;
-  const KernelProgram &p_;
-  const Kernel &k_;
   const CpuTarget &target_;
   size_t buffers_ = 0;  ///< the `noalias` arguments: buffers and scratch
   size_t pointers_ = 0; ///< those and the context
-  llvm::IRBuilder<> b_;
   llvm::Function *fn_ = nullptr;
-  llvm::Type *elem_ = nullptr;
-  std::map<std::string, Value *> symbols_;
-  std::vector<const ir::Node *> constants_; ///< arguments after the reads
 };
 
 } // namespace
