@@ -19,6 +19,7 @@
 #include "autodiff/backward.h"
 #include "passes/dce.h"
 #include "codegen/backend.h"
+#include "codegen/cuda/ptx.h"
 #include "driver/dot.h"
 #include "driver/explore.h"
 #include "driver/jit.h"
@@ -65,6 +66,7 @@ struct Options {
   std::string emit;
   std::string target = "cpu";
   std::string targetCpu = "native";
+  std::string gpuArch; ///< --gpu-arch, comma-separated; empty: the defaults
   std::string prefix = codegen::kDefaultSymbolPrefix;
   bool prefixGiven = false;
   std::string view = "forward";
@@ -451,7 +453,65 @@ int buildLibrary(const Options &opts, const codegen::Backend &backend, std::ostr
   return compileTo(Stage::Lib, effective, &backend, none, out, err, &*library);
 }
 
+/// `nnc build --target cuda --emit ptx|llvm`: the model's kernels for one GPU
+/// architecture, as PTX or as the optimised NVPTX module.
+int buildGpuKernels(const Options &opts, std::ostream &out, std::ostream &err) {
+  std::vector<std::string> archs;
+  std::istringstream list(opts.gpuArch);
+  for (std::string a; std::getline(list, a, ',');)
+    archs.push_back(a);
+  if (archs.empty())
+    archs = {codegen::defaultGpuArchs().front()};
+  if (archs.size() != 1) {
+    err << "error: --emit " << opts.emit << " writes the kernels of one GPU architecture: give "
+        << "one --gpu-arch, not `" << opts.gpuArch << "`\n";
+    return 1;
+  }
+  std::string error;
+  std::optional<codegen::GpuArch> arch = codegen::gpuArch(archs[0], error);
+  if (!arch) {
+    err << "error: " << error << "\n";
+    return 1;
+  }
+  if (opts.emit == "ptx" && opts.output.empty()) {
+    err << "error: `build` needs `-o FILE` for --emit ptx\n";
+    return 1;
+  }
+  std::optional<nnrt::OutputFile> output;
+  if (!openOutput(opts, opts.emit != "ptx", output, err))
+    return 1;
+  Compilation c(err);
+  if (!c.load(opts))
+    return errorsSummary(c.diags, err);
+  std::string ptx, ir;
+  if (!codegen::emitPtx(lowerModel(*c.model, c.arena), *arch, codegen::cudaDirectory(),
+                        opts.prefix, ptx, error, opts.emit == "llvm" ? &ir : nullptr)) {
+    err << "error: " << error << "\n";
+    return error.rfind("internal", 0) == 0 ? 2 : 1;
+  }
+  return writeText(output, opts.emit == "ptx" ? ptx : ir, out, err);
+}
+
 int cmdBuild(const Options &opts, std::ostream &out, std::ostream &err) {
+  if (opts.emit == "ptx" && opts.target != "cuda") {
+    err << "error: --emit ptx needs --target cuda\n";
+    return 1;
+  }
+  if (opts.target == "cuda") {
+    if (opts.emit == "ptx" || opts.emit == "llvm")
+      return buildGpuKernels(opts, out, err);
+    // The target-neutral stages are the same for every target.
+    std::optional<Stage> stage = stageNamed(opts.emit);
+    if (!stage || *stage >= Stage::LlvmRaw) {
+      err << "error: the CUDA backend writes the model's kernels (--emit ptx -o FILE, or --emit "
+             "llvm) so far; executables and libraries for the GPU come with its runtime\n";
+      return 1;
+    }
+    std::optional<nnrt::OutputFile> output;
+    if (!openOutput(opts, true, output, err))
+      return 1;
+    return compileTo(*stage, opts, nullptr, output, out, err);
+  }
   std::optional<Stage> last = opts.emit.empty() ? Stage::Exe : stageNamed(opts.emit);
   if (!last) {
     err << "error: `--emit` takes " << stageList(Stage::Lib) << ", not `" << opts.emit
@@ -671,7 +731,11 @@ int run(const std::vector<std::string> &args, std::ostream &out,
                     "ir-train, kernels, kernels-train, kernels-hooked, llvm-raw, "
                     "llvm, obj, exe (default) or lib (with -o DIR/NAME: DIR/libNAME.a, "
                     "DIR/libNAME.so and the header DIR/NAME.h)");
-  build->add_option("--target", opts.target, "cpu (cuda comes later)");
+  build->add_option("--target", opts.target,
+                    "cpu (default), or cuda: the kernels as PTX (--emit ptx) or NVPTX LLVM IR "
+                    "(--emit llvm) so far");
+  build->add_option("--gpu-arch", opts.gpuArch,
+                    "with --target cuda: the GPU architecture, sm_70 to sm_90 (default sm_80)");
   build->add_option("--target-cpu", opts.targetCpu,
                     "the CPU to compile for: native (default: this machine's), "
                     "x86-64, x86-64-v2, x86-64-v3, x86-64-v4 or an LLVM CPU "

@@ -191,9 +191,16 @@ TEST_CASE("driver: build --emit ir and kernels write to stdout") {
   Result noOutput = runNnc({"build", mlp});
   CHECK(noOutput.code == 1);
   CHECK(contains(noOutput.err, "needs `-o FILE`"));
+  // The target-neutral stages are the same for the GPU; its code is PTX so far.
   Result cuda = runNnc({"build", mlp, "--emit", "ir", "--target", "cuda"});
-  CHECK(cuda.code == 1);
-  CHECK(contains(cuda.err, "not supported"));
+  CHECK(cuda.code == 0);
+  CHECK(cuda.out == runNnc({"build", mlp, "--emit", "ir"}).out);
+  Result cudaExe = runNnc({"build", mlp, "--target", "cuda", "-o", "unused"});
+  CHECK(cudaExe.code == 1);
+  CHECK(contains(cudaExe.err, "writes the model's kernels"));
+  Result tpu = runNnc({"build", mlp, "--emit", "ir", "--target", "tpu"});
+  CHECK(tpu.code == 1);
+  CHECK(contains(tpu.err, "not supported"));
 }
 
 TEST_CASE("driver: the ir subcommand reads, verifies and prints back") {

@@ -1,0 +1,218 @@
+//===- gpu_kernels.cpp - One NVPTX kernel per kernel of the program --------===//
+//
+// Each thread takes output elements i = blockIdx.x * blockDim.x +
+// threadIdx.x, then i + gridDim.x * blockDim.x, ...; an element's index in
+// each dimension comes from i by division. The scalar expressions are the
+// CPU backend's (scalar_emitters.h): one definition of each op's math, whose
+// transcendental calls ptx.cpp maps to libdevice.
+//
+//===----------------------------------------------------------------------===//
+#include "codegen/cuda/gpu_kernels.h"
+#include "base/diagnostics.h"
+#include "codegen/cpu/kernel_ir.h"
+#include "codegen/cpu/loops.h"
+#include "codegen/cpu/scalar_emitters.h"
+
+#include <llvm/IR/IRBuilder.h>
+#include <llvm/IR/IntrinsicsNVPTX.h>
+#include <llvm/IR/Metadata.h>
+
+#include <algorithm>
+#include <map>
+
+namespace nnc::codegen {
+namespace {
+
+using llvm::Value;
+
+class GpuKernelEmitter : KernelIR {
+public:
+  GpuKernelEmitter(llvm::Module &m, const KernelProgram &p, const Kernel &k)
+      : KernelIR(m, p, k) {}
+
+  llvm::Function *run(const std::string &name) {
+    llvm::LLVMContext &ctx = m_.getContext();
+    pointers_ = 1 + k_.reads.size();
+    std::vector<llvm::Type *> params(pointers_, llvm::PointerType::getUnqual(ctx));
+    params.insert(params.end(), constants_.size(), elem_);
+    params.insert(params.end(), p_.symbols.size(), b_.getInt64Ty());
+    auto *type = llvm::FunctionType::get(b_.getVoidTy(), params, false);
+    fn_ = llvm::Function::Create(type, llvm::Function::ExternalLinkage, name, m_);
+    fn_->setCallingConv(llvm::CallingConv::PTX_Kernel);
+    fn_->addFnAttr(llvm::Attribute::NoUnwind);
+    for (size_t i = 0; i < pointers_; ++i) {
+      fn_->addParamAttr(static_cast<unsigned>(i), llvm::Attribute::NoAlias);
+      fn_->addParamAttr(static_cast<unsigned>(i), llvm::Attribute::NoCapture);
+    }
+    // The annotation older PTX tools read to know a kernel entry.
+    llvm::NamedMDNode *annotations = m_.getOrInsertNamedMetadata("nvvm.annotations");
+    annotations->addOperand(llvm::MDNode::get(
+        ctx, {llvm::ValueAsMetadata::get(fn_), llvm::MDString::get(ctx, "kernel"),
+              llvm::ValueAsMetadata::get(b_.getInt32(1))}));
+    size_t firstSymbol = pointers_ + constants_.size();
+    for (size_t s = 0; s < p_.symbols.size(); ++s)
+      symbols_[p_.symbols[s]] = fn_->getArg(static_cast<unsigned>(firstSymbol + s));
+    b_.SetInsertPoint(llvm::BasicBlock::Create(ctx, "entry", fn_));
+    const ir::Shape &outShape = k_.kind == Kernel::MatMul ? k_.product->shape : k_.root->shape;
+    gridStride(numel(outShape), [&](Value *i) {
+      switch (k_.kind) {
+      case Kernel::Elementwise: elementwise(i); break;
+      case Kernel::MatMul: matmul(i); break;
+      case Kernel::Reduce: reduce(i); break;
+      case Kernel::Transpose: transpose(i); break;
+      case Kernel::Copy: copy(i); break;
+      case Kernel::Hook: NNC_CHECK(false, "a hook point has no kernel"); break;
+      }
+    });
+    b_.CreateRetVoid();
+    return fn_;
+  }
+
+private:
+  Value *out() { return fn_->getArg(0); }
+  Value *read(size_t i) { return fn_->getArg(static_cast<unsigned>(1 + i)); }
+
+  Value *sreg(llvm::Intrinsic::ID id) {
+    return b_.CreateZExt(b_.CreateIntrinsic(id, {}, {}), b_.getInt64Ty());
+  }
+
+  /// for (i = blockIdx.x * blockDim.x + threadIdx.x; i < n; i += gridDim.x * blockDim.x)
+  void gridStride(Value *n, const std::function<void(Value *)> &body) {
+    Value *block = sreg(llvm::Intrinsic::nvvm_read_ptx_sreg_ntid_x);
+    Value *first = b_.CreateAdd(b_.CreateMul(sreg(llvm::Intrinsic::nvvm_read_ptx_sreg_ctaid_x), block),
+                                sreg(llvm::Intrinsic::nvvm_read_ptx_sreg_tid_x));
+    Value *step = b_.CreateMul(sreg(llvm::Intrinsic::nvvm_read_ptx_sreg_nctaid_x), block);
+    llvm::BasicBlock *entry = b_.GetInsertBlock();
+    llvm::BasicBlock *loop = llvm::BasicBlock::Create(m_.getContext(), "grid.loop", fn_);
+    llvm::BasicBlock *bodyBlock = llvm::BasicBlock::Create(m_.getContext(), "grid.body", fn_);
+    llvm::BasicBlock *done = llvm::BasicBlock::Create(m_.getContext(), "grid.done", fn_);
+    b_.CreateBr(loop);
+    b_.SetInsertPoint(loop);
+    llvm::PHINode *i = b_.CreatePHI(b_.getInt64Ty(), 2, "i");
+    i->addIncoming(first, entry);
+    b_.CreateCondBr(b_.CreateICmpULT(i, n), bodyBlock, done);
+    b_.SetInsertPoint(bodyBlock);
+    body(i);
+    i->addIncoming(b_.CreateAdd(i, step), b_.GetInsertBlock());
+    b_.CreateBr(loop);
+    b_.SetInsertPoint(done);
+  }
+
+  /// The multi-index of the linear index `i` in a tensor of `shape`.
+  std::vector<Value *> unflatten(Value *i, const ir::Shape &shape) {
+    std::vector<Value *> own = strides(shape), idx(shape.size());
+    for (size_t d = 0; d < shape.size(); ++d)
+      idx[d] = b_.CreateURem(b_.CreateUDiv(i, own[d]), dim(shape[d]));
+    return idx;
+  }
+  /// The expression of `root` at index `idx` of its shape, reading
+  /// k_.reads from `firstRead` on (a matrix product's epilogue starts after
+  /// its operands), with `values` already holding what is known.
+  Value *expression(const std::vector<Value *> &idx, size_t firstRead,
+                    std::map<const ir::Node *, Value *> values) {
+    size_t rank = k_.root->shape.size();
+    for (size_t r = firstRead; r < k_.reads.size(); ++r)
+      values.emplace(k_.reads[r].first,
+                     load(read(r), dot(idx, broadcastStrides(k_.reads[r].first->shape, rank))));
+    for (size_t c = 0; c < constants_.size(); ++c)
+      values[constants_[c]] = fn_->getArg(static_cast<unsigned>(pointers_ + c));
+    return scalar(k_.root, values);
+  }
+
+  void elementwise(Value *i) {
+    store(expression(unflatten(i, k_.root->shape), 0, {}), out(), i);
+  }
+
+  // C[M, N] = op(A) op(B): element (row, col) summed over k in order.
+  void matmul(Value *i) {
+    const ir::Shape &c = k_.product->shape;
+    const ir::Shape &aShape = k_.reads[0].first->shape;
+    Value *N = dim(c[1]);
+    Value *K = dim(k_.transA ? aShape[0] : aShape[1]);
+    Value *M = dim(c[0]);
+    Value *row = b_.CreateUDiv(i, N), *col = b_.CreateURem(i, N);
+    llvm::IRBuilder<> entry(&fn_->getEntryBlock(), fn_->getEntryBlock().begin());
+    llvm::AllocaInst *acc = entry.CreateAlloca(elem_);
+    b_.CreateStore(llvm::ConstantFP::get(elem_, 0.0), acc);
+    emitLoop(b_, K, [&](Value *k) {
+      // A is [M, K], or [K, M] when transposed; B is [K, N], or [N, K].
+      Value *a = load(read(0), k_.transA ? b_.CreateAdd(b_.CreateMul(k, M), row)
+                                         : b_.CreateAdd(b_.CreateMul(row, K), k));
+      Value *bv = load(read(1), k_.transB ? b_.CreateAdd(b_.CreateMul(col, K), k)
+                                          : b_.CreateAdd(b_.CreateMul(k, N), col));
+      Value *sum = b_.CreateIntrinsic(llvm::Intrinsic::fma, {elem_}, {a, bv, b_.CreateLoad(elem_, acc)});
+      b_.CreateStore(sum, acc);
+    });
+    Value *product = b_.CreateLoad(elem_, acc);
+    if (!hasEpilogue(k_)) {
+      store(product, out(), i);
+      return;
+    }
+    store(expression(unflatten(i, k_.root->shape), 2, {{k_.product, product}}), out(), i);
+  }
+
+  // Output element i combines the input's elements over the reduced axes,
+  // in row-major order of those axes.
+  void reduce(Value *i) {
+    const ir::Shape &inShape = k_.reads[0].first->shape;
+    const std::vector<int64_t> &axes = k_.root->attrs.axes;
+    const ir::ReductionInfo &r = *ir::reductionInfo(k_.root->op);
+    std::vector<Value *> outIdx = unflatten(i, k_.root->shape);
+    std::vector<Value *> inStrides = strides(inShape);
+    // The input offset of the kept axes, and the reduced axes' extents and strides.
+    Value *base = b_.getInt64(0);
+    ir::Shape reducedShape;
+    std::vector<Value *> reducedStrides;
+    size_t o = 0;
+    for (size_t d = 0; d < inShape.size(); ++d) {
+      bool reduced = std::find(axes.begin(), axes.end(), int64_t(d)) != axes.end();
+      if (reduced) {
+        reducedShape.push_back(inShape[d]);
+        reducedStrides.push_back(inStrides[d]);
+        if (k_.root->attrs.keepdim)
+          ++o;
+      } else {
+        base = b_.CreateAdd(base, b_.CreateMul(outIdx[o++], inStrides[d]));
+      }
+    }
+    llvm::IRBuilder<> entry(&fn_->getEntryBlock(), fn_->getEntryBlock().begin());
+    llvm::AllocaInst *acc = entry.CreateAlloca(elem_);
+    b_.CreateStore(llvm::ConstantFP::get(elem_, r.identity), acc);
+    emitLoop(b_, numel(reducedShape), [&](Value *j) {
+      Value *at = b_.CreateAdd(base, dot(unflatten(j, reducedShape), reducedStrides));
+      b_.CreateStore(emitScalar(r.combiner, b_, {b_.CreateLoad(elem_, acc), load(read(0), at)}),
+                     acc);
+    });
+    Value *v = b_.CreateLoad(elem_, acc);
+    if (r.finalize == ir::ReductionInfo::DivideByCount)
+      v = b_.CreateFDiv(v, b_.CreateSIToFP(numel(reducedShape), elem_));
+    store(v, out(), i);
+  }
+
+  void transpose(Value *i) {
+    const std::vector<int64_t> &perm = k_.root->attrs.axes;
+    std::vector<Value *> inOwn = strides(k_.reads[0].first->shape), inStrides;
+    for (int64_t axis : perm)
+      inStrides.push_back(inOwn[size_t(axis)]);
+    store(load(read(0), dot(unflatten(i, k_.root->shape), inStrides)), out(), i);
+  }
+
+  void copy(Value *i) {
+    const ir::Node *src = k_.reads[0].first;
+    store(src->op == ir::OpKind::Const ? llvm::ConstantFP::get(elem_, src->attrs.value)
+                                       : load(read(0), i),
+          out(), i);
+  }
+
+  llvm::Function *fn_ = nullptr;
+  size_t pointers_ = 0;
+};
+
+} // namespace
+
+llvm::Function *emitGpuKernel(llvm::Module &module, const KernelProgram &program,
+                              const Kernel &kernel, const std::string &name) {
+  return GpuKernelEmitter(module, program, kernel).run(name);
+}
+
+} // namespace nnc::codegen

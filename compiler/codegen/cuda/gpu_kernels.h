@@ -1,0 +1,28 @@
+//===- gpu_kernels.h - One NVPTX kernel per kernel of the program ----------===//
+//
+// The GPU form of a kernel (codegen/kernel/kernels.h): a `__global__`
+// function `(out, read0, read1, ..., const0, ..., sym0, ...)` in which each
+// thread computes output elements in a grid-stride loop, so that any grid
+// covers any size. Every value is computed by one thread in a fixed order
+// (a matrix product's k loop, a reduction's loop over the reduced
+// elements), so the results do not depend on the launch configuration and
+// a training step is deterministic.
+//
+//===----------------------------------------------------------------------===//
+#pragma once
+
+#include "codegen/kernel/kernels.h"
+
+#include <llvm/IR/Function.h>
+#include <llvm/IR/Module.h>
+
+#include <string>
+
+namespace nnc::codegen {
+
+/// Emits `kernel` of `program` as the kernel function `name` of `module`
+/// (an NVPTX module), marked as a kernel entry. Hook kernels have no code.
+llvm::Function *emitGpuKernel(llvm::Module &module, const KernelProgram &program,
+                              const Kernel &kernel, const std::string &name);
+
+} // namespace nnc::codegen
