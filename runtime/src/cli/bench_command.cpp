@@ -41,6 +41,7 @@ struct BenchFlags {
   bool train = false;
   bool hooked = false;
   std::optional<std::string> threads;
+  std::string device = "cpu";
 };
 
 /// The flags checked.
@@ -171,6 +172,7 @@ int64_t peakResidentBytes() {
 
 void run(const Context &context, const BenchFlags &flags) {
   BenchOptions options = resolve(flags);
+  checkDevice(flags.device);
   Model model(context.code, threadsFlag(flags.threads));
   const Manifest &m = model.manifest();
   if (options.train)
@@ -266,6 +268,7 @@ Command addBenchCommand(CLI::App &parent, const Context &context) {
                 "that does nothing on every module");
   app->add_flag("--json", options->json, "Print one JSON object");
   addThreadsOption(app, options->threads);
+  addDeviceOption(app, options->device);
   return {app, [context, options] { run(context, *options); }};
 }
 

@@ -8,6 +8,7 @@
 //
 //===----------------------------------------------------------------------===//
 #include "cli.h"
+#include "nnrt/cuda_driver.h"
 #include "nnrt/error.h"
 #include "numeric_flags.h"
 
@@ -38,6 +39,26 @@ void addThreadsOption(CLI::App *app, std::optional<std::string> &text) {
 
 int threadsFlag(const std::optional<std::string> &text) {
   return text ? static_cast<int>(integerFlag("--threads", *text, 1, 1024)) : 0;
+}
+
+void addDeviceOption(CLI::App *app, std::string &device) {
+  app->add_option("--device", device,
+                  "Where the model runs: cpu (default) or cuda (an NVIDIA GPU; the GPU "
+                  "runtime is not built yet, so this checks the driver and the device "
+                  "and stops)")
+      ->check(CLI::IsMember({"cpu", "cuda"}));
+}
+
+void checkDevice(const std::string &device) {
+  if (device != "cuda")
+    return;
+  CudaDevice gpu = probeCudaDevice();
+  throw Error(ErrorKind::Unsupported,
+              "--device cuda: found " + gpu.name + " (compute capability " +
+                  std::to_string(gpu.major) + "." + std::to_string(gpu.minor) + ", CUDA " +
+                  cudaVersionText(gpu.driverVersion) +
+                  "), but this model has no GPU code: nnc's GPU runtime is not built yet "
+                  "(nnc build --target cuda writes the kernels' PTX only); run it on the CPU");
 }
 
 int runCli(const ModelCode &code, int argc, const char *const *argv,

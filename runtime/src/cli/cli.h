@@ -65,6 +65,14 @@ void addThreadsOption(CLI::App *app, std::optional<std::string> &text);
 /// may use), else N, checked to be in [1, 1024].
 int threadsFlag(const std::optional<std::string> &text);
 
+/// Adds `--device cpu|cuda` (default cpu) to a command that runs the model.
+void addDeviceOption(CLI::App *app, std::string &device);
+
+/// Checks `--device` before the model is made: cpu runs; cuda needs a
+/// driver, a device (nnrt/cuda_driver.h) and GPU code in the model, and
+/// throws Error naming what is missing.
+void checkDevice(const std::string &device);
+
 /// 235146 -> "235,146".
 std::string withThousands(int64_t value);
 

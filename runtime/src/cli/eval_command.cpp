@@ -26,6 +26,7 @@ struct EvalFlags {
   CLI::App *app = nullptr;
   std::string params, data, normalize, batch;
   std::optional<std::string> threads;
+  std::string device = "cpu";
   bool json = false;
   CaptureFlags capture;
   bool checkFinite = false, stats = false;
@@ -34,6 +35,7 @@ struct EvalFlags {
 };
 
 void run(const Context &context, const EvalFlags &flags) {
+  checkDevice(flags.device);
   Model model(context.code, threadsFlag(flags.threads));
   requireTraining(model);
   const Manifest &m = model.manifest();
@@ -145,6 +147,7 @@ Command addEvalCommand(CLI::App &parent, const Context &context) {
                 "Print the mean, std and fraction of zeros of every module's output over the "
                 "split");
   addThreadsOption(app, flags->threads);
+  addDeviceOption(app, flags->device);
   return {app, [context, flags] { run(context, *flags); }};
 }
 

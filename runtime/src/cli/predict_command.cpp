@@ -32,6 +32,7 @@ struct PredictOptions {
   std::vector<std::string> outputs;
   bool noPreprocess = false;
   std::optional<std::string> threads;
+  std::string device = "cpu";
   CaptureFlags capture;
   bool checkFinite = false, stats = false;
 };
@@ -120,6 +121,7 @@ const Normalization *normalizationToApply(const Preprocessing &prep,
 }
 
 void run(const Context &context, const PredictOptions &options) {
+  checkDevice(options.device);
   Model model(context.code, threadsFlag(options.threads));
   const Manifest &m = model.manifest();
   checkCounts(m, options);
@@ -218,6 +220,7 @@ Command addPredictCommand(CLI::App &parent, const Context &context) {
   app->add_flag("--stats", options->stats,
                 "Print the mean, std and fraction of zeros of every module's output");
   addThreadsOption(app, options->threads);
+  addDeviceOption(app, options->device);
   return {app, [context, options] { run(context, *options); }};
 }
 

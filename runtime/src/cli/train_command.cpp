@@ -53,6 +53,7 @@ struct TrainFlags {
   std::string epochs, batch, lr, momentum, weightDecay, validation, seed;
   std::string optimizer, normalize, params, save, metrics;
   std::optional<std::string> threads;
+  std::string device = "cpu";
   std::string progress = "auto";
   bool resume = false;
   bool noShuffle = false;
@@ -483,9 +484,13 @@ Command addTrainCommand(CLI::App &parent, const Context &context) {
                 "Print (and log to --metrics) the mean, std and fraction of zeros of every "
                 "module's output on the last step of each epoch");
   addThreadsOption(app, flags->threads);
+  addDeviceOption(app, flags->device);
   app->footer("Flags not given take the train block's values (`info --json` "
               "shows them under `training`).\n");
-  return {app, [context, flags] { TrainRun(context, *flags).run(); }};
+  return {app, [context, flags] {
+            checkDevice(flags->device);
+            TrainRun(context, *flags).run();
+          }};
 }
 
 } // namespace nnrt::cli
