@@ -27,8 +27,9 @@ using llvm::Value;
 
 class GpuKernelEmitter : KernelIR {
 public:
-  GpuKernelEmitter(llvm::Module &m, const KernelProgram &p, const Kernel &k)
-      : KernelIR(m, p, k) {}
+  GpuKernelEmitter(llvm::Module &m, const KernelProgram &p, const Kernel &k,
+                   ThreadIndices indices)
+      : KernelIR(m, p, k), indices_(indices) {}
 
   llvm::Function *run(const std::string &name) {
     llvm::LLVMContext &ctx = m_.getContext();
@@ -36,19 +37,23 @@ public:
     std::vector<llvm::Type *> params(pointers_, llvm::PointerType::getUnqual(ctx));
     params.insert(params.end(), constants_.size(), elem_);
     params.insert(params.end(), p_.symbols.size(), b_.getInt64Ty());
+    if (indices_ == ThreadIndices::Arguments)
+      params.insert(params.end(), 4, b_.getInt64Ty());
     auto *type = llvm::FunctionType::get(b_.getVoidTy(), params, false);
     fn_ = llvm::Function::Create(type, llvm::Function::ExternalLinkage, name, m_);
-    fn_->setCallingConv(llvm::CallingConv::PTX_Kernel);
     fn_->addFnAttr(llvm::Attribute::NoUnwind);
     for (size_t i = 0; i < pointers_; ++i) {
       fn_->addParamAttr(static_cast<unsigned>(i), llvm::Attribute::NoAlias);
       fn_->addParamAttr(static_cast<unsigned>(i), llvm::Attribute::NoCapture);
     }
-    // The annotation older PTX tools read to know a kernel entry.
-    llvm::NamedMDNode *annotations = m_.getOrInsertNamedMetadata("nvvm.annotations");
-    annotations->addOperand(llvm::MDNode::get(
-        ctx, {llvm::ValueAsMetadata::get(fn_), llvm::MDString::get(ctx, "kernel"),
-              llvm::ValueAsMetadata::get(b_.getInt32(1))}));
+    if (indices_ == ThreadIndices::Nvptx) {
+      fn_->setCallingConv(llvm::CallingConv::PTX_Kernel);
+      // The annotation older PTX tools read to know a kernel entry.
+      llvm::NamedMDNode *annotations = m_.getOrInsertNamedMetadata("nvvm.annotations");
+      annotations->addOperand(llvm::MDNode::get(
+          ctx, {llvm::ValueAsMetadata::get(fn_), llvm::MDString::get(ctx, "kernel"),
+                llvm::ValueAsMetadata::get(b_.getInt32(1))}));
+    }
     size_t firstSymbol = pointers_ + constants_.size();
     for (size_t s = 0; s < p_.symbols.size(); ++s)
       symbols_[p_.symbols[s]] = fn_->getArg(static_cast<unsigned>(firstSymbol + s));
@@ -72,16 +77,21 @@ private:
   Value *out() { return fn_->getArg(0); }
   Value *read(size_t i) { return fn_->getArg(static_cast<unsigned>(1 + i)); }
 
-  Value *sreg(llvm::Intrinsic::ID id) {
-    return b_.CreateZExt(b_.CreateIntrinsic(id, {}, {}), b_.getInt64Ty());
+  /// blockIdx.x, blockDim.x, threadIdx.x or gridDim.x (0 to 3), as i64.
+  Value *threadIndex(int which) {
+    if (indices_ == ThreadIndices::Arguments)
+      return fn_->getArg(fn_->arg_size() - 4 + unsigned(which));
+    static const llvm::Intrinsic::ID registers[] = {
+        llvm::Intrinsic::nvvm_read_ptx_sreg_ctaid_x, llvm::Intrinsic::nvvm_read_ptx_sreg_ntid_x,
+        llvm::Intrinsic::nvvm_read_ptx_sreg_tid_x, llvm::Intrinsic::nvvm_read_ptx_sreg_nctaid_x};
+    return b_.CreateZExt(b_.CreateIntrinsic(registers[which], {}, {}), b_.getInt64Ty());
   }
 
   /// for (i = blockIdx.x * blockDim.x + threadIdx.x; i < n; i += gridDim.x * blockDim.x)
   void gridStride(Value *n, const std::function<void(Value *)> &body) {
-    Value *block = sreg(llvm::Intrinsic::nvvm_read_ptx_sreg_ntid_x);
-    Value *first = b_.CreateAdd(b_.CreateMul(sreg(llvm::Intrinsic::nvvm_read_ptx_sreg_ctaid_x), block),
-                                sreg(llvm::Intrinsic::nvvm_read_ptx_sreg_tid_x));
-    Value *step = b_.CreateMul(sreg(llvm::Intrinsic::nvvm_read_ptx_sreg_nctaid_x), block);
+    Value *block = threadIndex(1);
+    Value *first = b_.CreateAdd(b_.CreateMul(threadIndex(0), block), threadIndex(2));
+    Value *step = b_.CreateMul(threadIndex(3), block);
     llvm::BasicBlock *entry = b_.GetInsertBlock();
     llvm::BasicBlock *loop = llvm::BasicBlock::Create(m_.getContext(), "grid.loop", fn_);
     llvm::BasicBlock *bodyBlock = llvm::BasicBlock::Create(m_.getContext(), "grid.body", fn_);
@@ -204,6 +214,7 @@ private:
           out(), i);
   }
 
+  ThreadIndices indices_;
   llvm::Function *fn_ = nullptr;
   size_t pointers_ = 0;
 };
@@ -211,8 +222,9 @@ private:
 } // namespace
 
 llvm::Function *emitGpuKernel(llvm::Module &module, const KernelProgram &program,
-                              const Kernel &kernel, const std::string &name) {
-  return GpuKernelEmitter(module, program, kernel).run(name);
+                              const Kernel &kernel, const std::string &name,
+                              ThreadIndices indices) {
+  return GpuKernelEmitter(module, program, kernel, indices).run(name);
 }
 
 } // namespace nnc::codegen

@@ -20,9 +20,19 @@
 
 namespace nnc::codegen {
 
+/// Where a kernel's threads find their indices.
+enum class ThreadIndices {
+  Nvptx,     ///< PTX's special registers: a kernel entry of an NVPTX module
+  Arguments, ///< four more i64 arguments, (blockIdx.x, blockDim.x, threadIdx.x,
+             ///< gridDim.x): a plain function, so that tests run the GPU's code
+             ///< on the host thread by thread
+};
+
 /// Emits `kernel` of `program` as the kernel function `name` of `module`
-/// (an NVPTX module), marked as a kernel entry. Hook kernels have no code.
+/// (for Nvptx an NVPTX module, marked as a kernel entry). Hook kernels have
+/// no code.
 llvm::Function *emitGpuKernel(llvm::Module &module, const KernelProgram &program,
-                              const Kernel &kernel, const std::string &name);
+                              const Kernel &kernel, const std::string &name,
+                              ThreadIndices indices = ThreadIndices::Nvptx);
 
 } // namespace nnc::codegen
