@@ -11,6 +11,7 @@
 #include "codegen/cpu/emit_update.h"
 #include "codegen/cpu/context.h"
 #include "codegen/cpu/loops.h"
+#include "codegen/cpu/update_rules.h"
 #include "nnrt_model.h"
 
 #include <llvm/IR/Module.h>
@@ -21,27 +22,6 @@ namespace nnc::codegen {
 namespace {
 
 using llvm::Value;
-
-/// The fields of `nnc_update` the loops read, in this order.
-enum UpdateField {
-  kRule, kLr, kWeightDecay, kDecay, kKeep, kTake, kKeep2, kTake2, kDCoef,
-  kS1Coef, kBias2Sqrt, kEps, kFieldCount
-};
-
-/// Their byte offsets, from the one definition of the struct (nnrt_model.h)
-/// that the runtime fills: the layout is not written a second time here.
-constexpr size_t kFieldOffset[kFieldCount] = {
-    offsetof(nnc_update, rule),       offsetof(nnc_update, lr),
-    offsetof(nnc_update, weight_decay), offsetof(nnc_update, decay),
-    offsetof(nnc_update, keep),       offsetof(nnc_update, take),
-    offsetof(nnc_update, keep2),      offsetof(nnc_update, take2),
-    offsetof(nnc_update, d_coef),     offsetof(nnc_update, s1_coef),
-    offsetof(nnc_update, bias2_sqrt), offsetof(nnc_update, eps)};
-// The loads below are an i32 for the rule and a float for the rest, and
-// every field of the struct is read (one added there must be handled here).
-static_assert(sizeof(nnc_update::rule) == 4 && sizeof(nnc_update::lr) == 4);
-static_assert(sizeof(nnc_update) == kFieldCount * 4,
-              "nnc_update has a field emit_update.cpp does not read");
 
 /// fn(p, g, s1, s2, n, scalars...) with noalias pointers.
 llvm::Function *declareLoop(llvm::Module &m, const char *name, int scalars) {
@@ -61,13 +41,10 @@ llvm::Function *declareLoop(llvm::Module &m, const char *name, int scalars) {
 
 /// The loop shared by both rules: loads p, g (and the slots) at i, lets
 /// `step` compute the new values, stores them back.
-struct Element {
-  Value *p, *g, *s1, *s2;
-};
 
 llvm::Function *
 emitLoopFunction(llvm::Module &m, const char *name, int scalars,
-                 const std::function<Element(llvm::IRBuilder<> &, Element,
+                 const std::function<UpdateElement(llvm::IRBuilder<> &, UpdateElement,
                                              const std::vector<Value *> &)> &step,
                  bool usesS2) {
   llvm::Function *fn = declareLoop(m, name, scalars);
@@ -83,10 +60,10 @@ emitLoopFunction(llvm::Module &m, const char *name, int scalars,
   llvm::Type *f32 = b.getFloatTy();
   emitLoop(b, fn->getArg(4), [&](Value *i) {
     auto at = [&](Value *base) { return b.CreateInBoundsGEP(f32, base, i); };
-    Element in{b.CreateLoad(f32, at(P)), b.CreateLoad(f32, at(G)),
+    UpdateElement in{b.CreateLoad(f32, at(P)), b.CreateLoad(f32, at(G)),
                b.CreateLoad(f32, at(S1)),
                usesS2 ? b.CreateLoad(f32, at(S2)) : nullptr};
-    Element out = step(b, in, k);
+    UpdateElement out = step(b, in, k);
     b.CreateStore(out.p, at(P));
     b.CreateStore(out.s1, at(S1));
     if (usesS2)
@@ -94,32 +71,6 @@ emitLoopFunction(llvm::Module &m, const char *name, int scalars,
   });
   b.CreateRetVoid();
   return fn;
-}
-
-// d = g + wd * p; s1 = keep * s1 + take * d; p = p - lr * (dc * d + sc * s1)
-Element sgdStep(llvm::IRBuilder<> &b, Element e, const std::vector<Value *> &k) {
-  Value *lr = k[0], *wd = k[1], *keep = k[2], *take = k[3], *dc = k[4],
-        *sc = k[5];
-  Value *d = b.CreateFAdd(e.g, b.CreateFMul(wd, e.p));
-  Value *s1 = b.CreateFAdd(b.CreateFMul(keep, e.s1), b.CreateFMul(take, d));
-  Value *dir = b.CreateFAdd(b.CreateFMul(dc, d), b.CreateFMul(sc, s1));
-  return {b.CreateFSub(e.p, b.CreateFMul(lr, dir)), e.g, s1, nullptr};
-}
-
-// g' = g + wd * p; p = decay * p; s1 = keep*s1 + take*g';
-// s2 = keep2*s2 + take2*g'*g'; p = p - lr * s1 / (sqrt(s2) / b2 + eps)
-Element adamStep(llvm::IRBuilder<> &b, Element e, const std::vector<Value *> &k) {
-  Value *lr = k[0], *wd = k[1], *decay = k[2], *keep = k[3], *take = k[4],
-        *keep2 = k[5], *take2 = k[6], *bias2 = k[7], *eps = k[8];
-  Value *g = b.CreateFAdd(e.g, b.CreateFMul(wd, e.p));
-  Value *p = b.CreateFMul(decay, e.p);
-  Value *s1 = b.CreateFAdd(b.CreateFMul(keep, e.s1), b.CreateFMul(take, g));
-  Value *s2 = b.CreateFAdd(b.CreateFMul(keep2, e.s2),
-                           b.CreateFMul(take2, b.CreateFMul(g, g)));
-  Value *sqrt = b.CreateUnaryIntrinsic(llvm::Intrinsic::sqrt, s2);
-  Value *denom = b.CreateFAdd(b.CreateFDiv(sqrt, bias2), eps);
-  p = b.CreateFSub(p, b.CreateFMul(lr, b.CreateFDiv(s1, denom)));
-  return {p, e.g, s1, s2};
 }
 
 } // namespace
@@ -156,18 +107,11 @@ llvm::Function *emitUpdatePart(llvm::Module &m, llvm::StructType *dataTy,
   Value *lo = b.CreateMul(part, chunk);
   Value *hi = b.CreateMul(b.CreateAdd(part, b.getInt64(1)), chunk);
 
-  auto field = [&](int index) -> Value * {
-    Value *at = b.CreateConstInBoundsGEP1_64(b.getInt8Ty(), update, kFieldOffset[index]);
-    return index == kRule ? b.CreateLoad(b.getInt32Ty(), at, "rule")
-                          : b.CreateLoad(b.getFloatTy(), at);
-  };
-  std::vector<Value *> f(kFieldCount);
-  for (int i = 0; i < kFieldCount; ++i)
-    f[i] = field(i);
+  UpdateScalars f = loadUpdateScalars(b, update);
   auto *sgdBlock = llvm::BasicBlock::Create(ctx, "update.sgd", fn);
   auto *adamBlock = llvm::BasicBlock::Create(ctx, "update.adam", fn);
   auto *done = llvm::BasicBlock::Create(ctx, "update.done", fn);
-  b.CreateCondBr(b.CreateICmpEQ(f[kRule], b.getInt32(NNC_UPDATE_SGD)), sgdBlock,
+  b.CreateCondBr(b.CreateICmpEQ(f.rule, b.getInt32(NNC_UPDATE_SGD)), sgdBlock,
                  adamBlock);
   auto calls = [&](llvm::Function *loop, const std::vector<Value *> &scalars) {
     for (const auto &[begin, end] : ranges) {
@@ -187,10 +131,9 @@ llvm::Function *emitUpdatePart(llvm::Module &m, llvm::StructType *dataTy,
     b.CreateBr(done);
   };
   b.SetInsertPoint(sgdBlock);
-  calls(sgd, {f[kLr], f[kWeightDecay], f[kKeep], f[kTake], f[kDCoef], f[kS1Coef]});
+  calls(sgd, f.sgd);
   b.SetInsertPoint(adamBlock);
-  calls(adam, {f[kLr], f[kWeightDecay], f[kDecay], f[kKeep], f[kTake], f[kKeep2],
-               f[kTake2], f[kBias2Sqrt], f[kEps]});
+  calls(adam, f.adam);
   b.SetInsertPoint(done);
   b.CreateRetVoid();
   return fn;
