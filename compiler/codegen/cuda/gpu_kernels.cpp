@@ -32,34 +32,17 @@ public:
       : KernelIR(m, p, k), indices_(indices) {}
 
   llvm::Function *run(const std::string &name) {
-    llvm::LLVMContext &ctx = m_.getContext();
     pointers_ = 1 + k_.reads.size();
-    std::vector<llvm::Type *> params(pointers_, llvm::PointerType::getUnqual(ctx));
+    std::vector<llvm::Type *> params(pointers_, llvm::PointerType::getUnqual(m_.getContext()));
     params.insert(params.end(), constants_.size(), elem_);
     params.insert(params.end(), p_.symbols.size(), b_.getInt64Ty());
-    if (indices_ == ThreadIndices::Arguments)
-      params.insert(params.end(), 4, b_.getInt64Ty());
-    auto *type = llvm::FunctionType::get(b_.getVoidTy(), params, false);
-    fn_ = llvm::Function::Create(type, llvm::Function::ExternalLinkage, name, m_);
-    fn_->addFnAttr(llvm::Attribute::NoUnwind);
-    for (size_t i = 0; i < pointers_; ++i) {
-      fn_->addParamAttr(static_cast<unsigned>(i), llvm::Attribute::NoAlias);
-      fn_->addParamAttr(static_cast<unsigned>(i), llvm::Attribute::NoCapture);
-    }
-    if (indices_ == ThreadIndices::Nvptx) {
-      fn_->setCallingConv(llvm::CallingConv::PTX_Kernel);
-      // The annotation older PTX tools read to know a kernel entry.
-      llvm::NamedMDNode *annotations = m_.getOrInsertNamedMetadata("nvvm.annotations");
-      annotations->addOperand(llvm::MDNode::get(
-          ctx, {llvm::ValueAsMetadata::get(fn_), llvm::MDString::get(ctx, "kernel"),
-                llvm::ValueAsMetadata::get(b_.getInt32(1))}));
-    }
+    fn_ = createGpuKernelFunction(m_, name, params, pointers_, indices_);
+    b_.SetInsertPoint(&fn_->getEntryBlock());
     size_t firstSymbol = pointers_ + constants_.size();
     for (size_t s = 0; s < p_.symbols.size(); ++s)
       symbols_[p_.symbols[s]] = fn_->getArg(static_cast<unsigned>(firstSymbol + s));
-    b_.SetInsertPoint(llvm::BasicBlock::Create(ctx, "entry", fn_));
     const ir::Shape &outShape = k_.kind == Kernel::MatMul ? k_.product->shape : k_.root->shape;
-    gridStride(numel(outShape), [&](Value *i) {
+    emitGridStrideLoop(b_, fn_, indices_, b_.getInt64(0), numel(outShape), [&](Value *i) {
       switch (k_.kind) {
       case Kernel::Elementwise: elementwise(i); break;
       case Kernel::MatMul: matmul(i); break;
@@ -76,37 +59,6 @@ public:
 private:
   Value *out() { return fn_->getArg(0); }
   Value *read(size_t i) { return fn_->getArg(static_cast<unsigned>(1 + i)); }
-
-  /// blockIdx.x, blockDim.x, threadIdx.x or gridDim.x (0 to 3), as i64.
-  Value *threadIndex(int which) {
-    if (indices_ == ThreadIndices::Arguments)
-      return fn_->getArg(fn_->arg_size() - 4 + unsigned(which));
-    static const llvm::Intrinsic::ID registers[] = {
-        llvm::Intrinsic::nvvm_read_ptx_sreg_ctaid_x, llvm::Intrinsic::nvvm_read_ptx_sreg_ntid_x,
-        llvm::Intrinsic::nvvm_read_ptx_sreg_tid_x, llvm::Intrinsic::nvvm_read_ptx_sreg_nctaid_x};
-    return b_.CreateZExt(b_.CreateIntrinsic(registers[which], {}, {}), b_.getInt64Ty());
-  }
-
-  /// for (i = blockIdx.x * blockDim.x + threadIdx.x; i < n; i += gridDim.x * blockDim.x)
-  void gridStride(Value *n, const std::function<void(Value *)> &body) {
-    Value *block = threadIndex(1);
-    Value *first = b_.CreateAdd(b_.CreateMul(threadIndex(0), block), threadIndex(2));
-    Value *step = b_.CreateMul(threadIndex(3), block);
-    llvm::BasicBlock *entry = b_.GetInsertBlock();
-    llvm::BasicBlock *loop = llvm::BasicBlock::Create(m_.getContext(), "grid.loop", fn_);
-    llvm::BasicBlock *bodyBlock = llvm::BasicBlock::Create(m_.getContext(), "grid.body", fn_);
-    llvm::BasicBlock *done = llvm::BasicBlock::Create(m_.getContext(), "grid.done", fn_);
-    b_.CreateBr(loop);
-    b_.SetInsertPoint(loop);
-    llvm::PHINode *i = b_.CreatePHI(b_.getInt64Ty(), 2, "i");
-    i->addIncoming(first, entry);
-    b_.CreateCondBr(b_.CreateICmpULT(i, n), bodyBlock, done);
-    b_.SetInsertPoint(bodyBlock);
-    body(i);
-    i->addIncoming(b_.CreateAdd(i, step), b_.GetInsertBlock());
-    b_.CreateBr(loop);
-    b_.SetInsertPoint(done);
-  }
 
   /// The multi-index of the linear index `i` in a tensor of `shape`.
   std::vector<Value *> unflatten(Value *i, const ir::Shape &shape) {
@@ -220,6 +172,63 @@ private:
 };
 
 } // namespace
+
+llvm::Function *createGpuKernelFunction(llvm::Module &module, const std::string &name,
+                                        std::vector<llvm::Type *> params, size_t pointers,
+                                        ThreadIndices indices) {
+  llvm::LLVMContext &ctx = module.getContext();
+  if (indices == ThreadIndices::Arguments)
+    params.insert(params.end(), 4, llvm::Type::getInt64Ty(ctx));
+  auto *type = llvm::FunctionType::get(llvm::Type::getVoidTy(ctx), params, false);
+  auto *fn = llvm::Function::Create(type, llvm::Function::ExternalLinkage, name, module);
+  fn->addFnAttr(llvm::Attribute::NoUnwind);
+  for (size_t i = 0; i < pointers; ++i) {
+    fn->addParamAttr(static_cast<unsigned>(i), llvm::Attribute::NoAlias);
+    fn->addParamAttr(static_cast<unsigned>(i), llvm::Attribute::NoCapture);
+  }
+  if (indices == ThreadIndices::Nvptx) {
+    fn->setCallingConv(llvm::CallingConv::PTX_Kernel);
+    // The annotation older PTX tools read to know a kernel entry.
+    llvm::NamedMDNode *annotations = module.getOrInsertNamedMetadata("nvvm.annotations");
+    annotations->addOperand(llvm::MDNode::get(
+        ctx, {llvm::ValueAsMetadata::get(fn), llvm::MDString::get(ctx, "kernel"),
+              llvm::ValueAsMetadata::get(
+                  llvm::ConstantInt::get(llvm::Type::getInt32Ty(ctx), 1))}));
+  }
+  llvm::BasicBlock::Create(ctx, "entry", fn);
+  return fn;
+}
+
+void emitGridStrideLoop(llvm::IRBuilder<> &b, llvm::Function *fn, ThreadIndices indices,
+                        Value *first, Value *end, const std::function<void(Value *)> &body) {
+  // blockIdx.x, blockDim.x, threadIdx.x, gridDim.x, as i64.
+  auto index = [&](int which) -> Value * {
+    if (indices == ThreadIndices::Arguments)
+      return fn->getArg(fn->arg_size() - 4 + unsigned(which));
+    static const llvm::Intrinsic::ID registers[] = {
+        llvm::Intrinsic::nvvm_read_ptx_sreg_ctaid_x, llvm::Intrinsic::nvvm_read_ptx_sreg_ntid_x,
+        llvm::Intrinsic::nvvm_read_ptx_sreg_tid_x, llvm::Intrinsic::nvvm_read_ptx_sreg_nctaid_x};
+    return b.CreateZExt(b.CreateIntrinsic(registers[which], {}, {}), b.getInt64Ty());
+  };
+  Value *block = index(1);
+  Value *start = b.CreateAdd(first, b.CreateAdd(b.CreateMul(index(0), block), index(2)));
+  Value *step = b.CreateMul(index(3), block);
+  llvm::LLVMContext &ctx = fn->getContext();
+  llvm::BasicBlock *entry = b.GetInsertBlock();
+  llvm::BasicBlock *loop = llvm::BasicBlock::Create(ctx, "grid.loop", fn);
+  llvm::BasicBlock *bodyBlock = llvm::BasicBlock::Create(ctx, "grid.body", fn);
+  llvm::BasicBlock *done = llvm::BasicBlock::Create(ctx, "grid.done", fn);
+  b.CreateBr(loop);
+  b.SetInsertPoint(loop);
+  llvm::PHINode *i = b.CreatePHI(b.getInt64Ty(), 2, "i");
+  i->addIncoming(start, entry);
+  b.CreateCondBr(b.CreateICmpSLT(i, end), bodyBlock, done);
+  b.SetInsertPoint(bodyBlock);
+  body(i);
+  i->addIncoming(b.CreateAdd(i, step), b.GetInsertBlock());
+  b.CreateBr(loop);
+  b.SetInsertPoint(done);
+}
 
 llvm::Function *emitGpuKernel(llvm::Module &module, const KernelProgram &program,
                               const Kernel &kernel, const std::string &name,

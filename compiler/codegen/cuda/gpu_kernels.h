@@ -16,7 +16,11 @@
 #include <llvm/IR/Function.h>
 #include <llvm/IR/Module.h>
 
+#include <functional>
 #include <string>
+#include <vector>
+
+#include <llvm/IR/IRBuilder.h>
 
 namespace nnc::codegen {
 
@@ -27,6 +31,20 @@ enum class ThreadIndices {
              ///< gridDim.x): a plain function, so that tests run the GPU's code
              ///< on the host thread by thread
 };
+
+/// A function `name(params..., [4 thread indices])` of `module`, void, its
+/// pointer parameters (the first `pointers`) noalias: a kernel entry for
+/// Nvptx; the builder is left in its entry block.
+llvm::Function *createGpuKernelFunction(llvm::Module &module, const std::string &name,
+                                        std::vector<llvm::Type *> params, size_t pointers,
+                                        ThreadIndices indices);
+
+/// for (i = first + blockIdx.x * blockDim.x + threadIdx.x; i < end; i += gridDim.x *
+/// blockDim.x) body(i), in `fn` (made by createGpuKernelFunction) at the
+/// builder's place, which it leaves after the loop.
+void emitGridStrideLoop(llvm::IRBuilder<> &b, llvm::Function *fn, ThreadIndices indices,
+                        llvm::Value *first, llvm::Value *end,
+                        const std::function<void(llvm::Value *)> &body);
 
 /// Emits `kernel` of `program` as the kernel function `name` of `module`
 /// (for Nvptx an NVPTX module, marked as a kernel entry). Hook kernels have

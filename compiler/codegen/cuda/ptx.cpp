@@ -11,6 +11,7 @@
 #include "codegen/cuda/ptx.h"
 #include "codegen/cpu/emit_llvm.h"
 #include "codegen/cuda/gpu_kernels.h"
+#include "codegen/cuda/gpu_update.h"
 
 #include <llvm/Bitcode/BitcodeReader.h>
 #include <llvm/IR/IRBuilder.h>
@@ -186,6 +187,8 @@ bool emitPtx(const ModelPrograms &programs, const GpuArch &arch, const std::stri
       seen.emplace(std::move(key), index);
       emitGpuKernel(*module, *p, k, prefix + "_kernel" + std::to_string(index));
     }
+  if (programs.training)
+    emitGpuUpdate(*module, prefix + "_update");
   mapMathToLibdevice(*module);
   std::string verifyText;
   llvm::raw_string_ostream verifyOut(verifyText);

@@ -32,7 +32,8 @@ std::vector<std::string> defaultGpuArchs();
 std::optional<GpuArch> gpuArch(const std::string &name, std::string &error);
 
 /// The PTX of every distinct kernel of `programs` for `arch`, named
-/// `<prefix>_kernel<N>`. `cudaDir` holds nvvm/libdevice/libdevice.10.bc.
+/// `<prefix>_kernel<N>`, and with training the update kernel
+/// `<prefix>_update` (gpu_update.h). `cudaDir` holds nvvm/libdevice/libdevice.10.bc.
 /// With `llvmIr`, the optimised LLVM IR goes there too. False with `error`.
 bool emitPtx(const ModelPrograms &programs, const GpuArch &arch, const std::string &cudaDir,
              const std::string &prefix, std::string &ptx, std::string &error,

@@ -11,6 +11,8 @@
 //
 //===----------------------------------------------------------------------===//
 #include "codegen/cuda/gpu_kernels.h"
+#include "codegen/cuda/gpu_update.h"
+#include "../runtime/reference_update.h"
 #include "driver/model_arena.h"
 #include "driver/training.h"
 #include "ir/interpreter.h"
@@ -41,36 +43,31 @@ struct HostKernels {
   std::vector<Call> calls; ///< per kernel of the program; null for hooks
 };
 
-HostKernels compileForHost(const codegen::KernelProgram &program) {
+/// A trampoline `void(uint64_t *arguments)` for `fn` that unpacks one
+/// 8-byte slot per argument (a pointer, a float in its low bytes, an i64).
+std::string addTrampoline(llvm::Module &module, llvm::Function *fn) {
+  llvm::LLVMContext &context = module.getContext();
+  llvm::IRBuilder<> b(context);
+  auto *type = llvm::FunctionType::get(b.getVoidTy(), {b.getPtrTy()}, false);
+  std::string name = fn->getName().str() + ".call";
+  auto *tramp = llvm::Function::Create(type, llvm::Function::ExternalLinkage, name, module);
+  b.SetInsertPoint(llvm::BasicBlock::Create(context, "entry", tramp));
+  std::vector<llvm::Value *> args;
+  for (unsigned a = 0; a < fn->arg_size(); ++a) {
+    llvm::Value *slot = b.CreateConstGEP1_64(b.getInt64Ty(), tramp->getArg(0), a);
+    args.push_back(b.CreateLoad(fn->getArg(a)->getType(), slot));
+  }
+  b.CreateCall(fn, args);
+  b.CreateRetVoid();
+  return name;
+}
+
+/// `module` compiled for this CPU; the addresses of `names` ("" gives null).
+HostKernels jitForHost(std::unique_ptr<llvm::Module> module,
+                       std::unique_ptr<llvm::LLVMContext> context,
+                       const std::vector<std::string> &names) {
   llvm::InitializeNativeTarget();
   llvm::InitializeNativeTargetAsmPrinter();
-  auto context = std::make_unique<llvm::LLVMContext>();
-  auto module = std::make_unique<llvm::Module>("gpu_on_host", *context);
-  std::vector<std::string> names;
-  for (size_t k = 0; k < program.kernels.size(); ++k) {
-    const codegen::Kernel &kernel = program.kernels[k];
-    if (kernel.kind == codegen::Kernel::Hook) {
-      names.push_back("");
-      continue;
-    }
-    std::string name = "kernel" + std::to_string(k);
-    llvm::Function *fn = codegen::emitGpuKernel(*module, program, kernel, name,
-                                                codegen::ThreadIndices::Arguments);
-    // The trampoline.
-    llvm::IRBuilder<> b(*context);
-    auto *type = llvm::FunctionType::get(b.getVoidTy(), {b.getPtrTy()}, false);
-    auto *tramp = llvm::Function::Create(type, llvm::Function::ExternalLinkage, name + ".call",
-                                         *module);
-    b.SetInsertPoint(llvm::BasicBlock::Create(*context, "entry", tramp));
-    std::vector<llvm::Value *> args;
-    for (unsigned a = 0; a < fn->arg_size(); ++a) {
-      llvm::Value *slot = b.CreateConstGEP1_64(b.getInt64Ty(), tramp->getArg(0), a);
-      args.push_back(b.CreateLoad(fn->getArg(a)->getType(), slot));
-    }
-    b.CreateCall(fn, args);
-    b.CreateRetVoid();
-    names.push_back(name + ".call");
-  }
   auto jit = llvm::orc::LLJITBuilder().create();
   REQUIRE_MESSAGE(bool(jit), llvm::toString(jit.takeError()));
   auto process = llvm::orc::DynamicLibrarySearchGenerator::GetForCurrentProcess(
@@ -91,6 +88,39 @@ HostKernels compileForHost(const codegen::KernelProgram &program) {
   }
   host.jit = std::move(*jit);
   return host;
+}
+
+HostKernels compileForHost(const codegen::KernelProgram &program) {
+  auto context = std::make_unique<llvm::LLVMContext>();
+  auto module = std::make_unique<llvm::Module>("gpu_on_host", *context);
+  std::vector<std::string> names;
+  for (size_t k = 0; k < program.kernels.size(); ++k) {
+    const codegen::Kernel &kernel = program.kernels[k];
+    if (kernel.kind == codegen::Kernel::Hook) {
+      names.push_back("");
+      continue;
+    }
+    llvm::Function *fn = codegen::emitGpuKernel(*module, program, kernel,
+                                                "kernel" + std::to_string(k),
+                                                codegen::ThreadIndices::Arguments);
+    names.push_back(addTrampoline(*module, fn));
+  }
+  return jitForHost(std::move(module), std::move(context), names);
+}
+
+/// Calls `call` with `args` and the thread indices appended, for every
+/// thread of a grid of `blocks` blocks of `threads` threads, one by one.
+void launchOnHost(Call call, std::vector<uint64_t> args, int64_t blocks, int64_t threads) {
+  size_t indices = args.size();
+  args.resize(indices + 4);
+  for (int64_t block = 0; block < blocks; ++block)
+    for (int64_t thread = 0; thread < threads; ++thread) {
+      args[indices] = uint64_t(block);
+      args[indices + 1] = uint64_t(threads);
+      args[indices + 2] = uint64_t(thread);
+      args[indices + 3] = uint64_t(blocks);
+      call(args.data());
+    }
 }
 
 uint64_t slotOf(float v) {
@@ -148,16 +178,7 @@ std::vector<std::vector<float>> runOnHost(const codegen::KernelProgram &program,
       args.push_back(slotOf(float(c->attrs.value)));
     for (const std::string &s : program.symbols)
       args.push_back(uint64_t(symbols.at(s)));
-    size_t indices = args.size();
-    args.resize(indices + 4);
-    for (int64_t block = 0; block < blocks; ++block)
-      for (int64_t thread = 0; thread < threads; ++thread) {
-        args[indices] = uint64_t(block);
-        args[indices + 1] = uint64_t(threads);
-        args[indices + 2] = uint64_t(thread);
-        args[indices + 3] = uint64_t(blocks);
-        host.calls[k](args.data());
-      }
+    launchOnHost(host.calls[k], args, blocks, threads);
   }
   std::vector<std::vector<float>> outputs(g.outputs().size());
   for (size_t i = 0; i < program.buffers.size(); ++i) {
@@ -231,6 +252,52 @@ TEST_CASE("GPU kernels: every example's programs, run on the host, match the int
       checkProgram(programs.training->evaluate, name + " evaluate");
       checkProgram(programs.training->trainStep, name + " train step");
       checkProgram(programs.trainingHooked->trainStep, name + " train step (hooked)");
+    }
+  }
+}
+
+TEST_CASE("GPU kernels: the optimizer update, run on the host, is nnrt_model.h's formula") {
+  auto context = std::make_unique<llvm::LLVMContext>();
+  auto module = std::make_unique<llvm::Module>("update_on_host", *context);
+  llvm::Function *fn =
+      codegen::emitGpuUpdate(*module, "update", codegen::ThreadIndices::Arguments);
+  std::string name = addTrampoline(*module, fn);
+  HostKernels host = jitForHost(std::move(module), std::move(context), {name});
+
+  // SGD with momentum and Nesterov's direction, and Adam with AdamW's decay.
+  nnc_update sgd{NNC_UPDATE_SGD, 0.1f, 0.01f, 1.0f, 0.9f, 0.8f, 0, 0, 1.0f, 0.9f, 1.0f, 0};
+  nnc_update adam{NNC_UPDATE_ADAM, 0.002f, 0.0f, 0.999f, 0.9f, 0.1f, 0.999f, 0.001f, 0, 0,
+                  0.0447f, 1e-8f};
+  for (const nnc_update &u : {sgd, adam}) {
+    const int64_t n = 100, begin = 10, end = 90;
+    std::mt19937 rng(3);
+    std::normal_distribution<float> normal(0.0f, 1.0f);
+    std::vector<float> arena(n), state(3 * n);
+    for (float &v : arena)
+      v = normal(rng);
+    for (int64_t i = 0; i < 2 * n; ++i)
+      state[size_t(i)] = normal(rng);
+    for (int64_t i = 2 * n; i < 3 * n; ++i) // the second moment is not negative
+      state[size_t(i)] = std::fabs(normal(rng));
+    std::vector<float> wantArena = arena, wantState = state;
+    referenceUpdate(u, wantArena.data() + begin, wantState.data() + begin,
+                    wantState.data() + n + begin, wantState.data() + 2 * n + begin,
+                    size_t(end - begin));
+    launchOnHost(host.calls[0],
+                 {slotOf(arena.data()), slotOf(state.data()), slotOf(&u), uint64_t(n),
+                  uint64_t(begin), uint64_t(end)},
+                 2, 16);
+    INFO("rule " << u.rule);
+    for (int64_t i = 0; i < n; ++i) {
+      bool inside = i >= begin && i < end;
+      if (!inside) { // untouched, to the bit
+        CHECK(arena[size_t(i)] == wantArena[size_t(i)]);
+        continue;
+      }
+      CHECK(arena[size_t(i)] == doctest::Approx(wantArena[size_t(i)]).epsilon(1e-6));
+      CHECK(state[size_t(n + i)] == doctest::Approx(wantState[size_t(n + i)]).epsilon(1e-6));
+      CHECK(state[size_t(2 * n + i)] ==
+            doctest::Approx(wantState[size_t(2 * n + i)]).epsilon(1e-6));
     }
   }
 }
