@@ -73,7 +73,16 @@ typedef struct nnrt_options {
   /// Threads the compiled code runs on, the caller's included; 0: every CPU
   /// this process may use. The results do not depend on it.
   int32_t threads;
+  /// Where the model runs: NNRT_DEVICE_CPU (0, the default) or
+  /// NNRT_DEVICE_CUDA. The GPU runtime is not built yet: with CUDA,
+  /// nnrt_create_with checks the driver and the device and fails with
+  /// NNRT_UNSUPPORTED saying what is missing (docs/gpu.md).
+  int32_t device;
 } nnrt_options;
+
+/** nnrt_options::device */
+#define NNRT_DEVICE_CPU 0
+#define NNRT_DEVICE_CUDA 1
 
 /// Creates a model from the compiled model linked into the program. Its
 /// parameters are all zero until nnrt_init_params or nnrt_load_params.

@@ -91,7 +91,8 @@ using HookFn = std::function<int(const HookCall &)>;
 
 /// The options of nnrt_options.
 struct Options {
-  int threads = 0; ///< 0: every CPU this process may use
+  int threads = 0;                ///< 0: every CPU this process may use
+  int device = NNRT_DEVICE_CPU;   ///< NNRT_DEVICE_CUDA: not built yet (docs/gpu.md)
 };
 
 class Model {
@@ -104,6 +105,7 @@ public:
     nnrt_options o{};
     o.struct_size = sizeof o;
     o.threads = options.threads;
+    o.device = options.device;
     handle_ = nnrt_create_with(&descriptor, &o);
     if (!handle_)
       throw Error(nnrt_last_status(), nnrt_last_error());

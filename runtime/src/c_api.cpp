@@ -7,6 +7,7 @@
 //
 //===----------------------------------------------------------------------===//
 #include "c_api_internal.h"
+#include "nnrt/cuda_driver.h"
 #include "nnrt/error.h"
 #include "nnrt/memory.h"
 
@@ -202,6 +203,16 @@ nnrt_model *nnrt_create_with(const struct nnc_model_descriptor *descriptor,
       if (threads < 0 || threads > 1024)
         throw nnrt::Error("nnrt_options.threads must be from 0 (every CPU) to 1024, got " +
                           std::to_string(threads));
+      // An options struct of the first version ends before `device`: the CPU.
+      int32_t device = options->struct_size >= int32_t(offsetof(nnrt_options, device) +
+                                                       sizeof(int32_t))
+                           ? options->device
+                           : NNRT_DEVICE_CPU;
+      if (device != NNRT_DEVICE_CPU && device != NNRT_DEVICE_CUDA)
+        throw nnrt::Error("nnrt_options.device must be NNRT_DEVICE_CPU (0) or NNRT_DEVICE_CUDA "
+                          "(1), got " + std::to_string(device));
+      if (device == NNRT_DEVICE_CUDA)
+        nnrt::refuseCuda("nnrt_options.device = NNRT_DEVICE_CUDA");
     }
     model = new nnrt_model(nnrt::ModelCode::fromDescriptor(*descriptor), threads);
   });

@@ -29,8 +29,10 @@ struct Api {
   CUresult (*getErrorString)(CUresult, const char **) = nullptr;
 };
 
+thread_local std::string asking; ///< probeCudaDevice's `asked`, for the messages
+
 Error unsupported(const std::string &message) {
-  return Error(ErrorKind::Unsupported, "--device cuda: " + message);
+  return Error(ErrorKind::Unsupported, asking + ": " + message);
 }
 
 /// "cuInit failed: CUDA_ERROR_NO_DEVICE (100): no CUDA-capable device is detected".
@@ -57,7 +59,8 @@ std::string cudaVersionText(int driverVersion) {
   return std::to_string(driverVersion / 1000) + "." + std::to_string(driverVersion % 1000 / 10);
 }
 
-CudaDevice probeCudaDevice(int minDriverVersion) {
+CudaDevice probeCudaDevice(const std::string &asked, int minDriverVersion) {
+  asking = asked;
   const char *override = std::getenv("NNC_LIBCUDA");
   std::string path = override && *override ? override : "libcuda.so.1";
   // Kept loaded for the process's lifetime: the driver is not unloaded.
@@ -105,6 +108,15 @@ CudaDevice probeCudaDevice(int minDriverVersion) {
   if (CUresult r = api.deviceGetAttribute(&device.minor, kAttributeComputeCapabilityMinor, first))
     throw callFailed(api, "cuDeviceGetAttribute", r);
   return device;
+}
+
+void refuseCuda(const std::string &asked) {
+  CudaDevice gpu = probeCudaDevice(asked);
+  throw Error(ErrorKind::Unsupported,
+              asked + ": found " + gpu.name + " (compute capability " + std::to_string(gpu.major) +
+                  "." + std::to_string(gpu.minor) + ", CUDA " + cudaVersionText(gpu.driverVersion) +
+                  "), but this model has no GPU code: nnc's GPU runtime is not built yet "
+                  "(nnc build --target cuda writes the kernels' PTX only); run it on the CPU");
 }
 
 } // namespace nnrt

@@ -27,10 +27,17 @@ struct CudaDevice {
 inline constexpr int kMinCudaDriverVersion = 11000;
 
 /// Loads the driver, initialises it and reads the first device. Throws
-/// Error (kind Unsupported) saying what is missing: the library, a device,
-/// or a driver older than `minDriverVersion`; a driver call that fails is
-/// named with its error.
-CudaDevice probeCudaDevice(int minDriverVersion = kMinCudaDriverVersion);
+/// Error (kind Unsupported), starting with `asked` (what asked for the GPU:
+/// "--device cuda"), saying what is missing: the library, a device, or a
+/// driver older than `minDriverVersion`; a driver call that fails is named
+/// with its error.
+CudaDevice probeCudaDevice(const std::string &asked,
+                           int minDriverVersion = kMinCudaDriverVersion);
+
+/// What running a model on the GPU comes to today: the driver and device
+/// are checked (probeCudaDevice), then Error (Unsupported) says that the
+/// model has no GPU code, since nnc's GPU runtime is not built yet.
+[[noreturn]] void refuseCuda(const std::string &asked);
 
 /// "12.8" for 12080.
 std::string cudaVersionText(int driverVersion);

@@ -52,13 +52,7 @@ void addDeviceOption(CLI::App *app, std::string &device) {
 void checkDevice(const std::string &device) {
   if (device != "cuda")
     return;
-  CudaDevice gpu = probeCudaDevice();
-  throw Error(ErrorKind::Unsupported,
-              "--device cuda: found " + gpu.name + " (compute capability " +
-                  std::to_string(gpu.major) + "." + std::to_string(gpu.minor) + ", CUDA " +
-                  cudaVersionText(gpu.driverVersion) +
-                  "), but this model has no GPU code: nnc's GPU runtime is not built yet "
-                  "(nnc build --target cuda writes the kernels' PTX only); run it on the CPU");
+  refuseCuda("--device cuda");
 }
 
 int runCli(const ModelCode &code, int argc, const char *const *argv,

@@ -13,6 +13,8 @@
 #include "test_util.h"
 #include "train_test_util.h"
 
+#include <cstddef>
+#include <cstdlib>
 #include <cstring>
 
 using namespace nnrt::testing;
@@ -339,4 +341,33 @@ TEST_CASE("C API: training steps, gradients and an exact resume") {
   CHECK(nnrt_train_step_count(model) == 4);
   nnrt_destroy(resumed);
   nnrt_destroy(model);
+}
+
+TEST_CASE("C API: the device option, and options of the first version") {
+  // struct_size 8: an options struct from before `device` was added runs on the CPU.
+  nnrt_options old{};
+  old.struct_size = int32_t(offsetof(nnrt_options, device));
+  old.threads = 1;
+  old.device = 12345; // beyond struct_size: not read
+  nnrt_model *model = nnrt_create_with(&nnc_model, &old);
+  CHECK(model != nullptr);
+  nnrt_destroy(model);
+
+  nnrt_options options{};
+  options.struct_size = sizeof options;
+  options.device = 7;
+  CHECK(nnrt_create_with(&nnc_model, &options) == nullptr);
+  CHECK(nnrt_last_status() == NNRT_INVALID_ARGUMENT);
+  CHECK(std::string(nnrt_last_error()).find("nnrt_options.device must be") != std::string::npos);
+
+  // No driver: the library named by NNC_LIBCUDA is not there.
+  setenv("NNC_LIBCUDA", "/nonexistent/libcuda.so.1", 1);
+  options.device = NNRT_DEVICE_CUDA;
+  CHECK(nnrt_create_with(&nnc_model, &options) == nullptr);
+  CHECK(nnrt_last_status() == NNRT_UNSUPPORTED);
+  CHECK(std::string(nnrt_last_error())
+            .rfind("nnrt_options.device = NNRT_DEVICE_CUDA: no CUDA driver: cannot load "
+                   "/nonexistent/libcuda.so.1",
+                   0) == 0);
+  unsetenv("NNC_LIBCUDA");
 }
