@@ -72,6 +72,7 @@ struct Options {
   std::string view = "forward";
   std::string format = "dot";
   bool json = false;
+  std::string depfile; ///< --depfile: the files read, for build systems
 };
 
 /// One compilation's state: sources, diagnostics, the checked model and
@@ -276,6 +277,20 @@ std::string printedModule(const llvm::Module &module) {
   return text;
 }
 
+/// `path` as a Make rule writes it, as Ninja and Make read it: spaces and
+/// `#` after a backslash, `$` doubled.
+std::string makeEscaped(const std::string &path) {
+  std::string out;
+  for (char ch : path) {
+    if (ch == ' ' || ch == '#')
+      out += '\\';
+    if (ch == '$')
+      out += '$';
+    out += ch;
+  }
+  return out;
+}
+
 /// The compilation, read top to bottom: each stage runs on the previous
 /// one's result, and the stage `last` writes its own (to `output`, else to
 /// `out`; lib: to `library`). `backend` makes the code, needed (not null)
@@ -377,6 +392,22 @@ int compileTo(Stage last, const Options &opts, const codegen::Backend *backend,
 
   // The object file, linked with the runtime into an executable for exe,
   // archived and linked alone into the libraries for lib.
+  // The files this build read, for the build system that runs nnc
+  // (nnc_add_model's DEPFILE): the target first, as Make writes it.
+  if (!opts.depfile.empty()) {
+    std::string target = last == Stage::Lib ? library->archive->path() : output->path();
+    std::string text = makeEscaped(target) + ":";
+    for (const std::string &path : c.program.paths)
+      text += " \\\n  " + makeEscaped(fs::absolute(path).lexically_normal().string());
+    try {
+      nnrt::OutputFile depfile(opts.depfile);
+      depfile.stage({text + "\n"});
+      depfile.commit();
+    } catch (const nnrt::Error &e) {
+      err << "error: --depfile: " << e.what() << "\n";
+      return 1;
+    }
+  }
   if (last == Stage::Lib) {
     std::string object = library->archive->stagingPath() + ".o", error;
     std::string header = libraryHeader(opts.prefix, library->name,
@@ -536,6 +567,11 @@ int cmdBuild(const Options &opts, std::ostream &out, std::ostream &err) {
     return 1;
   }
   bool binary = *last >= Stage::Obj;
+  if (!opts.depfile.empty() && !binary) {
+    err << "error: --depfile goes with --emit obj, exe or lib (the files a build system "
+           "rebuilds)\n";
+    return 1;
+  }
   if (binary && opts.output.empty()) {
     err << "error: `build` needs `-o " << (*last == Stage::Lib ? "DIR/NAME" : "FILE")
         << "` for --emit " << (opts.emit.empty() ? "exe" : opts.emit) << "\n";
@@ -746,6 +782,10 @@ int run(const std::vector<std::string> &args, std::ostream &out,
                     "is the model descriptor PREFIX_model (default: nnc_model; "
                     "lib: NAME_model), so that several models link into one program")
       ->each([&](const std::string &) { opts.prefixGiven = true; });
+  build->add_option("--depfile", opts.depfile,
+                    "with --emit obj, exe or lib: also write a Make-style file listing every "
+                    "file the build read (the model, its imports, the stdlib), for build "
+                    "systems");
   CLI::App *graph = app.add_subcommand(
       "graph", "draw the module tree or the graph IR (Graphviz DOT or SVG)");
   addCommon(graph);

@@ -29,6 +29,11 @@ cmake -S "$root/examples/embed" -B "$work/embed" -G Ninja -DCMAKE_PREFIX_PATH="$
   -DCMAKE_BUILD_TYPE=Release >/dev/null
 cmake --build "$work/embed" >/dev/null
 (cd "$work/embed" && ctest --output-on-failure) | tee "$work/ctest.txt"
+# nnc's depfile names the residual classifier's import, so that the build tracks it.
+grep -q "examples/residual.nnm" "$work/embed/nnc_models/resnet/resnet.d" \
+  || fail "the depfile of resnet does not list residual.nnm"
+grep -q "residual.nnm" "$work/embed"/CMakeFiles/d/*.d \
+  || fail "the build does not read the depfile (CMake's copy of it lists no residual.nnm)"
 grep -q '100% tests passed' "$work/ctest.txt" || fail "examples/embed: its tests failed"
 
 # pkg-config: a library from the installed nnc, a C program against the shared runtime.

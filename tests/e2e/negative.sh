@@ -21,6 +21,8 @@ expect "\`--emit\` takes tokens, ast, ir, ir-grad, ir-train, kernels, kernels-tr
 expect "target \`tpu\` is not supported" "$nnc" build "$root/examples/mlp.nnm" --target tpu -o "$work/x"
 expect "no module named \`Nope\`" "$nnc" check "$root/examples/mlp.nnm" --model Nope
 expect "does not exist" "$nnc" build "$root/examples/mlp.nnm" --emit obj -o "$work/no/such/dir/m.o"
+expect "--depfile goes with --emit obj, exe or lib" "$nnc" build "$root/examples/mlp.nnm" --emit ir --depfile "$work/m.d"
+expect "--depfile: " "$nnc" build "$root/examples/xor.nnm" --emit obj -o "$work/x.o" --depfile "$work/no/such/x.d"
 # --- libraries (--emit lib -o DIR/NAME)
 expect "needs \`-o DIR/NAME\` for --emit lib" "$nnc" build "$root/examples/mlp.nnm" --emit lib
 expect "NAME is missing" "$nnc" build "$root/examples/mlp.nnm" --emit lib -o "$work/"
